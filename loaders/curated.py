@@ -1,0 +1,241 @@
+"""Reading and checking the curated tables in data/curated/.
+
+Every curated table is a CSV file (UTF-8 with BOM, so Excel and WPS open it
+with Chinese intact). This module reads them as text and checks their shape:
+headers, required cells, numbers, references between tables and numbering.
+Interpretation (units, leaders, targets) happens in the other modules.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.problems import Problem
+
+DEFAULT_CURATED_DIR = Path(__file__).resolve().parents[1] / "data" / "curated"
+
+SCOPES = ("annual", "five_year", "livelihood")
+TRUE_WORDS = {"是", "true", "TRUE", "True", "1", "y", "Y", "yes"}
+FALSE_WORDS = {"", "否", "false", "FALSE", "False", "0", "n", "N", "no"}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """The columns of one curated file: which must be there and which must be filled."""
+
+    file: str
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    key: tuple[str, ...]
+
+
+SPECS: dict[str, TableSpec] = {
+    "documents": TableSpec(
+        "documents.csv",
+        ("doc_no", "year", "title", "issuer", "signed_date", "issued_date",
+         "publication", "source_file", "attachments", "lead_mark"),
+        ("doc_no", "year", "title", "issuer", "signed_date", "source_file"),
+        ("doc_no",),
+    ),
+    "tables": TableSpec(
+        "tables.csv",
+        ("table_id", "doc_no", "year", "scope", "attachment", "title",
+         "columns_printed", "leaders_from"),
+        ("table_id", "doc_no", "year", "scope", "title", "leaders_from"),
+        ("table_id",),
+    ),
+    "tasks": TableSpec(
+        "tasks.csv",
+        ("task_id", "table_id", "section_no", "section", "subsection", "seq", "part",
+         "project", "content", "content_missing", "units", "leaders", "note",
+         "source_file", "source_line"),
+        ("task_id", "table_id", "seq"),
+        ("task_id",),
+    ),
+    "units": TableSpec(
+        "units.csv", ("unit", "category", "aliases"), ("unit", "category"), ("unit",)
+    ),
+    "leaders": TableSpec(
+        "leaders.csv", ("leader", "year", "title"), ("leader", "year"), ("leader", "year")
+    ),
+    "metrics": TableSpec(
+        "metrics.csv",
+        ("metric", "kind", "synonyms", "parts", "note"),
+        ("metric", "kind"),
+        ("metric",),
+    ),
+}
+
+UNIT_CATEGORIES = (
+    "区级部门", "街道", "镇", "市级派驻机构", "党委部门", "群团组织",
+    "国有企业", "事业单位·中心", "统称",
+)
+METRIC_KINDS = ("growth", "count", "amount", "ratio")
+
+
+def read_csv_text(path: Path) -> pd.DataFrame:
+    """Return the CSV at path as a frame of stripped strings (UTF-8, or GB18030 as WPS saves)."""
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte string
+        raise UnicodeDecodeError("utf-8", raw, 0, 1, "not UTF-8 or GB18030")
+    from io import StringIO
+
+    frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame.apply(lambda col: col.str.strip())
+
+
+def read_curated(directory: Path = DEFAULT_CURATED_DIR) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Return every curated table by name, and the shape problems found in them."""
+    tables: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    for name, spec in SPECS.items():
+        path = Path(directory) / spec.file
+        if not path.exists():
+            problems.append(Problem(spec.file, None, None, "文件不存在",
+                                    f"把 {spec.file} 放回 {directory}（可从 git 历史恢复）"))
+            tables[name] = pd.DataFrame(columns=list(spec.columns))
+            continue
+        try:
+            frame = read_csv_text(path)
+        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+            problems.append(Problem(spec.file, None, None, f"无法读取为 CSV（{error.__class__.__name__}）",
+                                    "在 Excel/WPS 中另存为“CSV UTF-8（逗号分隔）”"))
+            tables[name] = pd.DataFrame(columns=list(spec.columns))
+            continue
+        problems += check_shape(frame, spec)
+        for column in spec.columns:
+            if column not in frame.columns:
+                frame[column] = ""
+        tables[name] = frame
+    if not problems:
+        problems += check_references(tables)
+    return tables, problems
+
+
+def check_shape(frame: pd.DataFrame, spec: TableSpec) -> list[Problem]:
+    """Return problems with headers, empty required cells and duplicate keys."""
+    problems: list[Problem] = []
+    for column in spec.columns:
+        if column not in frame.columns:
+            close = difflib.get_close_matches(column, frame.columns, n=1, cutoff=0.6)
+            hint = f"表头“{close[0]}”是否应为“{column}”？" if close else f"在第1行加上列“{column}”"
+            problems.append(Problem(spec.file, 1, column, "缺少列", hint))
+    for column in spec.required:
+        if column not in frame.columns:
+            continue
+        for index in frame.index[frame[column] == ""]:
+            problems.append(Problem(spec.file, index + 2, column, "必填单元格为空", f"填写“{column}”"))
+    if all(c in frame.columns for c in spec.key):
+        duplicated = frame.duplicated(list(spec.key), keep="first")
+        for index in frame.index[duplicated]:
+            key = "、".join(frame.loc[index, list(spec.key)])
+            problems.append(Problem(spec.file, index + 2, spec.key[0], f"重复的记录“{key}”",
+                                    "删除重复行，或改成不同的编号"))
+    return problems
+
+
+def check_references(tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Return problems with values that must exist elsewhere or follow a format."""
+    problems: list[Problem] = []
+    documents, table_list, tasks = tables["documents"], tables["tables"], tables["tasks"]
+    problems += _check_int(documents, "documents.csv", "year")
+    problems += _check_int(table_list, "tables.csv", "year")
+    for index, row in documents.iterrows():
+        for column in ("signed_date", "issued_date"):
+            if row[column] and pd.isna(pd.to_datetime(row[column], format="%Y-%m-%d", errors="coerce")):
+                problems.append(Problem("documents.csv", index + 2, column, f"日期“{row[column]}”格式不对",
+                                        "写成 2022-03-07 这样的年-月-日"))
+    known_docs = set(documents["doc_no"])
+    for index, row in table_list.iterrows():
+        if row["doc_no"] not in known_docs:
+            problems.append(Problem("tables.csv", index + 2, "doc_no", f"文号“{row['doc_no']}”不在 documents.csv 中",
+                                    "先在 documents.csv 中登记该通知"))
+        if row["scope"] not in SCOPES:
+            problems.append(Problem("tables.csv", index + 2, "scope", f"类别“{row['scope']}”无效",
+                                    "填 annual（年度）、five_year（五年）或 livelihood（民生实事）"))
+        if row["leaders_from"] not in ("column", "heading"):
+            problems.append(Problem("tables.csv", index + 2, "leaders_from", f"“{row['leaders_from']}”无效",
+                                    "填 column（表中有牵头领导列）或 heading（领导写在分组标题中）"))
+    known_tables = set(table_list["table_id"])
+    for index, row in tasks.iterrows():
+        if row["table_id"] not in known_tables:
+            problems.append(Problem("tasks.csv", index + 2, "table_id", f"表“{row['table_id']}”不在 tables.csv 中",
+                                    "改成 tables.csv 中的 table_id，或先登记该表"))
+        if row["content_missing"] not in TRUE_WORDS | FALSE_WORDS:
+            problems.append(Problem("tasks.csv", index + 2, "content_missing", f"“{row['content_missing']}”不是是/否",
+                                    "原文缺少任务内容时填“是”，否则留空"))
+        elif not row["content"] and row["content_missing"] not in TRUE_WORDS:
+            problems.append(Problem("tasks.csv", index + 2, "content", "任务内容为空",
+                                    "填写原文内容；若原文确实缺失，在 content_missing 填“是”"))
+    for column in ("seq", "section_no", "part", "source_line"):
+        problems += _check_int(tasks, "tasks.csv", column, allow_empty=column != "seq")
+    if not problems:
+        problems += check_numbering(tasks, table_list)
+    units = tables["units"]
+    for index, row in units.iterrows():
+        if row["category"] not in UNIT_CATEGORIES:
+            problems.append(Problem("units.csv", index + 2, "category", f"类别“{row['category']}”无效",
+                                    "填以下之一：" + "、".join(UNIT_CATEGORIES)))
+    metrics = tables["metrics"]
+    for index, row in metrics.iterrows():
+        if row["kind"] not in METRIC_KINDS:
+            problems.append(Problem("metrics.csv", index + 2, "kind", f"类型“{row['kind']}”无效",
+                                    "填 growth（增速）、count（数量）、amount（金额）或 ratio（比率）"))
+    problems += _check_int(tables["leaders"], "leaders.csv", "year")
+    return problems
+
+
+def check_numbering(tasks: pd.DataFrame, table_list: pd.DataFrame) -> list[Problem]:
+    """Return gaps and repeats in the printed numbering of each table.
+
+    Numbering runs 1, 2, … through a table; where leaders are named in the
+    group headings (2022 附件1–2) it restarts at 1 under each heading. Rows that
+    share a number (民生实事 items with sub-rows) must be told apart by `part`.
+    """
+    problems: list[Problem] = []
+    by_heading = set(table_list.loc[table_list["leaders_from"] == "heading", "table_id"])
+    frame = tasks.assign(
+        _seq=tasks["seq"].astype(int),
+        _row=tasks.index + 2,
+        _group=tasks["table_id"] + "|" + tasks["section_no"].where(tasks["table_id"].isin(by_heading), ""),
+    )
+    for _, group in frame.groupby("_group", sort=False):
+        distinct = group.drop_duplicates("_seq")
+        for expected, (_, row) in enumerate(distinct.iterrows(), start=1):
+            if row["_seq"] != expected:
+                problems.append(Problem("tasks.csv", row["_row"], "seq",
+                                        f"序号{row['_seq']}与前后不连续（此处应为{expected}）",
+                                        "检查是否漏录、重录或顺序颠倒"))
+                break
+        for seq, same in group[group.duplicated("_seq", keep=False)].groupby("_seq"):
+            if sorted(same["part"].tolist()) != [str(i) for i in range(1, len(same) + 1)]:
+                problems.append(Problem("tasks.csv", int(same["_row"].iloc[1]), "seq",
+                                        f"序号{seq}重复出现{len(same)}次",
+                                        "删除重复行；若是同一项目的分行，在 part 列依次填 1、2…"))
+    return problems
+
+
+def _check_int(frame: pd.DataFrame, file: str, column: str, allow_empty: bool = False) -> list[Problem]:
+    problems = []
+    for index, value in frame[column].items():
+        if value == "" and allow_empty:
+            continue
+        if not value.isdigit():
+            problems.append(Problem(file, index + 2, column, f"“{value}”不是整数", "只填阿拉伯数字"))
+    return problems
+
+
+def as_bool(value: str) -> bool:
+    """Return the truth of a 是/否 cell (checked by check_references)."""
+    return value in TRUE_WORDS

@@ -1,0 +1,195 @@
+"""From curated tables to the frames the dashboard and the export use.
+
+    read (curated.py) → validate → normalise units, roles, leaders → extract targets → frames
+
+`load_frames()` raises CuratedDataError with every problem found; it never
+returns a partial data set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.curated import DEFAULT_CURATED_DIR, as_bool, read_curated
+from loaders.leaders import LeaderDictionary
+from loaders.problems import CuratedDataError, Problem
+from loaders.targets import MetricDictionary, extract_targets, pair_targets
+from loaders.text import join_list
+from loaders.units import UnitDictionary, note_lead_organs, roles, split_unit_list
+
+PLACEHOLDER_CATEGORY = "统称"
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Every frame the dashboard shows, built from one read of data/curated/."""
+
+    documents: pd.DataFrame
+    tables: pd.DataFrame
+    tasks: pd.DataFrame
+    task_units: pd.DataFrame
+    task_leaders: pd.DataFrame
+    targets: pd.DataFrame
+    target_changes: pd.DataFrame
+    units: pd.DataFrame
+    leaders: pd.DataFrame
+    metrics: pd.DataFrame
+
+
+def load_frames(directory: Path = DEFAULT_CURATED_DIR) -> Frames:
+    """Return the frames built from the curated tables in directory."""
+    raw, problems = read_curated(Path(directory))
+    if problems:
+        raise CuratedDataError(problems)
+    frames, problems = build_frames(raw)
+    if problems:
+        raise CuratedDataError(problems)
+    return frames
+
+
+def build_frames(raw: dict[str, pd.DataFrame]) -> tuple[Frames, list[Problem]]:
+    """Return the frames and the problems found while interpreting the tables."""
+    problems: list[Problem] = []
+    unit_dictionary = UnitDictionary(raw["units"])
+    leader_dictionary = LeaderDictionary(raw["leaders"])
+    metric_dictionary = MetricDictionary.from_frame(raw["metrics"])
+    tables = raw["tables"].assign(year=lambda t: t["year"].astype(int))
+    documents = raw["documents"].assign(year=lambda t: t["year"].astype(int))
+    table_info = tables.set_index("table_id")
+
+    task_rows, unit_rows, leader_rows, target_rows = [], [], [], []
+    for index, row in raw["tasks"].iterrows():
+        spreadsheet_row = index + 2
+        table = table_info.loc[row["table_id"]]
+        year, scope = int(table["year"]), table["scope"]
+
+        units, unit_problems = _task_units(row, unit_dictionary, spreadsheet_row)
+        problems += unit_problems
+        leaders, leader_problems = _task_leaders(row, table, leader_dictionary, year, spreadsheet_row)
+        problems += leader_problems
+
+        content_missing = as_bool(row["content_missing"])
+        targets = [] if content_missing else extract_targets(row["content"], metric_dictionary)
+        task_rows.append({
+            "task_id": row["task_id"], "year": year, "doc_no": table["doc_no"],
+            "table_id": row["table_id"], "scope": scope,
+            "section_no": int(row["section_no"]) if row["section_no"] else None,
+            "section": row["section"], "subsection": row["subsection"],
+            "seq": int(row["seq"]), "part": int(row["part"]) if row["part"] else None,
+            "project": row["project"], "content": row["content"],
+            "content_missing": content_missing,
+            "leaders": join_list(dict.fromkeys(name for name, _ in leaders)),
+            "units": join_list(dict.fromkeys(u["unit"] for u in units)),
+            "lead_units": join_list(dict.fromkeys(u["unit"] for u in units if u["role"] == "lead")),
+            "support_units": join_list(dict.fromkeys(u["unit"] for u in units if u["role"] == "support")),
+            "units_printed": row["units"], "note": row["note"],
+            "source_file": row["source_file"],
+            "source_line": int(row["source_line"]) if row["source_line"] else None,
+            "n_targets": len(targets),
+        })
+        for unit in units:
+            unit_rows.append({"task_id": row["task_id"], **unit})
+        for leader, title in leaders:
+            leader_rows.append({"task_id": row["task_id"], "leader": leader, "title": title})
+        for number, target in enumerate(targets, start=1):
+            target_rows.append({
+                "task_id": row["task_id"], "year": year, "scope": scope, "target_no": number,
+                "metric": target.metric, "value": target.value, "unit": target.unit,
+                "qualifier": target.qualifier, "phrase": target.phrase, "kind": target.kind,
+                "per_year_average": target.per_year_average,
+            })
+
+    tasks = pd.DataFrame(task_rows).astype({"section_no": "Int64", "part": "Int64", "source_line": "Int64"})
+    task_units = pd.DataFrame(unit_rows, columns=[
+        "task_id", "unit", "unit_raw", "capacity", "category", "role", "source", "is_placeholder"])
+    task_leaders = pd.DataFrame(leader_rows, columns=["task_id", "leader", "title"])
+    targets = pd.DataFrame(target_rows, columns=[
+        "task_id", "year", "scope", "target_no", "metric", "value", "unit", "qualifier",
+        "phrase", "kind", "per_year_average"])
+    context = tasks[["task_id", "year", "scope", "table_id"]]
+    task_units = task_units.merge(context, on="task_id", how="left")
+    task_leaders = task_leaders.merge(context, on="task_id", how="left")
+    problems += _check_every_task_has_a_leader(tasks)
+    frames = Frames(
+        documents=documents, tables=tables, tasks=tasks, task_units=task_units,
+        task_leaders=task_leaders, targets=targets, target_changes=pair_targets(targets, "annual"),
+        units=raw["units"], leaders=raw["leaders"].assign(year=lambda t: t["year"].astype(int)),
+        metrics=raw["metrics"],
+    )
+    return frames, problems
+
+
+def _task_units(row: pd.Series, dictionary: UnitDictionary, spreadsheet_row: int) -> tuple[list[dict], list[Problem]]:
+    """Return the unit assignments of one task: table units with roles, then 备注 organs."""
+    problems: list[Problem] = []
+    mentions = split_unit_list(row["units"], dictionary)
+    assignments: dict[str, dict] = {}
+    for mention, role in zip(mentions, roles(mentions)):
+        if not mention.known:
+            problems.append(_unknown_unit("units", mention.unit, dictionary, spreadsheet_row))
+            continue
+        assignments.setdefault(mention.unit, {
+            "unit": mention.unit, "unit_raw": mention.unit_raw, "capacity": mention.capacity,
+            "category": dictionary.category[mention.unit], "role": role, "source": "table",
+            "is_placeholder": dictionary.category[mention.unit] == PLACEHOLDER_CATEGORY,
+        })
+    for organ in note_lead_organs(row["note"]):
+        mention = dictionary.resolve(organ)
+        if not mention.known:
+            problems.append(_unknown_unit("note", mention.unit, dictionary, spreadsheet_row))
+            continue
+        # a unit already listed in the table keeps its table row
+        assignments.setdefault(mention.unit, {
+            "unit": mention.unit, "unit_raw": mention.unit_raw, "capacity": mention.capacity,
+            "category": dictionary.category[mention.unit], "role": "lead", "source": "note",
+            "is_placeholder": False,
+        })
+    if not assignments and not problems:
+        problems.append(Problem("tasks.csv", spreadsheet_row, "units", "没有任何责任单位",
+                                "填写责任单位，或在备注中写明“由…牵头”"))
+    return list(assignments.values()), problems
+
+
+def _unknown_unit(column: str, name: str, dictionary: UnitDictionary, spreadsheet_row: int) -> Problem:
+    closest = dictionary.closest(name)
+    hint = f"是否为“{'”或“'.join(closest)}”？" if closest else ""
+    return Problem("tasks.csv", spreadsheet_row, column, f"单位“{name}”不在单位词典中",
+                   hint + "改正拼写，或在 units.csv 中新增该单位（写明类别），别名写在 aliases 列")
+
+
+def _task_leaders(row, table, dictionary: LeaderDictionary, year: int, spreadsheet_row: int):
+    """Return (leader, title) pairs of one task, from its column or its group heading."""
+    problems: list[Problem] = []
+    found: list[tuple[str, str]] = []
+    if row["leaders"]:
+        names, rest = dictionary.split(row["leaders"], year)
+        if rest:
+            problems.append(Problem("tasks.csv", spreadsheet_row, "leaders",
+                                    f"牵头领导“{rest}”不在 {year} 年领导名单中",
+                                    f"改正姓名，或在 leaders.csv 中新增“{rest}”（年份 {year}）"))
+        found += [(name, dictionary.title.get((name, year), "")) for name in names]
+    if table["leaders_from"] == "heading":
+        heading = dictionary.from_heading(row["section"], year)
+        if heading is None:
+            problems.append(Problem("tasks.csv", spreadsheet_row, "section",
+                                    f"分组标题“{row['section']}”中找不到 {year} 年的牵头领导",
+                                    "标题应形如“一、林杰常委、常务副区长牵头重点工作”，且姓名在 leaders.csv 中"))
+        else:
+            listed = dictionary.title.get((heading.leader, year), "")
+            if listed != heading.title:
+                problems.append(Problem("leaders.csv", None, "title",
+                                        f"{heading.leader}（{year}）的职务“{listed}”与标题中的“{heading.title}”不一致",
+                                        "按通知原文改正 leaders.csv 的 title 列"))
+            if heading.leader not in (name for name, _ in found):
+                found.append((heading.leader, heading.title))
+    return found, problems
+
+
+def _check_every_task_has_a_leader(tasks: pd.DataFrame) -> list[Problem]:
+    return [
+        Problem("tasks.csv", None, "leaders", f"任务 {task_id} 没有牵头领导", "填写 leaders 列或检查分组标题")
+        for task_id in tasks.loc[tasks["leaders"] == "", "task_id"]
+    ]

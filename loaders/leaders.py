@@ -1,0 +1,62 @@
+"""Leading officials: repairing printed names and reading the 2022 group headings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from loaders.text import without_spaces
+
+_HEADING = re.compile(r"^[一二三四五六七八九十]+、(?P<body>.+)牵头重点工作$")
+
+
+@dataclass(frozen=True)
+class HeadingLeader:
+    """The leader named in a heading such as "一、林杰常委、常务副区长牵头重点工作"."""
+
+    leader: str
+    title: str
+
+
+class LeaderDictionary:
+    """Leaders per year with their titles as printed (from leaders.csv)."""
+
+    def __init__(self, leaders: pd.DataFrame):
+        self.title: dict[tuple[str, int], str] = {
+            (row.leader, int(row.year)): row.title for row in leaders.itertuples()
+        }
+        self.names: set[str] = set(leaders["leader"])
+
+    def names_in(self, year: int) -> list[str]:
+        """Return the leader names of a year, longest first (for greedy matching)."""
+        return sorted((n for (n, y) in self.title if y == year), key=len, reverse=True)
+
+    def split(self, printed: str, year: int) -> tuple[list[str], str]:
+        """Return the leaders named in a printed cell, and the part no name matched.
+
+        Spaces are not trusted: "张 伟" is one name, "虞立清 童文阳" two. The cell
+        is read left to right, taking the longest known name of that year.
+        """
+        text = without_spaces(printed)
+        names = self.names_in(year)
+        found: list[str] = []
+        while text:
+            match = next((n for n in names if text.startswith(n)), None)
+            if match is None:
+                return found, text
+            found.append(match)
+            text = text[len(match):]
+        return found, ""
+
+    def from_heading(self, heading: str, year: int) -> HeadingLeader | None:
+        """Return the leader and title named in a 2022-style group heading, if any."""
+        match = _HEADING.match(without_spaces(heading))
+        if not match:
+            return None
+        body = match["body"]
+        name = next((n for n in self.names_in(year) if body.startswith(n)), None)
+        if name is None:
+            return None
+        return HeadingLeader(name, body[len(name):])

@@ -1,0 +1,32 @@
+"""Problems found in curated files, reported all at once with where and how to fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one cell (or one file) of a curated table."""
+
+    file: str
+    row: int | None  # spreadsheet row number: the header is row 1
+    column: str | None
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f" 第{self.row}行"
+        if self.column:
+            where += f" 列“{self.column}”"
+        return f"{where}：{self.message}。处理办法：{self.fix}"
+
+
+class CuratedDataError(Exception):
+    """Raised when curated tables cannot be loaded; holds every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
