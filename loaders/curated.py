@@ -37,7 +37,7 @@ SPECS: dict[str, TableSpec] = {
     "documents": TableSpec(
         "documents.csv",
         ("doc_no", "year", "title", "issuer", "signed_date", "issued_date",
-         "publication", "source_file", "attachments", "lead_mark"),
+         "publication", "source_file", "attachments", "lead_mark", "source_sha256"),
         ("doc_no", "year", "title", "issuer", "signed_date", "source_file"),
         ("doc_no",),
     ),

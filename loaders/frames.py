@@ -112,7 +112,6 @@ def build_frames(raw: dict[str, pd.DataFrame]) -> tuple[Frames, list[Problem]]:
     context = tasks[["task_id", "year", "scope", "table_id"]]
     task_units = task_units.merge(context, on="task_id", how="left")
     task_leaders = task_leaders.merge(context, on="task_id", how="left")
-    problems += _check_every_task_has_a_leader(tasks)
     frames = Frames(
         documents=documents, tables=tables, tasks=tasks, task_units=task_units,
         task_leaders=task_leaders, targets=targets, target_changes=pair_targets(targets, "annual"),
@@ -185,11 +184,7 @@ def _task_leaders(row, table, dictionary: LeaderDictionary, year: int, spreadshe
                                         "按通知原文改正 leaders.csv 的 title 列"))
             if heading.leader not in (name for name, _ in found):
                 found.append((heading.leader, heading.title))
+    if not found and not problems:
+        problems.append(Problem("tasks.csv", spreadsheet_row, "leaders", "没有牵头领导",
+                                "填写 leaders 列（或检查分组标题中的领导姓名）"))
     return found, problems
-
-
-def _check_every_task_has_a_leader(tasks: pd.DataFrame) -> list[Problem]:
-    return [
-        Problem("tasks.csv", None, "leaders", f"任务 {task_id} 没有牵头领导", "填写 leaders 列或检查分组标题")
-        for task_id in tasks.loc[tasks["leaders"] == "", "task_id"]
-    ]
