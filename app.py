@@ -1,7 +1,20 @@
-"""工作报告责任分解看板 — entry point (navigation is added with the screens)."""
+"""工作报告责任分解看板: navigation, page setup and the shared sidebar filters."""
 
 import streamlit as st
 
-st.set_page_config(page_title="工作报告责任分解看板", layout="wide")
-st.title("工作报告责任分解看板")
-st.text("看板页面正在建设中。数据层已就绪：python -m loaders validate / export。")
+from ui.data import frames
+from ui.filters import sidebar_filters
+
+st.set_page_config(page_title="工作报告责任分解看板", page_icon=":material/assignment:", layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
+    st.Page("pages/leaders.py", title="领导分工", icon=":material/groups:", url_path="leaders"),
+    st.Page("pages/units.py", title="单位负荷", icon=":material/account_tree:", url_path="units"),
+    st.Page("pages/targets.py", title="量化指标", icon=":material/trending_up:", url_path="targets"),
+    st.Page("pages/about.py", title="数据说明", icon=":material/info:", url_path="about"),
+]
+
+page = st.navigation(PAGES)
+sidebar_filters(frames())
+page.run()

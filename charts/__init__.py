@@ -1,0 +1,1 @@
+"""Pure chart functions: small frames in, plotly figures out (no streamlit here)."""

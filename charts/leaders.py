@@ -1,0 +1,55 @@
+"""Charts of who carries which tasks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.theme import SCOPE_COLORS, bar_height, styled
+from loaders.select import SCOPE_LABELS
+
+
+def tasks_per_leader_bar(per_leader: pd.DataFrame, title: str) -> go.Figure:
+    """Return horizontal bars of tasks per leader, stacked by table (annual / five-year / livelihood)."""
+    order = (per_leader.groupby("leader")["tasks"].sum().sort_values(ascending=True).index.tolist())
+    figure = go.Figure()
+    for scope, label in SCOPE_LABELS.items():
+        rows = per_leader[per_leader["scope"] == scope].groupby("leader", as_index=False).agg(
+            tasks=("tasks", "sum"), hover=("hover", "<br>".join))
+        if rows.empty:
+            continue
+        figure.add_bar(
+            y=rows["leader"], x=rows["tasks"], name=label, orientation="h",
+            marker_color=SCOPE_COLORS[scope], customdata=rows[["leader", "hover"]],
+            text=rows["tasks"], textposition="inside", insidetextanchor="middle",
+            hovertemplate="<b>%{y}</b> " + label + "：%{x}项<br>%{customdata[1]}<extra></extra>",
+        )
+    figure.update_layout(barmode="stack", xaxis_title="任务数（项）", yaxis_title=None,
+                         yaxis=dict(categoryorder="array", categoryarray=order))
+    return styled(figure, title, bar_height(len(order)))
+
+
+def leader_unit_heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:
+    """Return a heat map of tasks shared by each leader and unit."""
+    figure = go.Figure(go.Heatmap(
+        z=matrix.values, x=matrix.columns.tolist(), y=matrix.index.tolist(),
+        colorscale="Blues", text=matrix.values, texttemplate="%{text}", textfont=dict(size=13),
+        hovertemplate="%{y} × %{x}：%{z}项<extra></extra>", colorbar=dict(title=dict(text="任务数")),
+    ))
+    figure.update_layout(xaxis=dict(tickangle=-45, side="bottom"), yaxis=dict(autorange="reversed"))
+    return styled(figure, title, bar_height(len(matrix), per_bar=36, extra=260))
+
+
+def leader_years_bar(across: pd.DataFrame, title: str) -> go.Figure:
+    """Return grouped bars of a leader's tasks per notice year, stacked by table."""
+    figure = go.Figure()
+    across = across.assign(who=across["leader"] + " " + across["year"].astype(str) + "年")
+    for scope, label in SCOPE_LABELS.items():
+        rows = across[across["scope"] == scope]
+        if rows.empty:
+            continue
+        figure.add_bar(x=rows["who"], y=rows["tasks"], name=label, marker_color=SCOPE_COLORS[scope],
+                       text=rows["tasks"], textposition="inside",
+                       hovertemplate="%{x} " + label + "：%{y}项<extra></extra>")
+    figure.update_layout(barmode="stack", yaxis_title="任务数（项）", xaxis_title=None)
+    return styled(figure, title, 380)

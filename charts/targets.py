@@ -1,0 +1,44 @@
+"""Charts of quantitative targets and how they changed year on year."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.theme import DIRECTION_COLORS, YEAR_COLORS, bar_height, styled
+from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS
+
+
+def change_dumbbell(changes: pd.DataFrame, title: str, log_scale: bool = False) -> go.Figure:
+    """Return a dumbbell chart: each metric's earlier and later target joined by a line.
+
+    Growth rates (%) and counts are drawn in separate figures so that neither
+    scale flattens the other; counts spanning several orders use a log axis.
+    """
+    rows = changes.iloc[::-1]
+    names = rows["metric"] + "（" + rows["unit"] + "）"
+    figure = go.Figure()
+    for name, a, b, direction in zip(names, rows["value_from"], rows["value_to"], rows["direction"]):
+        figure.add_scatter(x=[a, b], y=[name, name], mode="lines", showlegend=False, hoverinfo="skip",
+                           line=dict(color=DIRECTION_COLORS[direction], width=5))
+    for year_column, value_column, qualifier_column, task_column in (
+            ("year_from", "value_from", "qualifier_from", "task_id_from"),
+            ("year_to", "value_to", "qualifier_to", "task_id_to")):
+        year = int(rows[year_column].iloc[0]) if len(rows) else 0
+        qualifiers = rows[qualifier_column].map(QUALIFIER_LABELS)
+        figure.add_scatter(
+            x=rows[value_column], y=names, mode="markers+text", name=f"{year}年目标",
+            marker=dict(size=16, color=YEAR_COLORS.get(year, "#333")),
+            text=[_plain(v) + q for v, q in zip(rows[value_column], qualifiers)],
+            textposition="top center", textfont=dict(size=14),
+            customdata=pd.concat([rows[task_column], rows["direction"].map(DIRECTION_LABELS)], axis=1),
+            hovertemplate="%{y}<br>" + f"{year}年" + "：%{text}<br>任务 %{customdata[0]}<extra></extra>",
+        )
+    figure.update_layout(xaxis_title="目标值" + ("（对数刻度）" if log_scale else ""), yaxis_title=None)
+    if log_scale:
+        figure.update_xaxes(type="log")
+    return styled(figure, title, bar_height(len(rows), per_bar=48))
+
+
+def _plain(value: float) -> str:
+    return f"{value:.6f}".rstrip("0").rstrip(".")

@@ -1,0 +1,46 @@
+"""One plotly template for every chart: Chinese fonts, projector-sized text, fixed colours."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+TEMPLATE_NAME = "work_report"
+
+SCOPE_COLORS = {"annual": "#1f5fa8", "five_year": "#e08a1e", "livelihood": "#2a9d5b"}
+ROLE_COLORS = {"lead": "#1f5fa8", "support": "#9cc3e6"}
+YEAR_COLORS = {2020: "#9aa5b1", 2022: "#1f5fa8"}
+DIRECTION_COLORS = {"raised": "#2a9d5b", "lowered": "#c0392b", "unchanged": "#7f8c8d"}
+PLACEHOLDER_COLOR = "#b0b0b0"
+
+pio.templates[TEMPLATE_NAME] = go.layout.Template(
+    layout=dict(
+        font=dict(family=FONT_FAMILY, size=16, color="#1b1f24"),
+        title=dict(font=dict(size=21), x=0, xanchor="left", y=0.98, yanchor="top"),
+        legend=dict(font=dict(size=15), orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1,
+                    title=dict(text="")),
+        hoverlabel=dict(font=dict(family=FONT_FAMILY, size=15), align="left"),
+        xaxis=dict(title=dict(font=dict(size=16)), tickfont=dict(size=15), gridcolor="#e5e8ec", zeroline=False),
+        yaxis=dict(title=dict(font=dict(size=16)), tickfont=dict(size=15), gridcolor="#e5e8ec",
+                   automargin=True),
+        colorway=list(SCOPE_COLORS.values()) + ["#7b4fa0", "#c0392b", "#16a085"],
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        margin=dict(l=10, r=20, t=70, b=40),
+        separators=".,",
+    )
+)
+
+
+def styled(figure: go.Figure, title: str, height: int | None = None) -> go.Figure:
+    """Return the figure with the shared template, its title and (optionally) a height."""
+    figure.update_layout(template=TEMPLATE_NAME, title=dict(text=title))
+    if height:
+        figure.update_layout(height=height)
+    return figure
+
+
+def bar_height(n_bars: int, per_bar: int = 34, minimum: int = 320, extra: int = 130) -> int:
+    """Return a chart height that keeps every horizontal bar's label readable."""
+    return max(minimum, n_bars * per_bar + extra)

@@ -1,0 +1,80 @@
+"""Charts of how the load is spread across units."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.theme import ROLE_COLORS, YEAR_COLORS, bar_height, styled
+from loaders.select import ROLE_LABELS
+
+
+def unit_load_bar(load: pd.DataFrame, title: str) -> go.Figure:
+    """Return horizontal bars of tasks per unit, lead and support stacked."""
+    rows = load.iloc[::-1]
+    figure = go.Figure()
+    for role in ("lead", "support"):
+        figure.add_bar(
+            y=rows["unit"], x=rows[role], name=ROLE_LABELS[role], orientation="h",
+            marker_color=ROLE_COLORS[role], customdata=rows[["unit", "hover"]],
+            text=rows[role].where(rows[role] > 0, ""), textposition="inside",
+            hovertemplate="<b>%{y}</b> " + ROLE_LABELS[role] + "：%{x}项<br>%{customdata[1]}<extra></extra>",
+        )
+    figure.update_layout(barmode="stack", xaxis_title="任务数（项）", yaxis_title=None)
+    return styled(figure, title, bar_height(len(rows)))
+
+
+def category_bar(categories: pd.DataFrame, title: str) -> go.Figure:
+    """Return bars of lead and support assignments per unit category."""
+    figure = go.Figure()
+    for role in ("lead", "support"):
+        figure.add_bar(x=categories["category"], y=categories[role], name=ROLE_LABELS[role],
+                       marker_color=ROLE_COLORS[role], text=categories[role], textposition="inside",
+                       customdata=categories[["units"]],
+                       hovertemplate="%{x} " + ROLE_LABELS[role] + "：%{y}项（%{customdata[0]}个单位）<extra></extra>")
+    figure.update_layout(barmode="stack", yaxis_title="分工次数（单位×任务）", xaxis_title=None)
+    return styled(figure, title, 420)
+
+
+def pareto_curve(curve: pd.DataFrame, title: str) -> go.Figure:
+    """Return the Pareto chart: assignments per unit by rank and their cumulative share."""
+    figure = go.Figure()
+    figure.add_bar(x=curve["rank"], y=curve["total"], name="分工次数", marker_color=ROLE_COLORS["support"],
+                   customdata=curve[["unit"]], hovertemplate="第%{x}名 %{customdata[0]}：%{y}项<extra></extra>")
+    figure.add_scatter(x=curve["rank"], y=curve["cumulative_share"] * 100, name="累计占比", yaxis="y2",
+                       mode="lines+markers", line=dict(color=ROLE_COLORS["lead"], width=3),
+                       customdata=curve[["unit"]],
+                       hovertemplate="前%{x}个单位（至%{customdata[0]}）：累计%{y:.1f}%<extra></extra>")
+    figure.update_layout(
+        xaxis_title="单位排名（按分工次数）", yaxis_title="分工次数",
+        yaxis2=dict(title=dict(text="累计占比（%）"), overlaying="y", side="right", range=[0, 105],
+                    showgrid=False, ticksuffix="%"),
+    )
+    return styled(figure, title, 440)
+
+
+def co_assignment_bar(pairs: pd.DataFrame, title: str) -> go.Figure:
+    """Return horizontal bars of the unit pairs most often assigned together."""
+    rows = pairs.iloc[::-1]
+    names = rows["unit_a"] + " + " + rows["unit_b"]
+    figure = go.Figure(go.Bar(y=names, x=rows["tasks"], orientation="h", marker_color=ROLE_COLORS["lead"],
+                              text=rows["tasks"], textposition="inside",
+                              hovertemplate="%{y}：共同承担%{x}项<extra></extra>"))
+    figure.update_layout(xaxis_title="共同承担的任务数（项）", yaxis_title=None, showlegend=False)
+    return styled(figure, title, bar_height(len(rows)))
+
+
+def unit_years_dumbbell(comparison: pd.DataFrame, title: str, years: tuple[int, int] = (2020, 2022)) -> go.Figure:
+    """Return a dumbbell chart of each unit's tasks in two years."""
+    rows = comparison.iloc[::-1]
+    first, second = (f"tasks_{y}" for y in years)
+    figure = go.Figure()
+    for unit, a, b in zip(rows["unit"], rows[first], rows[second]):
+        figure.add_scatter(x=[a, b], y=[unit, unit], mode="lines", line=dict(color="#c9d1d9", width=4),
+                           showlegend=False, hoverinfo="skip")
+    for year, column in zip(years, (first, second)):
+        figure.add_scatter(x=rows[column], y=rows["unit"], mode="markers", name=f"{year}年",
+                           marker=dict(size=14, color=YEAR_COLORS.get(year)),
+                           hovertemplate="%{y} " + f"{year}年" + "：%{x}项<extra></extra>")
+    figure.update_layout(xaxis_title="任务数（项）", yaxis_title=None)
+    return styled(figure, title, bar_height(len(rows)))

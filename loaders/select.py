@@ -1,0 +1,77 @@
+"""Selecting rows for a screen: the shared filters (year, table, leader) as pure functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from loaders.frames import Frames
+
+SCOPE_LABELS = {"annual": "年度重点工作", "five_year": "今后五年重点工作", "livelihood": "民生实事"}
+ROLE_LABELS = {"lead": "牵头", "support": "配合"}
+QUALIFIER_LABELS = {"approx": "左右", "at_least": "以上", "at_most": "以内", "exact": ""}
+KIND_LABELS = {"growth": "增速", "count": "数量", "amount": "金额", "ratio": "比率"}
+DIRECTION_LABELS = {"raised": "提高", "lowered": "降低", "unchanged": "持平"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the sidebar selects; an empty tuple means “all”."""
+
+    years: tuple[int, ...] = ()
+    scopes: tuple[str, ...] = ()
+    leader: str | None = None
+
+
+def task_ids(frames: Frames, filters: Filters) -> pd.Index:
+    """Return the ids of the tasks the filters select."""
+    tasks = frames.tasks
+    keep = pd.Series(True, index=tasks.index)
+    if filters.years:
+        keep &= tasks["year"].isin(filters.years)
+    if filters.scopes:
+        keep &= tasks["scope"].isin(filters.scopes)
+    if filters.leader:
+        led = frames.task_leaders.loc[frames.task_leaders["leader"] == filters.leader, "task_id"]
+        keep &= tasks["task_id"].isin(led)
+    return pd.Index(tasks.loc[keep, "task_id"])
+
+
+def select(frames: Frames, filters: Filters) -> Frames:
+    """Return the frames restricted to the selected tasks (dictionaries stay whole)."""
+    ids = task_ids(frames, filters)
+    return replace(
+        frames,
+        tasks=frames.tasks[frames.tasks["task_id"].isin(ids)],
+        task_units=frames.task_units[frames.task_units["task_id"].isin(ids)],
+        task_leaders=frames.task_leaders[frames.task_leaders["task_id"].isin(ids)],
+        targets=frames.targets[frames.targets["task_id"].isin(ids)],
+    )
+
+
+def task_label(task: pd.Series | object) -> str:
+    """Return how people cite a task: “2020年度(34)”, “2022年度·一(7)”, “2022民生实事9-2”."""
+    scope = getattr(task, "scope")
+    year = getattr(task, "year")
+    seq = getattr(task, "seq")
+    if scope == "livelihood":
+        part = getattr(task, "part")
+        return f"{year}民生实事{seq}" + (f"-{part}" if pd.notna(part) else "")
+    name = "年度" if scope == "annual" else "五年"
+    section_no = getattr(task, "section_no")
+    if year >= 2022 and pd.notna(section_no):
+        return f"{year}{name}·{_chinese_number(int(section_no))}({seq})"
+    return f"{year}{name}({seq})"
+
+
+def _chinese_number(n: int) -> str:
+    digits = "零一二三四五六七八九十"
+    return digits[n] if n <= 10 else "十" + digits[n - 10]
+
+
+def text_start(text: str, length: int = 28) -> str:
+    """Return the start of a task text for hover labels (or say the text is missing)."""
+    if not text:
+        return "（原文缺少任务内容）"
+    return text if len(text) <= length else text[:length] + "…"

@@ -1,0 +1,67 @@
+"""领导分工: tasks per leader, one leader's portfolio, leaders across years, leader × unit."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from charts.leaders import leader_unit_heatmap, leader_years_bar, tasks_per_leader_bar
+from loaders.analysis import leader_portfolio, leader_unit_matrix, leaders_across_years, tasks_per_leader
+from loaders.select import select
+from ui.data import frames
+from ui.filters import current_filters, describe
+from ui.show import chart, empty_message, table
+
+st.title("领导分工")
+st.caption("每位领导牵头多少任务、分布在哪些表格；选一位领导查看其全部任务、牵头单位和量化指标。")
+
+all_frames = frames()
+filters = current_filters()
+selected = select(all_frames, filters)
+st.text(f"当前筛选：{describe(filters)}")
+if selected.tasks.empty:
+    empty_message()
+    st.stop()
+
+chart(tasks_per_leader_bar(tasks_per_leader(selected), "各位领导牵头的任务数（按表格分色）"), key="leaders_bar")
+st.caption("一项任务有两位牵头领导时，两人各计一次。")
+
+st.subheader("一位领导的任务")
+names = selected.task_leaders["leader"].drop_duplicates().tolist()
+focus = filters.leader or st.selectbox("选择领导", names, key="leader_focus")
+portfolio = leader_portfolio(selected, focus)
+st.text(focus)
+columns = st.columns(4)
+columns[0].metric("牵头任务（项）", len(portfolio["tasks"]))
+columns[1].metric("涉及牵头单位（个）", len(portfolio["lead_units"]))
+columns[2].metric("量化指标（个）", len(portfolio["targets"]))
+columns[3].metric("民生实事（项）", len(portfolio["livelihood"]))
+left, right = st.columns(2)
+with left:
+    st.markdown("**所在板块/分组**")
+    table(portfolio["sections"], {"section": "板块/分组"}, wide_text=("section",))
+with right:
+    st.markdown("**牵头单位**")
+    table(portfolio["lead_units"])
+if not portfolio["targets"].empty:
+    st.markdown("**量化指标**")
+    table(portfolio["targets"][["label", "metric", "value", "unit", "qualifier", "phrase"]],
+          {"unit": "计量单位"})
+if not portfolio["livelihood"].empty:
+    st.markdown("**民生实事**")
+    table(portfolio["livelihood"][["label", "project", "content", "units"]])
+st.markdown("**全部任务**")
+table(portfolio["tasks"][["label", "section", "content", "lead_units", "support_units"]])
+
+st.subheader("同一位领导在两份通知中")
+across = leaders_across_years(select(all_frames, replace(filters, years=(), leader=None)))
+if across.empty:
+    st.info("当前表格中没有在两份通知里都出现的领导。")
+else:
+    chart(leader_years_bar(across, "在两份通知中都牵头任务的领导：各年任务数"), key="leaders_years")
+
+st.subheader("领导 × 单位")
+matrix = leader_unit_matrix(selected)
+if matrix.empty:
+    empty_message("当前筛选条件下没有领导与单位的对应")
+else:
+    chart(leader_unit_heatmap(matrix, "领导与责任单位共同承担的任务数（任务最多的20个单位）"), key="leaders_matrix")

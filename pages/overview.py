@@ -1,0 +1,50 @@
+"""总览: headline figures per notice, the notices themselves, and two small charts."""
+
+import streamlit as st
+
+from charts.leaders import tasks_per_leader_bar
+from charts.units import unit_load_bar
+from loaders.analysis import headline, tasks_per_leader, unit_load
+from loaders.select import select
+from ui.data import frames
+from ui.filters import current_filters, describe
+from ui.show import chart, empty_message, table
+
+st.title("总览")
+st.caption("每份通知有多少任务、领导、责任单位和量化指标；下方小图可进入详细页面。")
+
+all_frames = frames()
+filters = current_filters()
+selected = select(all_frames, filters)
+st.text(f"当前筛选：{describe(filters)}")
+if selected.tasks.empty:
+    empty_message()
+    st.stop()
+
+for figures in headline(selected).itertuples():
+    if figures.tasks == 0:
+        continue
+    with st.container(border=True):
+        st.text(f"{figures.doc_no}（{figures.year}年）")
+        columns = st.columns(5)
+        columns[0].metric("任务（项）", figures.tasks)
+        columns[1].metric("牵头领导（人）", figures.leaders)
+        columns[2].metric("责任单位（个，不含统称）", figures.units)
+        columns[3].metric("量化指标（个）", figures.targets)
+        columns[4].metric("民生实事（项）", figures.livelihood_projects)
+        if figures.content_missing:
+            st.caption(f"其中 {figures.content_missing} 项任务原文缺少内容（见“数据说明”）。")
+
+st.subheader("通知原文")
+table(all_frames.documents[["doc_no", "title", "signed_date", "issued_date", "attachments"]],
+      {"title": "标题", "signed_date": "成文日期", "issued_date": "印发日期", "attachments": "附件"},
+      wide_text=("title", "attachments"))
+
+left, right = st.columns(2)
+with left:
+    chart(tasks_per_leader_bar(tasks_per_leader(selected), "各位领导牵头的任务数"), key="overview_leaders")
+    st.page_link("pages/leaders.py", label="查看领导分工详情", icon=":material/arrow_forward:")
+with right:
+    top_units = unit_load(selected).head(10)
+    chart(unit_load_bar(top_units, "任务最多的10个责任单位（牵头+配合）"), key="overview_units")
+    st.page_link("pages/units.py", label="查看单位负荷详情", icon=":material/arrow_forward:")

@@ -1,0 +1,65 @@
+"""单位负荷: tasks per unit as lead and support, by category, concentration, pairs, two years."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from charts.units import category_bar, co_assignment_bar, pareto_curve, unit_load_bar, unit_years_dumbbell
+from loaders.analysis import category_load, co_assignments, concentration, top_share, unit_load, unit_years
+from loaders.select import select
+from ui.data import frames
+from ui.filters import current_filters, describe
+from ui.show import chart, empty_message, table
+
+st.title("单位负荷")
+st.caption("每个责任单位牵头和配合多少任务，负荷是否集中在少数单位；“相关街镇”等统称单独列出，不参与排名。")
+
+all_frames = frames()
+filters = current_filters()
+selected = select(all_frames, filters)
+st.text(f"当前筛选：{describe(filters)}")
+if selected.tasks.empty:
+    empty_message()
+    st.stop()
+
+load = unit_load(selected)
+top_n = st.slider("显示任务最多的单位数", 10, max(10, len(load)), min(25, len(load)), step=5, key="units_top")
+chart(unit_load_bar(load.head(top_n), f"各责任单位承担的任务数（前{min(top_n, len(load))}个，牵头/配合）"),
+      key="units_load")
+
+curve = concentration(load)
+columns = st.columns(3)
+columns[0].metric("责任单位（个，不含统称）", len(load))
+columns[1].metric("前5个单位承担的分工占比", f"{top_share(curve, 5):.0%}")
+columns[2].metric("前10个单位承担的分工占比", f"{top_share(curve, 10):.0%}")
+left, right = st.columns(2)
+with left:
+    chart(pareto_curve(curve, "负荷集中度：按单位排名的累计占比"), key="units_pareto")
+with right:
+    chart(category_bar(category_load(selected), "按单位类别的牵头与配合次数"), key="units_category")
+
+st.subheader("经常一起承担任务的单位")
+pairs = co_assignments(selected)
+if pairs.empty:
+    st.info("当前筛选条件下没有两个以上单位共同承担的任务。")
+else:
+    chart(co_assignment_bar(pairs, "共同承担任务最多的单位组合（前15组）"), key="units_pairs")
+
+st.subheader("2020年与2022年对比（别名已合并）")
+both_years = select(all_frames, replace(filters, years=()))
+comparison = unit_years(both_years)
+if comparison.empty:
+    st.info("当前表格中没有两年都有的任务。")
+else:
+    chart(unit_years_dumbbell(comparison.head(20), "各单位承担的任务数：2020年与2022年（2022年前20个单位）"),
+          key="units_years")
+
+st.subheader("统称（不是单个单位，不参与排名）")
+placeholders = unit_load(selected, placeholders=True)
+if placeholders.empty:
+    st.info("当前筛选条件下没有统称。")
+else:
+    table(placeholders[["unit", "lead", "support", "total"]], {"unit": "统称"})
+
+with st.expander("全部单位明细表"):
+    table(load[["unit", "category", "lead", "support", "total"]])

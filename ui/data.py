@@ -1,0 +1,24 @@
+"""Frames loaded once per server (st.cache_data); a data problem is shown, never a traceback."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from loaders.frames import Frames, load_frames
+from loaders.problems import CuratedDataError
+
+
+@st.cache_data(show_spinner="正在读取规范表…")
+def _cached_frames() -> Frames:
+    return load_frames()
+
+
+def frames() -> Frames:
+    """Return the bundled frames, or show what is wrong with the curated tables and stop."""
+    try:
+        return _cached_frames()
+    except CuratedDataError as error:
+        st.error("规范表有问题，看板暂不显示数据。请按下列说明修改 data/curated/ 中的文件后刷新页面。")
+        st.code("\n".join(str(p) for p in error.problems), language=None, wrap_lines=True)
+        st.stop()
+        raise  # st.stop() does not return; keeps type checkers honest
