@@ -30,14 +30,15 @@ def tasks_per_leader_bar(per_leader: pd.DataFrame, title: str) -> go.Figure:
 
 
 def leader_unit_heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:
-    """Return a heat map of tasks shared by each leader and unit."""
+    """Return a heat map of tasks shared by each unit (rows) and leader (columns)."""
+    matrix = matrix.T
     figure = go.Figure(go.Heatmap(
         z=matrix.values, x=matrix.columns.tolist(), y=matrix.index.tolist(),
         colorscale="Blues", text=matrix.values, texttemplate="%{text}", textfont=dict(size=13),
-        hovertemplate="%{y} × %{x}：%{z}项<extra></extra>", colorbar=dict(title=dict(text="任务数")),
+        hovertemplate="%{x} × %{y}：%{z}项<extra></extra>", colorbar=dict(title=dict(text="任务数")),
     ))
-    figure.update_layout(xaxis=dict(tickangle=-45, side="bottom"), yaxis=dict(autorange="reversed"))
-    return styled(figure, title, bar_height(len(matrix), per_bar=36, extra=260))
+    figure.update_layout(xaxis=dict(side="top", tickangle=0), yaxis=dict(autorange="reversed"))
+    return styled(figure, title, bar_height(len(matrix), per_bar=34, extra=160))
 
 
 def leader_years_bar(across: pd.DataFrame, title: str) -> go.Figure:

@@ -21,20 +21,24 @@ def change_dumbbell(changes: pd.DataFrame, title: str, log_scale: bool = False) 
     for name, a, b, direction in zip(names, rows["value_from"], rows["value_to"], rows["direction"]):
         figure.add_scatter(x=[a, b], y=[name, name], mode="lines", showlegend=False, hoverinfo="skip",
                            line=dict(color=DIRECTION_COLORS[direction], width=5))
-    for year_column, value_column, qualifier_column, task_column in (
-            ("year_from", "value_from", "qualifier_from", "task_id_from"),
-            ("year_to", "value_to", "qualifier_to", "task_id_to")):
+    for year_column, value_column, qualifier_column, task_column, other_column in (
+            ("year_from", "value_from", "qualifier_from", "task_id_from", "value_to"),
+            ("year_to", "value_to", "qualifier_to", "task_id_to", "value_from")):
         year = int(rows[year_column].iloc[0]) if len(rows) else 0
         qualifiers = rows[qualifier_column].map(QUALIFIER_LABELS)
+        # the smaller of the two values is labelled on its left, the larger on its right
+        positions = ["middle left" if v < o or (v == o and value_column == "value_from") else "middle right"
+                     for v, o in zip(rows[value_column], rows[other_column])]
         figure.add_scatter(
             x=rows[value_column], y=names, mode="markers+text", name=f"{year}年目标",
             marker=dict(size=16, color=YEAR_COLORS.get(year, "#333")),
             text=[_plain(v) + q for v, q in zip(rows[value_column], qualifiers)],
-            textposition="top center", textfont=dict(size=14),
+            textposition=positions, textfont=dict(size=14),
             customdata=pd.concat([rows[task_column], rows["direction"].map(DIRECTION_LABELS)], axis=1),
             hovertemplate="%{y}<br>" + f"{year}年" + "：%{text}<br>任务 %{customdata[0]}<extra></extra>",
         )
-    figure.update_layout(xaxis_title="目标值" + ("（对数刻度）" if log_scale else ""), yaxis_title=None)
+    figure.update_layout(xaxis_title="目标值" + ("（对数刻度）" if log_scale else ""), yaxis_title=None,
+                         margin=dict(l=10, r=90, t=70, b=40))
     if log_scale:
         figure.update_xaxes(type="log")
     return styled(figure, title, bar_height(len(rows), per_bar=48))

@@ -19,9 +19,10 @@ pio.templates[TEMPLATE_NAME] = go.layout.Template(
         font=dict(family=FONT_FAMILY, size=16, color="#1b1f24"),
         title=dict(font=dict(size=21), x=0, xanchor="left", y=0.98, yanchor="top"),
         legend=dict(font=dict(size=15), orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1,
-                    title=dict(text="")),
+                    title=dict(text=""), traceorder="normal"),
         hoverlabel=dict(font=dict(family=FONT_FAMILY, size=15), align="left"),
-        xaxis=dict(title=dict(font=dict(size=16)), tickfont=dict(size=15), gridcolor="#e5e8ec", zeroline=False),
+        xaxis=dict(title=dict(font=dict(size=16)), tickfont=dict(size=15), gridcolor="#e5e8ec", zeroline=False,
+                   automargin=True),
         yaxis=dict(title=dict(font=dict(size=16)), tickfont=dict(size=15), gridcolor="#e5e8ec",
                    automargin=True),
         colorway=list(SCOPE_COLORS.values()) + ["#7b4fa0", "#c0392b", "#16a085"],
@@ -36,6 +37,7 @@ pio.templates[TEMPLATE_NAME] = go.layout.Template(
 def styled(figure: go.Figure, title: str, height: int | None = None) -> go.Figure:
     """Return the figure with the shared template, its title and (optionally) a height."""
     figure.update_layout(template=TEMPLATE_NAME, title=dict(text=title))
+    figure.update_traces(textangle=0, selector=dict(type="bar"))
     if height:
         figure.update_layout(height=height)
     return figure

@@ -26,14 +26,15 @@ def unit_load_bar(load: pd.DataFrame, title: str) -> go.Figure:
 
 def category_bar(categories: pd.DataFrame, title: str) -> go.Figure:
     """Return bars of lead and support assignments per unit category."""
+    rows = categories.iloc[::-1]
     figure = go.Figure()
     for role in ("lead", "support"):
-        figure.add_bar(x=categories["category"], y=categories[role], name=ROLE_LABELS[role],
-                       marker_color=ROLE_COLORS[role], text=categories[role], textposition="inside",
-                       customdata=categories[["units"]],
-                       hovertemplate="%{x} " + ROLE_LABELS[role] + "：%{y}项（%{customdata[0]}个单位）<extra></extra>")
-    figure.update_layout(barmode="stack", yaxis_title="分工次数（单位×任务）", xaxis_title=None)
-    return styled(figure, title, 420)
+        figure.add_bar(y=rows["category"], x=rows[role], name=ROLE_LABELS[role], orientation="h",
+                       marker_color=ROLE_COLORS[role], text=rows[role].where(rows[role] > 0, ""),
+                       textposition="auto", customdata=rows[["units"]],
+                       hovertemplate="%{y} " + ROLE_LABELS[role] + "：%{x}次（%{customdata[0]}个单位）<extra></extra>")
+    figure.update_layout(barmode="stack", xaxis_title="分工次数（单位×任务）", yaxis_title=None)
+    return styled(figure, title, bar_height(len(rows), minimum=440))
 
 
 def pareto_curve(curve: pd.DataFrame, title: str) -> go.Figure:
@@ -48,7 +49,7 @@ def pareto_curve(curve: pd.DataFrame, title: str) -> go.Figure:
     figure.update_layout(
         xaxis_title="单位排名（按分工次数）", yaxis_title="分工次数",
         yaxis2=dict(title=dict(text="累计占比（%）"), overlaying="y", side="right", range=[0, 105],
-                    showgrid=False, ticksuffix="%"),
+                    tickvals=[0, 20, 40, 60, 80, 100], showgrid=False, ticksuffix="%"),
     )
     return styled(figure, title, 440)
 

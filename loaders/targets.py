@@ -121,7 +121,7 @@ def extract_targets(content: str, metrics: MetricDictionary) -> list[Target]:
             labels = [_label(pre, post)] * len(values)
         for label, value in zip(labels, values):
             metric = metrics.name(label)
-            kind = metrics.kinds.get(metric) or _kind(unit, pre)
+            kind = _kind(unit, pre, metrics.kinds.get(metric))
             targets.append(Target(metric, value, unit, qualifier, phrase, kind, per_year_average, label))
         clause_floor = qualifier_end + len(post)
         i += len(run)
@@ -252,10 +252,13 @@ def _unit(match: re.Match) -> str:
     return match["unit"]
 
 
-def _kind(unit: str, pre: str) -> str:
+def _kind(unit: str, pre: str, dictionary_kind: str | None = None) -> str:
+    """Return growth/ratio/amount/count: the unit decides, the dictionary tells growth from ratio."""
     if unit.endswith("元"):
         return "amount"
     if unit in ("%", "个百分点"):
+        if dictionary_kind in ("growth", "ratio"):
+            return dictionary_kind
         verb_zone = re.sub(r"(分别|均)$", "", pre)
         return "growth" if verb_zone.endswith(_GROWTH_VERBS) or "压减" in pre else "ratio"
     return "count"

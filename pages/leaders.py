@@ -26,7 +26,7 @@ chart(tasks_per_leader_bar(tasks_per_leader(selected), "各位领导牵头的任
 st.caption("一项任务有两位牵头领导时，两人各计一次。")
 
 st.subheader("一位领导的任务")
-names = selected.task_leaders["leader"].drop_duplicates().tolist()
+names = selected.task_leaders["leader"].value_counts().index.tolist()
 focus = filters.leader or st.selectbox("选择领导", names, key="leader_focus")
 portfolio = leader_portfolio(selected, focus)
 st.text(focus)

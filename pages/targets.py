@@ -29,10 +29,13 @@ changes = changes[changes["kind"].isin(kinds)
 if changes.empty:
     empty_message("当前筛选条件下没有两年都设定的年度指标")
 else:
-    percent = changes[changes["unit"].isin(["%", "个百分点"])]
-    others = changes[~changes["unit"].isin(["%", "个百分点"])]
-    if not percent.empty:
-        chart(change_dumbbell(percent, "增速与比率目标：2020年 → 2022年（%）"), key="targets_percent")
+    growth = changes[changes["kind"] == "growth"]
+    ratio = changes[(changes["kind"] == "ratio")]
+    others = changes[changes["kind"].isin(["count", "amount"])]
+    if not growth.empty:
+        chart(change_dumbbell(growth, "增速目标：2020年 → 2022年（增长%）"), key="targets_growth")
+    if not ratio.empty:
+        chart(change_dumbbell(ratio, "比率目标：2020年 → 2022年（%）"), key="targets_ratio")
     if not others.empty:
         chart(change_dumbbell(others, "数量与金额目标：2020年 → 2022年", log_scale=True), key="targets_counts")
     table(changes[["metric", "unit", "target_from", "target_to", "change", "direction_word", "qualifier_change",

@@ -35,10 +35,12 @@ def table(frame: pd.DataFrame, columns: dict[str, str] | None = None, height: in
     """Show a frame as a table with Chinese headers; codes become words; text stays literal."""
     labels = {**COLUMN_LABELS, **(columns or {})}
     shown = frame.copy()
-    for column, words in (("scope", SCOPE_LABELS), ("role", ROLE_LABELS), ("kind", KIND_LABELS),
+    for prefix, words in (("scope", SCOPE_LABELS), ("role", ROLE_LABELS), ("kind", KIND_LABELS),
                           ("qualifier", QUALIFIER_LABELS)):
-        if column in shown:
+        for column in [c for c in shown.columns if c.startswith(prefix)]:
             shown[column] = shown[column].map(lambda v, w=words: w.get(v, v))
+    text_columns = shown.select_dtypes(include=["object", "string"]).columns
+    shown[text_columns] = shown[text_columns].astype(object).where(shown[text_columns].notna(), "—")
     config = {c: st.column_config.TextColumn(labels.get(c, c), width="large") for c in wide_text if c in shown}
     shown = shown.rename(columns=labels)
     config = {labels.get(c, c): v for c, v in config.items()}

@@ -1,0 +1,133 @@
+"""Every screen renders on the bundled data, and the shared filters change what is counted.
+
+Filters live in the URL as their Chinese labels (?year=2022&scope=民生实事&leader=林杰).
+
+Expected numbers come from the export (`python -m loaders export`), not from the pages.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loaders.export import export_frames
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ["pages/overview.py", "pages/leaders.py", "pages/units.py", "pages/targets.py", "pages/about.py"]
+
+
+@pytest.fixture(scope="module")
+def exported(frames) -> dict[str, pd.DataFrame]:
+    return export_frames(frames)
+
+
+def open_page(page: str, **query) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.query_params.update(query)
+    app.run()
+    if page != PAGES[0]:
+        app.switch_page(page).run()
+    return app
+
+
+def metric_values(app: AppTest) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for metric in app.metric:
+        values.setdefault(metric.label, []).append(metric.value)
+    return values
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_without_exception(page):
+    app = open_page(page)
+    assert not app.exception, [e.message for e in app.exception]
+    assert not app.error
+    assert app.title[0].value
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_with_every_filter_set(page):
+    app = open_page(page, year="2022", scope=["年度重点工作", "民生实事"], leader="林杰")
+    assert not app.exception, [e.message for e in app.exception]
+
+
+def test_overview_counts_match_the_export(exported):
+    tasks = exported["tasks.csv"]
+    app = open_page(PAGES[0])
+    assert metric_values(app)["任务（项）"] == [str((tasks["year"] == y).sum()) for y in (2020, 2022)]
+    targets = exported["targets.csv"]
+    assert metric_values(app)["量化指标（个）"] == [str((targets["year"] == y).sum()) for y in (2020, 2022)]
+
+
+def test_year_filter_changes_what_is_counted(exported):
+    app = open_page(PAGES[0])
+    app.selectbox(key="year").select("2020").run()
+    assert metric_values(app)["任务（项）"] == [str((exported["tasks.csv"]["year"] == 2020).sum())]
+
+
+def test_leader_filter_changes_what_is_counted(exported):
+    leaders = exported["task_leaders.csv"]
+    tasks = exported["tasks.csv"].merge(leaders, on="task_id")
+    expected = tasks[(tasks["leader"] == "林杰") & (tasks["year"] == 2022)]
+    app = open_page(PAGES[0], year="2022")
+    app.selectbox(key="leader").select("林杰").run()
+    assert metric_values(app)["任务（项）"] == [str(len(expected))]
+    assert metric_values(app)["民生实事（项）"] == [str(expected.loc[expected["scope"] == "livelihood", "seq"].nunique())]
+
+
+def test_table_filter_changes_what_is_counted(exported):
+    tasks = exported["tasks.csv"]
+    app = open_page(PAGES[0], scope=["今后五年重点工作"])
+    assert metric_values(app)["任务（项）"] == [str((tasks["scope"] == "five_year").sum())]
+
+
+def test_empty_selection_shows_a_message_not_a_chart():
+    app = open_page(PAGES[2], year="2020", scope=["民生实事"])
+    assert any("没有任务" in info.value for info in app.info)
+    assert not app.exception
+
+
+def test_leader_portfolio_counts(exported):
+    leaders = exported["task_leaders.csv"]
+    app = open_page(PAGES[1], leader="陈允岳")
+    expected = (leaders["leader"] == "陈允岳").sum()
+    assert metric_values(app)["牵头任务（项）"] == [str(expected)]
+
+
+def test_units_page_counts_units_without_placeholders(exported):
+    units = exported["task_units.csv"]
+    app = open_page(PAGES[2])
+    real_units = units.loc[units["is_placeholder"] == False, "unit"].nunique()  # noqa: E712
+    assert metric_values(app)["责任单位（个，不含统称）"] == [str(real_units)]
+
+
+def test_targets_page_lists_paired_metrics_with_both_values(exported):
+    changes = exported["target_changes.csv"]
+    app = open_page(PAGES[3])
+    shown = next(df.value for df in app.dataframe if "2020年目标" in df.value.columns)
+    assert len(shown) == len(changes)
+    row = shown.set_index("指标").loc["地区生产总值"]
+    assert (row["2020年目标"], row["2022年目标"], row["方向"]) == ("7.5%左右", "7%以上", "降低")
+    row = shown.set_index("指标").loc["新增高新技术企业"]
+    assert (row["2020年目标"], row["2022年目标"]) == ("25家", "50家")
+
+
+def test_targets_kind_filter(exported):
+    targets = exported["targets.csv"]
+    app = open_page(PAGES[3], kind=["金额"])
+    everything = next(df.value for df in app.dataframe if "任务内容" in df.value.columns and "原句" in df.value.columns)
+    assert len(everything) == (targets["kind"] == "amount").sum()
+
+
+def test_about_page_lists_the_rows_without_text():
+    app = open_page(PAGES[4])
+    missing = next(df.value for df in app.dataframe if list(df.value.columns) == ["任务", "小节", "责任单位", "牵头领导"])
+    assert len(missing) == 9
+
+
+def test_pages_never_render_data_as_html_or_markdown():
+    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py")]:
+        source = path.read_text("utf-8")
+        assert "unsafe_allow_html" not in source, path
+        assert "st.markdown(f" not in source and "st.write(f" not in source, path
