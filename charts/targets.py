@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -39,8 +41,14 @@ def change_dumbbell(changes: pd.DataFrame, title: str, log_scale: bool = False) 
         )
     figure.update_layout(xaxis_title="目标值" + ("（对数刻度）" if log_scale else ""), yaxis_title=None,
                          margin=dict(l=10, r=90, t=70, b=40))
+    values = pd.concat([rows["value_from"], rows["value_to"]])
     if log_scale:
-        figure.update_xaxes(type="log")
+        low, high = math.log10(max(values.min(), 0.1)), math.log10(max(values.max(), 1))
+        pad = (high - low) * 0.12 + 0.1
+        figure.update_xaxes(type="log", range=[low - pad, high + pad])
+    elif len(values):
+        pad = (values.max() - values.min()) * 0.12 + 1
+        figure.update_xaxes(range=[values.min() - pad, values.max() + pad])
     return styled(figure, title, bar_height(len(rows), per_bar=48))
 
 

@@ -11,7 +11,7 @@ from itertools import combinations
 import pandas as pd
 
 from loaders.frames import Frames
-from loaders.select import task_label, text_start
+from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS, task_label, text_start
 
 HOVER_TASKS = 6
 
@@ -183,19 +183,29 @@ def five_year_beside_annual(frames: Frames, year: int = 2022) -> pd.DataFrame:
     targets = frames.targets[frames.targets["year"] == year]
     five = targets[targets["scope"] == "five_year"]
     annual = targets[targets["scope"] == "annual"].drop_duplicates(["metric", "unit"])
-    return five.merge(annual[["metric", "unit", "value", "qualifier", "task_id"]], on=["metric", "unit"],
-                      how="left", suffixes=("_five_year", "_annual"))
+    merged = five.merge(annual[["metric", "unit", "value", "qualifier", "task_id"]], on=["metric", "unit"],
+                        how="left", suffixes=("_five_year", "_annual"))
+    return merged.assign(
+        target_five_year=[written_target(v, q, u) for v, q, u in
+                          zip(merged["value_five_year"], merged["qualifier_five_year"], merged["unit"])],
+        target_annual=[written_target(v, q, u) for v, q, u in
+                       zip(merged["value_annual"], merged["qualifier_annual"], merged["unit"])],
+        basis=merged["per_year_average"].map({True: "年均", False: "期末总量"}),
+    )
+
+
+def written_target(value: float, qualifier: str, unit: str) -> str:
+    """Return a target as the notice would write it: 7.5%左右, 50家, 16亿元以上; “—” if none."""
+    if pd.isna(value):
+        return "—"
+    number = f"{value:.6f}".rstrip("0").rstrip(".")
+    return f"{number}{unit}{QUALIFIER_LABELS.get(qualifier, '')}"
 
 
 def change_table(frames: Frames) -> pd.DataFrame:
     """Return target_changes with both targets written out and qualifier changes named."""
-    from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS
-
     changes = frames.target_changes.copy()
-
-    def written(value, qualifier, unit):
-        number = f"{value:.6f}".rstrip("0").rstrip(".")
-        return f"{number}{unit}{QUALIFIER_LABELS.get(qualifier, '')}"
+    written = written_target
 
     changes["target_from"] = [written(v, q, u) for v, q, u in
                               zip(changes["value_from"], changes["qualifier_from"], changes["unit"])]

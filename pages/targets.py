@@ -69,11 +69,9 @@ five = five[five["kind"].isin(kinds)]
 if five.empty:
     st.info("当前筛选条件下没有今后五年的量化目标。")
 else:
-    five = five.assign(average=five["per_year_average"].map({True: "年均", False: "五年末"}))
-    table(five[["metric", "unit", "average", "value_five_year", "qualifier_five_year", "value_annual",
-                "qualifier_annual", "phrase"]],
-          {"unit": "计量单位", "average": "口径", "value_five_year": "五年目标", "qualifier_five_year": "限定",
-           "value_annual": "2022年目标", "qualifier_annual": "限定（年度）", "phrase": "五年表原句"})
+    table(five[["metric", "basis", "target_five_year", "target_annual", "phrase"]],
+          {"basis": "口径", "target_five_year": "今后五年目标", "target_annual": "2022年年度目标",
+           "phrase": "五年表原句"})
 
 st.subheader("全部量化指标")
 selected = select(all_frames, filters)
