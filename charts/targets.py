@@ -40,7 +40,7 @@ def change_dumbbell(changes: pd.DataFrame, title: str, log_scale: bool = False) 
             hovertemplate="%{y}<br>" + f"{year}年" + "：%{text}<br>任务 %{customdata[0]}<extra></extra>",
         )
     figure.update_layout(xaxis_title="目标值" + ("（对数刻度）" if log_scale else ""), yaxis_title=None,
-                         margin=dict(l=10, r=90, t=70, b=40))
+                         margin=dict(l=10, r=90, t=70, b=100))
     values = pd.concat([rows["value_from"], rows["value_to"]])
     if log_scale:
         low, high = math.log10(max(values.min(), 0.1)), math.log10(max(values.max(), 1))

@@ -18,8 +18,9 @@ pio.templates[TEMPLATE_NAME] = go.layout.Template(
     layout=dict(
         font=dict(family=FONT_FAMILY, size=16, color="#1b1f24"),
         title=dict(font=dict(size=21), x=0, xanchor="left", y=0.98, yanchor="top"),
-        legend=dict(font=dict(size=15), orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1,
-                    title=dict(text=""), traceorder="normal"),
+        # below the chart, so a legend that wraps on a narrow screen never covers the title
+        legend=dict(font=dict(size=15), orientation="h", yref="container", yanchor="bottom", y=0.005,
+                    xanchor="left", x=0, title=dict(text=""), traceorder="normal"),
         hoverlabel=dict(font=dict(family=FONT_FAMILY, size=15), align="left"),
         xaxis=dict(title=dict(font=dict(size=16)), tickfont=dict(size=15), gridcolor="#e5e8ec", zeroline=False,
                    automargin=True),
@@ -28,7 +29,7 @@ pio.templates[TEMPLATE_NAME] = go.layout.Template(
         colorway=list(SCOPE_COLORS.values()) + ["#7b4fa0", "#c0392b", "#16a085"],
         plot_bgcolor="white",
         paper_bgcolor="white",
-        margin=dict(l=10, r=20, t=70, b=40),
+        margin=dict(l=10, r=20, t=70, b=100),
         separators=".,",
     )
 )
@@ -43,6 +44,6 @@ def styled(figure: go.Figure, title: str, height: int | None = None) -> go.Figur
     return figure
 
 
-def bar_height(n_bars: int, per_bar: int = 34, minimum: int = 320, extra: int = 130) -> int:
+def bar_height(n_bars: int, per_bar: int = 34, minimum: int = 360, extra: int = 190) -> int:
     """Return a chart height that keeps every horizontal bar's label readable."""
     return max(minimum, n_bars * per_bar + extra)

@@ -29,7 +29,7 @@ for figures in headline(selected).itertuples():
         columns = st.columns(5)
         columns[0].metric("任务（项）", figures.tasks)
         columns[1].metric("牵头领导（人）", figures.leaders)
-        columns[2].metric("责任单位（个，不含统称）", figures.units)
+        columns[2].metric("责任单位（个）", figures.units, help="不含“相关街镇”“各相关单位”等统称")
         columns[3].metric("量化指标（个）", figures.targets)
         columns[4].metric("民生实事（项）", figures.livelihood_projects)
         if figures.content_missing:
