@@ -33,7 +33,7 @@ for figures in headline(selected).itertuples():
         columns[3].metric("量化指标（个）", figures.targets)
         columns[4].metric("民生实事（项）", figures.livelihood_projects)
         if figures.content_missing:
-            st.caption(f"其中 {figures.content_missing} 项任务原文缺少内容（见“数据说明”）。")
+            st.caption("其中 " + str(figures.content_missing) + " 项任务原文缺少内容（见“数据说明”）。")
 
 st.subheader("通知原文")
 table(all_frames.documents[["doc_no", "title", "signed_date", "issued_date", "attachments"]],
