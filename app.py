@@ -11,6 +11,7 @@ PAGES = [
     st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
     st.Page("pages/leaders.py", title="领导分工", icon=":material/groups:", url_path="leaders"),
     st.Page("pages/units.py", title="单位负荷", icon=":material/account_tree:", url_path="units"),
+    st.Page("pages/tasks.py", title="任务明细", icon=":material/list_alt:", url_path="tasks"),
     st.Page("pages/targets.py", title="量化指标", icon=":material/trending_up:", url_path="targets"),
     st.Page("pages/about.py", title="数据说明", icon=":material/info:", url_path="about"),
 ]

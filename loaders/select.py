@@ -75,3 +75,44 @@ def text_start(text: str, length: int = 28) -> str:
     if not text:
         return "（原文缺少任务内容）"
     return text if len(text) <= length else text[:length] + "…"
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    """The drill-down filters of the task list, on top of the shared Filters."""
+
+    sections: tuple[str, ...] = ()
+    unit: str | None = None
+    lead_only: bool = False
+    categories: tuple[str, ...] = ()
+    with_target: bool = False
+    keywords: str = ""
+
+
+def query_tasks(frames: Frames, filters: Filters, query: TaskQuery) -> pd.DataFrame:
+    """Return the tasks that match the shared filters and the drill-down query, in notice order.
+
+    Several words in `keywords` (separated by spaces) must all occur in the task
+    text, project name or note; matching is plain substring matching.
+    """
+    tasks = frames.tasks[frames.tasks["task_id"].isin(task_ids(frames, filters))]
+    keep = pd.Series(True, index=tasks.index)
+    if query.sections:
+        keep &= tasks["section"].isin(query.sections) | tasks["subsection"].isin(query.sections)
+    units = frames.task_units
+    if query.unit:
+        rows = units[units["unit"] == query.unit]
+        if query.lead_only:
+            rows = rows[rows["role"] == "lead"]
+        keep &= tasks["task_id"].isin(rows["task_id"])
+    if query.categories:
+        rows = units[units["category"].isin(query.categories)]
+        if query.lead_only:
+            rows = rows[rows["role"] == "lead"]
+        keep &= tasks["task_id"].isin(rows["task_id"])
+    if query.with_target:
+        keep &= tasks["n_targets"] > 0
+    searchable = tasks["content"] + "\n" + tasks["project"] + "\n" + tasks["note"]
+    for word in query.keywords.split():
+        keep &= searchable.str.contains(word, regex=False)
+    return tasks[keep]

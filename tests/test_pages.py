@@ -14,7 +14,8 @@ from streamlit.testing.v1 import AppTest
 from loaders.export import export_frames
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["pages/overview.py", "pages/leaders.py", "pages/units.py", "pages/targets.py", "pages/about.py"]
+PAGES = ["pages/overview.py", "pages/leaders.py", "pages/units.py", "pages/targets.py", "pages/about.py",
+         "pages/tasks.py"]
 
 
 @pytest.fixture(scope="module")
@@ -131,3 +132,45 @@ def test_pages_never_render_data_as_html_or_markdown():
         source = path.read_text("utf-8")
         assert "unsafe_allow_html" not in source, path
         assert "st.markdown(f" not in source and "st.write(f" not in source, path
+
+
+TASKS_PAGE = "pages/tasks.py"
+
+
+def test_task_page_filters_from_the_url(frames):
+    units = frames.task_units
+    expected = units[(units["unit"] == "区经信局") & (units["role"] == "lead") & (units["year"] == 2022)]
+    app = open_page(TASKS_PAGE, year="2022", unit="区经信局", lead_only="true")
+    assert not app.exception
+    assert app.selectbox(key="unit").value == "区经信局"
+    assert app.toggle(key="lead_only").value is True
+    assert len(app.dataframe[0].value) == expected["task_id"].nunique()
+
+
+def test_task_page_keyword_search_narrows():
+    app = open_page(TASKS_PAGE)
+    everything = len(app.dataframe[0].value)
+    app.text_input(key="q").input("鞋都 产业").run()
+    narrowed = app.dataframe[0].value
+    assert 0 < len(narrowed) < everything
+    assert all("鞋都" in c and "产业" in c for c in narrowed["任务内容"])
+
+
+def test_task_page_offers_csv_and_xlsx():
+    app = open_page(TASKS_PAGE, year="2020", leader="项晓")
+    labels = [b.label for b in app.download_button]
+    assert any("CSV" in label for label in labels) and any("XLSX" in label for label in labels)
+
+
+def test_task_card_opens_for_the_selected_row(frames):
+    app = open_page(TASKS_PAGE, year="2020")
+    app.session_state["task_table"] = {"selection": {"rows": [80], "columns": [], "cells": []}}
+    app.run()
+    texts = [t.value for t in app.text]
+    assert any("原文缺少任务内容" in t for t in texts)  # row 81 of 2020 lost its text in the notice
+    assert any("区卫生健康局" in str(df.value.values) for df in app.dataframe[1:])
+
+
+def test_unknown_url_parameters_do_not_break_the_page():
+    app = open_page(TASKS_PAGE, year="1999", unit="不存在的单位", foo="bar")
+    assert not app.exception

@@ -1,0 +1,122 @@
+"""Downloads of exactly the selected tasks: CSV for Excel/WPS (UTF-8 with BOM) and formatted XLSX.
+
+Cells that a spreadsheet would run as a formula (starting with = + - @) are
+prefixed with a single quote, so Excel and WPS show them as text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from datetime import datetime
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from loaders.frames import Frames
+from loaders.select import ROLE_LABELS, SCOPE_LABELS, task_label
+
+TASK_COLUMNS = {
+    "label": "任务", "task_id": "任务编号", "year": "年度", "doc_no": "文号", "scope": "表格",
+    "section": "板块/分组", "subsection": "小节", "seq": "序号", "project": "项目名称",
+    "content": "任务内容", "leaders": "牵头领导", "lead_units": "牵头单位", "support_units": "配合单位",
+    "note": "备注", "source_line": "原文行号",
+}
+UNIT_COLUMNS = {
+    "task_id": "任务编号", "unit": "单位", "unit_raw": "原文写法", "capacity": "兼任身份",
+    "category": "单位类别", "role": "角色", "source": "来源",
+}
+MISSING_TEXT = "（原文缺少任务内容）"
+WIDE = {"任务内容": 80, "备注": 40, "板块/分组": 30, "项目名称": 18}
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def neutralize(value):
+    """Return a cell value that a spreadsheet will show literally, never run as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def task_rows(tasks: pd.DataFrame) -> pd.DataFrame:
+    """Return the selected tasks with Chinese headers, codes as words and missing text said."""
+    rows = tasks.assign(
+        label=[task_label(t) for t in tasks.itertuples()],
+        scope=tasks["scope"].map(SCOPE_LABELS),
+        content=tasks["content"].where(~tasks["content_missing"], MISSING_TEXT),
+    )
+    rows = rows[list(TASK_COLUMNS)].rename(columns=TASK_COLUMNS)
+    return rows.astype(object).where(rows.notna(), "").map(neutralize)
+
+
+def unit_rows(frames: Frames, tasks: pd.DataFrame) -> pd.DataFrame:
+    """Return the unit assignments of the selected tasks with Chinese headers."""
+    units = frames.task_units[frames.task_units["task_id"].isin(tasks["task_id"])]
+    units = units.assign(role=units["role"].map(ROLE_LABELS),
+                         source=units["source"].map({"table": "责任单位栏", "note": "备注"}))
+    return units[list(UNIT_COLUMNS)].rename(columns=UNIT_COLUMNS).map(neutralize)
+
+
+def csv_bytes(tasks: pd.DataFrame) -> bytes:
+    """Return the selected tasks as CSV in UTF-8 with BOM (Excel and WPS open it with Chinese intact)."""
+    return task_rows(tasks).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def display_width(text: str) -> int:
+    """Return how many Latin-character widths a text takes (Chinese characters count two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(text))
+
+
+def xlsx_bytes(frames: Frames, tasks: pd.DataFrame, applied: list[tuple[str, str]],
+               now: datetime | None = None) -> bytes:
+    """Return a workbook: 任务明细, 单位分工 and 筛选条件 (filters, time, source notices)."""
+    workbook = Workbook()
+    _write_sheet(workbook.active, "任务明细", task_rows(tasks))
+    _write_sheet(workbook.create_sheet(), "单位分工", unit_rows(frames, tasks))
+    info = workbook.create_sheet("筛选条件")
+    info.append(["项目", "内容"])
+    for name, value in applied:
+        info.append([name, neutralize(value)])
+    info.append(["导出时间", (now or datetime.now()).strftime("%Y-%m-%d %H:%M")])
+    info.append(["任务数", len(tasks)])
+    for doc in frames.documents.itertuples():
+        info.append(["来源通知", f"{doc.doc_no} {doc.title}（{doc.signed_date}）"])
+    _style(info, {"项目": 12, "内容": 90})
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(sheet, title: str, rows: pd.DataFrame) -> None:
+    sheet.title = title
+    sheet.append(list(rows.columns))
+    for values in rows.itertuples(index=False):
+        sheet.append([v if not isinstance(v, float) or v == v else "" for v in values])
+    widths = {c: min(WIDE.get(c, 60), max([display_width(c)] + [display_width(v) for v in rows[c]]) + 2)
+              for c in rows.columns}
+    _style(sheet, widths)
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+def _style(sheet, widths: dict[str, int]) -> None:
+    header_fill = PatternFill("solid", fgColor="DCE6F1")
+    for index, cell in enumerate(sheet[1], start=1):
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(vertical="center")
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(cell.value, 12)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = wrap
+    sheet.freeze_panes = "A2"
+
+
+def file_name(applied: list[tuple[str, str]], extension: str) -> str:
+    """Return a file name that says what is inside: 任务明细_2022_区经信局.xlsx."""
+    parts = ["任务明细"] + [value for name, value in applied if value and name in ("年度", "表格", "牵头领导", "单位")]
+    name = "_".join(parts)
+    return re.sub(r'[\\/:*?"<>|\s]+', "", name)[:80] + "." + extension

@@ -1,0 +1,71 @@
+"""任务明细: filter tasks, read the full text of one, download exactly the rows shown."""
+
+import streamlit as st
+
+from loaders.downloads import csv_bytes, file_name, xlsx_bytes
+from loaders.select import SCOPE_LABELS, TaskQuery, query_tasks, task_label
+from loaders.curated import UNIT_CATEGORIES
+from ui.data import frames
+from ui.filters import current_filters, describe
+from ui.show import empty_message, table
+from ui.task_card import task_card
+
+st.title("任务明细")
+st.caption("按单位、板块、关键词等筛选任务，点选一行查看任务卡片；下载的文件正好包含表中的行。")
+
+all_frames = frames()
+filters = current_filters()
+
+with st.container(border=True):
+    first, second, third = st.columns([2, 2, 3])
+    units = sorted(all_frames.task_units.loc[~all_frames.task_units["is_placeholder"], "unit"].unique())
+    unit = first.selectbox("责任单位", units, index=None, placeholder="全部单位", key="unit", bind="query-params")
+    lead_only = first.toggle("只看牵头", key="lead_only", bind="query-params")
+    categories = second.multiselect("单位类别", list(UNIT_CATEGORIES), placeholder="全部类别", key="category",
+                                    bind="query-params")
+    with_target = second.toggle("只看有量化指标的任务", key="has_target", bind="query-params")
+    sections = sorted(set(all_frames.tasks["section"]) - {""})
+    chosen_sections = third.multiselect("板块/分组", sections, placeholder="全部板块", key="section",
+                                        bind="query-params")
+    keywords = third.text_input("关键词（多个词用空格分开，须同时出现）", key="q", bind="query-params")
+
+query = TaskQuery(sections=tuple(chosen_sections), unit=unit, lead_only=lead_only,
+                  categories=tuple(categories), with_target=with_target, keywords=keywords or "")
+tasks = query_tasks(all_frames, filters, query)
+applied = [("年度", "、".join(map(str, filters.years)) or "全部"),
+           ("表格", "、".join(SCOPE_LABELS[s] for s in filters.scopes) or "全部"),
+           ("牵头领导", filters.leader or "全部"), ("单位", unit or "全部"),
+           ("只看牵头", "是" if lead_only else "否"), ("单位类别", "、".join(categories) or "全部"),
+           ("板块/分组", "、".join(chosen_sections) or "全部"), ("有量化指标", "是" if with_target else "否"),
+           ("关键词", keywords or "无")]
+st.text(f"当前筛选：{describe(filters)} · 共 {len(tasks)} 项任务")
+if tasks.empty:
+    empty_message("没有符合条件的任务")
+    st.stop()
+
+shown = tasks.assign(label=[task_label(t) for t in tasks.itertuples()],
+                     content=tasks["content"].where(~tasks["content_missing"], "（原文缺少任务内容）"))
+event = st.dataframe(
+    shown[["label", "content", "leaders", "lead_units", "support_units", "note"]].rename(columns={
+        "label": "任务", "content": "任务内容", "leaders": "牵头领导", "lead_units": "牵头单位",
+        "support_units": "配合单位", "note": "备注"}),
+    hide_index=True, width="stretch", height=460, key="task_table", on_select="rerun",
+    selection_mode="single-row", row_height=64,
+    column_config={"任务内容": st.column_config.TextColumn(width="large"),
+                   "任务": st.column_config.TextColumn(width="small")},
+)
+
+left, right = st.columns(2)
+left.download_button("下载 CSV（Excel/WPS 可直接打开）", lambda: csv_bytes(tasks),
+                     file_name=file_name(applied, "csv"), mime="text/csv", on_click="ignore",
+                     icon=":material/download:", key="download_csv")
+right.download_button("下载 XLSX（含单位分工、筛选条件）", lambda: xlsx_bytes(all_frames, tasks, applied),
+                      file_name=file_name(applied, "xlsx"), on_click="ignore", icon=":material/download:",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      key="download_xlsx")
+
+rows = event.selection.rows if event else []
+if rows:
+    task_card(all_frames, tasks.iloc[rows[0]]["task_id"])
+else:
+    st.caption("在表中点选一行，即可在此查看任务卡片（全文、单位与角色、领导、指标、备注、出处）。")

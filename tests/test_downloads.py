@@ -1,0 +1,86 @@
+"""Downloads hold exactly the selected rows: CSV with BOM for Excel/WPS, formatted XLSX."""
+
+import io
+from datetime import datetime
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from loaders.downloads import csv_bytes, display_width, file_name, neutralize, xlsx_bytes
+from loaders.select import Filters, TaskQuery, query_tasks
+
+
+def selected(frames):
+    return query_tasks(frames, Filters(years=(2022,)), TaskQuery(unit="区经信局", lead_only=True))
+
+
+def test_query_narrows_by_unit_role_and_keywords(frames):
+    units = frames.task_units
+    lead = units[(units["unit"] == "区经信局") & (units["role"] == "lead") & (units["year"] == 2022)]
+    assert set(selected(frames)["task_id"]) == set(lead["task_id"])
+    both = query_tasks(frames, Filters(), TaskQuery(keywords="鞋都 产业"))
+    assert len(both) > 0
+    assert all("鞋都" in c and "产业" in c for c in both["content"])
+    assert len(both) < len(query_tasks(frames, Filters(), TaskQuery(keywords="鞋都")))
+
+
+def test_query_by_category_target_and_section(frames):
+    streets = query_tasks(frames, Filters(), TaskQuery(categories=("镇",)))
+    town_tasks = frames.task_units.loc[frames.task_units["category"] == "镇", "task_id"]
+    assert set(streets["task_id"]) == set(town_tasks)
+    with_targets = query_tasks(frames, Filters(), TaskQuery(with_target=True))
+    assert set(with_targets["task_id"]) == set(frames.targets["task_id"])
+    section = "（六）以人民满意为导向，持续壮大民生事业。"
+    assert len(query_tasks(frames, Filters(), TaskQuery(sections=(section,)))) == 21
+
+
+def test_csv_has_bom_and_exactly_the_rows(frames):
+    tasks = selected(frames)
+    data = csv_bytes(tasks)
+    assert data.startswith(b"\xef\xbb\xbf")
+    read = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert read["任务编号"].tolist() == tasks["task_id"].tolist()
+    assert read.loc[0, "任务内容"] == tasks.iloc[0]["content"]
+
+
+def test_csv_says_when_the_text_is_missing(frames):
+    tasks = frames.tasks[frames.tasks["content_missing"]]
+    read = pd.read_csv(io.BytesIO(csv_bytes(tasks)), encoding="utf-8-sig", dtype=str)
+    assert (read["任务内容"] == "（原文缺少任务内容）").all()
+
+
+def test_xlsx_is_styled_and_has_the_same_rows(frames):
+    tasks = selected(frames)
+    applied = [("年度", "2022"), ("单位", "区经信局")]
+    book = load_workbook(io.BytesIO(xlsx_bytes(frames, tasks, applied, now=datetime(2026, 11, 22, 9, 30))))
+    assert book.sheetnames == ["任务明细", "单位分工", "筛选条件"]
+    sheet = book["任务明细"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == sheet.dimensions
+    assert all(cell.font.bold for cell in sheet[1])
+    header = [c.value for c in sheet[1]]
+    ids = [row[header.index("任务编号")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert ids == tasks["task_id"].tolist()
+    content_column = sheet.cell(row=1, column=header.index("任务内容") + 1).column_letter
+    assert sheet.column_dimensions[content_column].width >= 60
+    assert sheet[f"{content_column}2"].alignment.wrap_text
+    units = book["单位分工"]
+    assert units.max_row - 1 == frames.task_units["task_id"].isin(tasks["task_id"]).sum()
+    info = {row[0]: row[1] for row in book["筛选条件"].iter_rows(min_row=2, values_only=True)}
+    assert info["单位"] == "区经信局" and info["导出时间"] == "2026-11-22 09:30" and info["任务数"] == len(tasks)
+    assert "温鹿政办〔2022〕4号" in " ".join(str(v) for k, v in book["筛选条件"].iter_rows(values_only=True))
+
+
+def test_formulas_are_neutralized():
+    assert neutralize("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert neutralize("+1") == "'+1" and neutralize("@a") == "'@a" and neutralize("-2") == "'-2"
+    assert neutralize("区发改局") == "区发改局" and neutralize(5) == 5
+
+
+def test_file_names_say_what_is_inside():
+    assert file_name([("年度", "2022"), ("单位", "区经信局"), ("关键词", "鞋")], "xlsx") == "任务明细_2022_区经信局.xlsx"
+    assert file_name([("年度", "2022"), ("牵头领导", "林杰")], "csv") == "任务明细_2022_林杰.csv"
+
+
+def test_chinese_characters_count_double_width():
+    assert display_width("区发改局") == 8 and display_width("ab") == 2
