@@ -9,7 +9,7 @@ from loaders.analysis import leader_portfolio, leader_unit_matrix, leaders_acros
 from loaders.select import select
 from ui.data import frames
 from ui.filters import current_filters, describe
-from ui.show import chart, empty_message, table
+from ui.show import chart, drill_chart, drill_picker, empty_message, table
 
 st.title("领导分工")
 st.caption("每位领导牵头多少任务、分布在哪些表格；选一位领导查看其全部任务、牵头单位和量化指标。")
@@ -22,8 +22,12 @@ if selected.tasks.empty:
     empty_message()
     st.stop()
 
-chart(tasks_per_leader_bar(tasks_per_leader(selected), "各位领导牵头的任务数（按表格分色）"), key="leaders_bar")
-st.caption("一项任务有两位牵头领导时，两人各计一次。")
+per_leader = tasks_per_leader(selected)
+drill_chart(tasks_per_leader_bar(per_leader, "各位领导牵头的任务数（按表格分色）"), key="leaders_bar",
+            param="leader")
+st.caption("一项任务有两位牵头领导时，两人各计一次。点击柱条后出现该领导的任务明细链接。")
+drill_picker("在任务明细中查看某位领导", per_leader["leader"].drop_duplicates().tolist(), key="leaders_drill",
+             param="leader")
 
 st.subheader("一位领导的任务")
 names = selected.task_leaders["leader"].value_counts().index.tolist()

@@ -9,7 +9,7 @@ from loaders.analysis import category_load, co_assignments, concentration, top_s
 from loaders.select import select
 from ui.data import frames
 from ui.filters import current_filters, describe
-from ui.show import chart, empty_message, table
+from ui.show import chart, drill_chart, drill_picker, empty_message, table
 
 st.title("单位负荷")
 st.caption("每个责任单位牵头和配合多少任务，负荷是否集中在少数单位；“相关街镇”等统称单独列出，不参与排名。")
@@ -24,8 +24,10 @@ if selected.tasks.empty:
 
 load = unit_load(selected)
 top_n = st.slider("显示任务最多的单位数", 10, max(10, len(load)), min(25, len(load)), step=5, key="units_top")
-chart(unit_load_bar(load.head(top_n), f"各责任单位承担的任务数（前{min(top_n, len(load))}个，牵头/配合）"),
-      key="units_load")
+drill_chart(unit_load_bar(load.head(top_n), f"各责任单位承担的任务数（前{min(top_n, len(load))}个，牵头/配合）"),
+            key="units_load", param="unit")
+st.caption("点击柱条后出现该单位的任务明细链接。")
+drill_picker("在任务明细中查看某个单位", load["unit"].tolist(), key="units_drill", param="unit")
 
 curve = concentration(load)
 columns = st.columns(3)

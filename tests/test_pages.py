@@ -174,3 +174,19 @@ def test_task_card_opens_for_the_selected_row(frames):
 def test_unknown_url_parameters_do_not_break_the_page():
     app = open_page(TASKS_PAGE, year="1999", unit="不存在的单位", foo="bar")
     assert not app.exception
+
+
+def test_picking_a_unit_offers_its_task_list():
+    app = open_page(PAGES[2], year="2022")
+    app.selectbox(key="units_drill").select("区经信局").run()
+    assert not app.exception
+    links = app.get("page_link")
+    assert any("区经信局" in link.proto.label and "unit=" in link.proto.query_string for link in links)
+
+
+def test_picking_a_leader_sets_the_leader_filter(exported):
+    leaders = exported["task_leaders.csv"]
+    app = open_page(PAGES[1], year="2022")
+    app.selectbox(key="leaders_drill").select("王永林").run()
+    assert app.selectbox(key="leader").value == "王永林"
+    assert metric_values(app)["牵头任务（项）"] == [str((leaders["leader"] == "王永林").sum())]

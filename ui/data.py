@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from loaders.frames import Frames, load_frames
 from loaders.problems import CuratedDataError
@@ -13,8 +14,23 @@ def _cached_frames() -> Frames:
     return load_frames()
 
 
+def ensure_entry_point() -> None:
+    """Rerun through app.py when Streamlit started a page script on its own.
+
+    Streamlit treats a `pages/` folder as the old file-based navigation until
+    app.py has called st.navigation once in the server process. A session that
+    opens a shared link such as /tasks?unit=… before that would run the page
+    without app.py: no sidebar filters, no URL state. Clearing the flag and
+    rerunning makes the session start from app.py like every other one.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def frames() -> Frames:
     """Return the bundled frames, or show what is wrong with the curated tables and stop."""
+    ensure_entry_point()
     try:
         return _cached_frames()
     except CuratedDataError as error:

@@ -11,19 +11,70 @@ ALL = "全部"
 YEAR_KEY, SCOPE_KEY, LEADER_KEY = "year", "scope", "leader"
 
 
-def sidebar_filters(frames: Frames) -> None:
-    """Draw the shared filters in the sidebar (called once, from app.py)."""
+FILTERS_STATE = "_shared_filters"
+
+
+def sidebar_filters(frames: Frames) -> Filters:
+    """Draw the shared filters in the sidebar (called once, from app.py) and return what they select.
+
+    The values are taken from what the widgets return (the URL may have set them) and
+    kept for the page that runs after the sidebar.
+    """
+    years = [ALL] + [str(y) for y in sorted(frames.tasks["year"].unique())]
+    _apply_url_once(years, sorted(frames.task_leaders["leader"].unique()))
     with st.sidebar:
         st.header("筛选")
-        years = [ALL] + [str(y) for y in sorted(frames.tasks["year"].unique())]
         year = st.selectbox("年度", years, key=YEAR_KEY, bind="query-params")
-        st.multiselect("表格", list(SCOPE_LABELS), format_func=SCOPE_LABELS.get, key=SCOPE_KEY,
-                       placeholder="全部表格", bind="query-params")
+        scopes = st.multiselect("表格", list(SCOPE_LABELS), format_func=SCOPE_LABELS.get, key=SCOPE_KEY,
+                                placeholder="全部表格", bind="query-params")
         leaders = frames.task_leaders
         if year != ALL:
             leaders = leaders[leaders["year"] == int(year)]
         names = [ALL] + sorted(leaders["leader"].unique(), key=_leader_order(frames))
-        st.selectbox("牵头领导", names, key=LEADER_KEY, bind="query-params")
+        leader = st.selectbox("牵头领导", names, key=LEADER_KEY, bind="query-params")
+    filters = Filters(
+        years=() if year in (ALL, None) else (int(year),),
+        scopes=tuple(scopes or ()),
+        leader=None if leader in (ALL, None) else leader,
+    )
+    st.session_state[FILTERS_STATE] = filters
+    return filters
+
+
+URL_APPLIED = "_url_filters_applied"
+
+
+def _apply_url_once(years: list[str], leaders: list[str]) -> None:
+    """On a session's first run, take the sidebar filters from the URL and say what was ignored.
+
+    `bind="query-params"` silently drops values that are not valid choices; a
+    person who opens an outdated link should be told (e.g. year=1999), so the
+    URL is read once here and anything unusable is named in a short notice.
+    """
+    if st.session_state.get(URL_APPLIED):
+        return
+    st.session_state[URL_APPLIED] = True
+    ignored = []
+    year = st.query_params.get(YEAR_KEY)
+    if year is not None:
+        if year in years:
+            st.session_state[YEAR_KEY] = year
+        else:
+            ignored.append(f"{YEAR_KEY}={year}")
+    leader = st.query_params.get(LEADER_KEY)
+    if leader is not None:
+        if leader in leaders or leader == ALL:
+            st.session_state[LEADER_KEY] = leader
+        else:
+            ignored.append(f"{LEADER_KEY}={leader}")
+    labels = {label: code for code, label in SCOPE_LABELS.items()}
+    scopes = st.query_params.get_all(SCOPE_KEY)
+    if scopes:
+        known = [labels[s] for s in scopes if s in labels]
+        ignored += [f"{SCOPE_KEY}={s}" for s in scopes if s not in labels]
+        st.session_state[SCOPE_KEY] = known
+    if ignored:
+        st.toast("网址中的参数无效，已忽略：" + "，".join(ignored), icon=":material/link_off:")
 
 
 def _leader_order(frames: Frames):
@@ -32,15 +83,8 @@ def _leader_order(frames: Frames):
 
 
 def current_filters() -> Filters:
-    """Return the filters chosen in the sidebar (defaults when the sidebar was not drawn)."""
-    year = st.session_state.get(YEAR_KEY, ALL)
-    scopes = tuple(st.session_state.get(SCOPE_KEY) or ())
-    leader = st.session_state.get(LEADER_KEY, ALL)
-    return Filters(
-        years=() if year in (ALL, None) else (int(year),),
-        scopes=scopes,
-        leader=None if leader in (ALL, None) else leader,
-    )
+    """Return the filters chosen in the sidebar in this run (all tasks when it was not drawn)."""
+    return st.session_state.get(FILTERS_STATE, Filters())
 
 
 def describe(filters: Filters) -> str:
@@ -50,3 +94,5 @@ def describe(filters: Filters) -> str:
     if filters.leader:
         parts.append(filters.leader)
     return " · ".join(parts)
+
+

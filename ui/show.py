@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -45,3 +47,60 @@ def table(frame: pd.DataFrame, columns: dict[str, str] | None = None, height: in
     shown = shown.rename(columns=labels)
     config = {labels.get(c, c): v for c, v in config.items()}
     st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
+
+
+TASKS_PAGE = "pages/tasks.py"
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<])")
+
+
+def literal(text: str) -> str:
+    """Return text with markdown characters escaped, for labels that Streamlit renders as markdown."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def drill_link(name: str, param: str) -> None:
+    """Show a link that opens the task list filtered to one leader or unit (other filters kept)."""
+    st.page_link(TASKS_PAGE, label="打开任务明细：" + literal(name), icon=":material/open_in_new:",
+                 query_params={param: name})
+
+
+def _remember(param: str, name: str) -> None:
+    # a widget callback runs before the script, the one moment the sidebar leader may be set
+    st.session_state[param] = name
+    st.session_state[_PICKED] = (param, name)
+
+
+_PICKED = "_drill_picked"
+
+
+def drill_chart(figure: go.Figure, key: str, param: str) -> None:
+    """Show a bar chart; clicking a bar selects that leader or unit and links to its task list.
+
+    The first customdata field of each bar holds the name. (st.switch_page cannot
+    be used: in Streamlit 1.67 it refuses to clear URL parameters bound to widgets.)
+    """
+
+    def picked() -> None:
+        points = st.session_state[key].selection.points
+        if points and points[0].get("customdata"):
+            _remember(param, points[0]["customdata"][0])
+
+    st.plotly_chart(figure, theme=None, width="stretch", key=key, on_select=picked, selection_mode="points",
+                    config={"displaylogo": False, "locale": "zh-CN"})
+
+
+def drill_picker(label: str, names: list[str], key: str, param: str) -> None:
+    """Offer the same drill-down as a selectbox; shows the link for a bar clicked above too."""
+
+    def picked() -> None:
+        if st.session_state[key]:
+            _remember(param, st.session_state[key])
+
+    st.selectbox(label, names, index=None, placeholder="选择后出现任务明细链接", key=key, on_change=picked)
+    _show_picked(param)
+
+
+def _show_picked(param: str) -> None:
+    picked = st.session_state.get(_PICKED)
+    if picked and picked[0] == param:
+        drill_link(picked[1], param)
