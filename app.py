@@ -14,8 +14,13 @@ PAGES = [
     st.Page("pages/tasks.py", title="任务明细", icon=":material/list_alt:", url_path="tasks"),
     st.Page("pages/targets.py", title="量化指标", icon=":material/trending_up:", url_path="targets"),
     st.Page("pages/about.py", title="数据说明", icon=":material/info:", url_path="about"),
+    st.Page("pages/meeting.py", title="汇报模式", icon=":material/slideshow:", url_path="meeting"),
 ]
 
 page = st.navigation(PAGES)
-sidebar_filters(frames())
+if page.url_path == "meeting":
+    # the deck brings its own controls; the shared filters would only clutter the projector
+    st.set_page_config(initial_sidebar_state="collapsed")
+else:
+    sidebar_filters(frames())
 page.run()

@@ -47,3 +47,13 @@ def styled(figure: go.Figure, title: str, height: int | None = None) -> go.Figur
 def bar_height(n_bars: int, per_bar: int = 34, minimum: int = 360, extra: int = 190) -> int:
     """Return a chart height that keeps every horizontal bar's label readable."""
     return max(minimum, n_bars * per_bar + extra)
+
+
+def for_projector(figure: go.Figure) -> go.Figure:
+    """Return the figure with the larger type used in review-meeting mode."""
+    figure.update_layout(font=dict(size=20), title=dict(font=dict(size=26)), legend=dict(font=dict(size=19)),
+                         hoverlabel=dict(font=dict(size=18)))
+    figure.update_xaxes(tickfont=dict(size=19), title_font=dict(size=20))
+    figure.update_yaxes(tickfont=dict(size=19), title_font=dict(size=20))
+    figure.update_traces(textfont=dict(size=18), selector=dict(type="bar"))
+    return figure

@@ -190,3 +190,33 @@ def test_picking_a_leader_sets_the_leader_filter(exported):
     app.selectbox(key="leaders_drill").select("王永林").run()
     assert app.selectbox(key="leader").value == "王永林"
     assert metric_values(app)["牵头任务（项）"] == [str((leaders["leader"] == "王永林").sum())]
+
+
+MEETING_PAGE = "pages/meeting.py"
+
+
+@pytest.mark.parametrize("query", [{}, {"deck_year": "2022", "deck_leader": "林杰"},
+                                   {"deck_year": "2020", "deck_unit": "区经信局"}])
+def test_meeting_mode_steps_through_every_view(query):
+    app = open_page(MEETING_PAGE, **query)
+    seen = []
+    for _ in range(5):
+        assert not app.exception, [e.message for e in app.exception]
+        seen.append(app.title[0].value)
+        next(b for b in app.button if b.label == "下一页").click().run()
+    assert seen == ["1/5 总体情况", "2/5 领导分工", "3/5 单位负荷", "4/5 指标变化", "5/5 民生实事"]
+    assert app.title[0].value == "1/5 总体情况"  # wraps around
+    next(b for b in app.button if b.label == "上一页").click().run()
+    assert app.title[0].value == "5/5 民生实事"
+
+
+def test_meeting_mode_counts_for_the_chosen_leader(exported):
+    leaders = exported["task_leaders.csv"].merge(exported["tasks.csv"][["task_id", "year"]], on="task_id")
+    app = open_page(MEETING_PAGE, deck_year="2022", deck_leader="林杰")
+    expected = ((leaders["leader"] == "林杰") & (leaders["year"].astype(str) == "2022")).sum()
+    assert metric_values(app)["任务（项）"] == [str(expected)]
+
+
+def test_meeting_mode_hides_the_shared_filters():
+    app = open_page(MEETING_PAGE)
+    assert "year" not in [s.key for s in app.sidebar.selectbox]

@@ -1,0 +1,96 @@
+"""汇报模式: one view per slide for the review meeting, for the whole district, a leader or a unit."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from charts.leaders import tasks_per_leader_bar
+from charts.targets import change_dumbbell
+from charts.theme import for_projector
+from charts.units import unit_load_bar
+from loaders.analysis import change_table, headline, leader_portfolio, tasks_per_leader, unit_load
+from loaders.select import Filters, TaskQuery, query_tasks, select
+from ui.data import frames
+from ui.show import chart, empty_message, table
+
+SLIDES = ["总体情况", "领导分工", "单位负荷", "指标变化", "民生实事"]
+SLIDE_KEY = "slide"
+
+all_frames = frames()
+
+
+def step(offset: int) -> None:
+    index = SLIDES.index(st.session_state.get(SLIDE_KEY) or SLIDES[0])
+    st.session_state[SLIDE_KEY] = SLIDES[(index + offset) % len(SLIDES)]
+
+
+controls = st.columns([1, 1, 2, 2, 1, 1], vertical_alignment="bottom")
+years = [str(y) for y in sorted(all_frames.tasks["year"].unique(), reverse=True)]
+year = controls[2].selectbox("年度", years, key="deck_year", bind="query-params")
+leaders = all_frames.task_leaders.loc[all_frames.task_leaders["year"] == int(year), "leader"].value_counts().index
+leader = controls[3].selectbox("汇报对象（领导）", list(leaders), index=None, placeholder="全区",
+                               key="deck_leader", bind="query-params")
+units = sorted(all_frames.task_units.loc[~all_frames.task_units["is_placeholder"], "unit"].unique())
+unit = controls[3].selectbox("或单位", units, index=None, placeholder="全部单位", key="deck_unit",
+                             bind="query-params")
+controls[0].button("上一页", icon=":material/arrow_back:", on_click=step, args=(-1,), width="stretch")
+controls[5].button("下一页", icon=":material/arrow_forward:", on_click=step, args=(1,), width="stretch")
+slide = st.segmented_control("页面", SLIDES, key=SLIDE_KEY, bind="query-params",
+                             label_visibility="collapsed", width="stretch") or SLIDES[0]
+
+filters = Filters(years=(int(year),), leader=leader)
+ids = query_tasks(all_frames, filters, TaskQuery(unit=unit))["task_id"]
+deck = select(all_frames, filters)
+deck = replace(deck, tasks=deck.tasks[deck.tasks["task_id"].isin(ids)],
+               task_units=deck.task_units[deck.task_units["task_id"].isin(ids)],
+               task_leaders=deck.task_leaders[deck.task_leaders["task_id"].isin(ids)],
+               targets=deck.targets[deck.targets["task_id"].isin(ids)])
+subject = "、".join(filter(None, [f"{year}年", leader or "全区", unit]))
+st.title(f"{SLIDES.index(slide) + 1}/{len(SLIDES)} {slide}")
+st.text(f"汇报对象：{subject}")
+if deck.tasks.empty:
+    empty_message("所选对象在该年度没有任务")
+    st.stop()
+
+if slide == "总体情况":
+    figures = headline(deck).query("tasks > 0").iloc[0]
+    row = st.columns(4)
+    row[0].metric("任务（项）", int(figures["tasks"]))
+    row[1].metric("牵头领导（人）", int(figures["leaders"]))
+    row[2].metric("责任单位（个）", int(figures["units"]))
+    row[3].metric("量化指标（个）", int(figures["targets"]))
+    per_scope = deck.tasks.groupby("scope").size()
+    row = st.columns(4)
+    row[0].metric("年度重点工作（项）", int(per_scope.get("annual", 0)))
+    row[1].metric("今后五年重点工作（项）", int(per_scope.get("five_year", 0)))
+    row[2].metric("民生实事（项）", int(deck.tasks.loc[deck.tasks["scope"] == "livelihood", "seq"].nunique()))
+    row[3].metric("原文缺内容（项）", int(deck.tasks["content_missing"].sum()))
+elif slide == "领导分工":
+    if leader:
+        portfolio = leader_portfolio(deck, leader)
+        chart(for_projector(unit_load_bar(unit_load(deck).head(12), f"{leader}牵头任务的责任单位（前12个）")),
+              key="deck_leader_units")
+        table(portfolio["sections"], {"section": "板块/分组"}, wide_text=("section",))
+    else:
+        chart(for_projector(tasks_per_leader_bar(tasks_per_leader(deck), "各位领导牵头的任务数")), key="deck_leaders")
+elif slide == "单位负荷":
+    chart(for_projector(unit_load_bar(unit_load(deck).head(15), "任务最多的15个责任单位（牵头/配合）")),
+          key="deck_units")
+elif slide == "指标变化":
+    both_years = select(all_frames, Filters(leader=leader))
+    changes = change_table(both_years)
+    changes = changes[changes["task_id_to"].isin(ids) | changes["task_id_from"].isin(ids)]
+    growth = changes[changes["kind"] == "growth"]
+    if growth.empty:
+        empty_message("所选对象没有两年都设定的增速目标")
+    else:
+        chart(for_projector(change_dumbbell(growth, "增速目标：2020年 → 2022年（%）")), key="deck_targets")
+    if not changes.empty:
+        table(changes[["metric", "target_from", "target_to", "direction_word"]],
+              {"target_from": "2020年目标", "target_to": "2022年目标", "direction_word": "方向"})
+elif slide == "民生实事":
+    projects = deck.tasks[deck.tasks["scope"] == "livelihood"]
+    if projects.empty:
+        empty_message("所选对象在该年度没有民生实事项目")
+    else:
+        table(projects[["seq", "project", "content", "leaders", "units"]], {"seq": "序号"}, height=620)
