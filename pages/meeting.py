@@ -24,17 +24,22 @@ def step(offset: int) -> None:
     st.session_state[SLIDE_KEY] = SLIDES[(index + offset) % len(SLIDES)]
 
 
-controls = st.columns([1, 1, 2, 2, 1, 1], vertical_alignment="bottom")
+if st.session_state.get(SLIDE_KEY) is None:
+    # highlight the slide the URL names (or the first) from the very first run
+    asked = st.query_params.get(SLIDE_KEY)
+    st.session_state[SLIDE_KEY] = asked if asked in SLIDES else SLIDES[0]
+
+controls = st.columns([1, 2, 2, 2, 1], vertical_alignment="bottom")
 years = [str(y) for y in sorted(all_frames.tasks["year"].unique(), reverse=True)]
-year = controls[2].selectbox("年度", years, key="deck_year", bind="query-params")
+year = controls[1].selectbox("年度", years, key="deck_year", bind="query-params")
 leaders = all_frames.task_leaders.loc[all_frames.task_leaders["year"] == int(year), "leader"].value_counts().index
-leader = controls[3].selectbox("汇报对象（领导）", list(leaders), index=None, placeholder="全区",
+leader = controls[2].selectbox("汇报对象：领导", list(leaders), index=None, placeholder="全区",
                                key="deck_leader", bind="query-params")
 units = sorted(all_frames.task_units.loc[~all_frames.task_units["is_placeholder"], "unit"].unique())
 unit = controls[3].selectbox("或单位", units, index=None, placeholder="全部单位", key="deck_unit",
                              bind="query-params")
 controls[0].button("上一页", icon=":material/arrow_back:", on_click=step, args=(-1,), width="stretch")
-controls[5].button("下一页", icon=":material/arrow_forward:", on_click=step, args=(1,), width="stretch")
+controls[4].button("下一页", icon=":material/arrow_forward:", on_click=step, args=(1,), width="stretch")
 slide = st.segmented_control("页面", SLIDES, key=SLIDE_KEY, bind="query-params",
                              label_visibility="collapsed", width="stretch") or SLIDES[0]
 
@@ -46,7 +51,7 @@ deck = replace(deck, tasks=deck.tasks[deck.tasks["task_id"].isin(ids)],
                task_leaders=deck.task_leaders[deck.task_leaders["task_id"].isin(ids)],
                targets=deck.targets[deck.targets["task_id"].isin(ids)])
 subject = "、".join(filter(None, [f"{year}年", leader or "全区", unit]))
-st.title(f"{SLIDES.index(slide) + 1}/{len(SLIDES)} {slide}")
+st.header(f"{SLIDES.index(slide) + 1}/{len(SLIDES)} {slide}", divider="blue")
 st.text(f"汇报对象：{subject}")
 if deck.tasks.empty:
     empty_message("所选对象在该年度没有任务")
@@ -74,7 +79,7 @@ elif slide == "领导分工":
     else:
         chart(for_projector(tasks_per_leader_bar(tasks_per_leader(deck), "各位领导牵头的任务数")), key="deck_leaders")
 elif slide == "单位负荷":
-    chart(for_projector(unit_load_bar(unit_load(deck).head(15), "任务最多的15个责任单位（牵头/配合）")),
+    chart(for_projector(unit_load_bar(unit_load(deck).head(12), "任务最多的12个责任单位（牵头/配合）")),
           key="deck_units")
 elif slide == "指标变化":
     both_years = select(all_frames, Filters(leader=leader))
