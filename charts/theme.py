@@ -56,4 +56,5 @@ def for_projector(figure: go.Figure) -> go.Figure:
     figure.update_xaxes(tickfont=dict(size=19), title_font=dict(size=20))
     figure.update_yaxes(tickfont=dict(size=19), title_font=dict(size=20))
     figure.update_traces(textfont=dict(size=18), selector=dict(type="bar"))
+    figure.update_traces(textfont=dict(size=18), marker=dict(size=20), selector=dict(mode="markers+text"))
     return figure

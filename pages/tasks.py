@@ -49,10 +49,10 @@ event = st.dataframe(
     shown[["label", "content", "leaders", "lead_units", "support_units", "note"]].rename(columns={
         "label": "任务", "content": "任务内容", "leaders": "牵头领导", "lead_units": "牵头单位",
         "support_units": "配合单位", "note": "备注"}),
-    hide_index=True, width="stretch", height=460, key="task_table", on_select="rerun",
-    selection_mode="single-row", row_height=64,
+    hide_index=True, width="stretch", height=420, key="task_table", on_select="rerun",
+    selection_mode="single-row",
     column_config={"任务内容": st.column_config.TextColumn(width="large"),
-                   "任务": st.column_config.TextColumn(width="small")},
+                   "任务": st.column_config.TextColumn(width="medium")},
 )
 
 left, right = st.columns(2)
@@ -63,6 +63,16 @@ right.download_button("下载 XLSX（含单位分工、筛选条件）", lambda:
                       file_name=file_name(applied, "xlsx"), on_click="ignore", icon=":material/download:",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                       key="download_xlsx")
+
+READING_LIMIT = 60
+if st.toggle("逐条阅读（全文换行显示）", key="reading"):
+    for task in shown.head(READING_LIMIT).itertuples():
+        with st.container(border=True):
+            st.text(f"{task.label} · 牵头领导：{task.leaders} · 牵头单位：{task.lead_units or '—'}"
+                    + (f" · 配合单位：{task.support_units}" if task.support_units else ""))
+            st.text(task.content)
+    if len(shown) > READING_LIMIT:
+        st.caption(f"逐条阅读只显示前 {READING_LIMIT} 项；请缩小筛选范围，或下载文件查看全部 {len(shown)} 项。")
 
 rows = event.selection.rows if event else []
 if rows:

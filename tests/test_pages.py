@@ -220,3 +220,21 @@ def test_meeting_mode_counts_for_the_chosen_leader(exported):
 def test_meeting_mode_hides_the_shared_filters():
     app = open_page(MEETING_PAGE)
     assert "year" not in [s.key for s in app.sidebar.selectbox]
+
+
+def test_reading_view_shows_full_text_literally(frames):
+    app = open_page(TASKS_PAGE, year="2020", unit="区综合行政执法局")
+    app.toggle(key="reading").set_value(True).run()
+    texts = [t.value for t in app.text]
+    task = frames.tasks.set_index("task_id").loc["2020-annual-060"]
+    assert task["content"] in texts
+
+
+def test_unknown_and_invalid_parameters_are_named_in_a_notice(exported):
+    tasks = exported["tasks.csv"]
+    app = open_page(PAGES[0], year="1999", foo="bar")
+    assert not app.exception
+    notices = " ".join(t.value for t in app.toast)
+    assert "year=1999" in notices and "foo" in notices
+    # the bad year is ignored, not applied: both notices are counted
+    assert metric_values(app)["任务（项）"] == [str((tasks["year"] == y).sum()) for y in (2020, 2022)]

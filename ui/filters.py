@@ -21,7 +21,7 @@ def sidebar_filters(frames: Frames) -> Filters:
     kept for the page that runs after the sidebar.
     """
     years = [ALL] + [str(y) for y in sorted(frames.tasks["year"].unique())]
-    _apply_url_once(years, sorted(frames.task_leaders["leader"].unique()))
+    _apply_url_once(years, sorted(frames.task_leaders["leader"].unique()), set(frames.task_units["unit"]))
     with st.sidebar:
         st.header("筛选")
         year = st.selectbox("年度", years, key=YEAR_KEY, bind="query-params")
@@ -44,7 +44,12 @@ def sidebar_filters(frames: Frames) -> Filters:
 URL_APPLIED = "_url_filters_applied"
 
 
-def _apply_url_once(years: list[str], leaders: list[str]) -> None:
+# every parameter some screen reads from the URL
+KNOWN_PARAMS = {YEAR_KEY, SCOPE_KEY, LEADER_KEY, "unit", "lead_only", "category", "has_target", "section", "q",
+                "kind", "slide", "deck_year", "deck_leader", "deck_unit"}
+
+
+def _apply_url_once(years: list[str], leaders: list[str], units: set[str]) -> None:
     """On a session's first run, take the sidebar filters from the URL and say what was ignored.
 
     `bind="query-params"` silently drops values that are not valid choices; a
@@ -73,6 +78,10 @@ def _apply_url_once(years: list[str], leaders: list[str]) -> None:
         known = [labels[s] for s in scopes if s in labels]
         ignored += [f"{SCOPE_KEY}={s}" for s in scopes if s not in labels]
         st.session_state[SCOPE_KEY] = known
+    unit = st.query_params.get("unit")
+    if unit is not None and unit not in units:
+        ignored.append(f"unit={unit}")
+    ignored += [f"{key}" for key in st.query_params.keys() if key not in KNOWN_PARAMS]
     if ignored:
         st.toast("网址中的参数无效，已忽略：" + "，".join(ignored), icon=":material/link_off:")
 
