@@ -98,4 +98,4 @@ elif slide == "民生实事":
     if projects.empty:
         empty_message("所选对象在该年度没有民生实事项目")
     else:
-        table(projects[["seq", "project", "content", "leaders", "units"]], {"seq": "序号"}, height=620)
+        table(projects[["seq", "project", "content", "leaders", "units"]], {"seq": "序号"})

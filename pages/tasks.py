@@ -65,7 +65,7 @@ right.download_button("下载 XLSX（含单位分工、筛选条件）", lambda:
                       key="download_xlsx")
 
 READING_LIMIT = 60
-if st.toggle("逐条阅读（全文换行显示）", key="reading"):
+if st.toggle("逐条阅读（全文换行显示）", key="reading", bind="query-params"):
     for task in shown.head(READING_LIMIT).itertuples():
         with st.container(border=True):
             st.text(f"{task.label} · 牵头领导：{task.leaders} · 牵头单位：{task.lead_units or '—'}"
