@@ -117,6 +117,7 @@ def _style(sheet, widths: dict[str, int]) -> None:
 
 def file_name(applied: list[tuple[str, str]], extension: str) -> str:
     """Return a file name that says what is inside: 任务明细_2022_区经信局.xlsx."""
-    parts = ["任务明细"] + [value for name, value in applied if value and name in ("年度", "表格", "牵头领导", "单位")]
+    named = ("年度", "表格", "牵头领导", "单位")
+    parts = ["任务明细"] + [value for name, value in applied if name in named and value not in ("", "全部")]
     name = "_".join(parts)
     return re.sub(r'[\\/:*?"<>|\s]+', "", name)[:80] + "." + extension

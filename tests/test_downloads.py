@@ -80,6 +80,8 @@ def test_formulas_are_neutralized():
 def test_file_names_say_what_is_inside():
     assert file_name([("年度", "2022"), ("单位", "区经信局"), ("关键词", "鞋")], "xlsx") == "任务明细_2022_区经信局.xlsx"
     assert file_name([("年度", "2022"), ("牵头领导", "林杰")], "csv") == "任务明细_2022_林杰.csv"
+    assert file_name([("年度", "2022"), ("表格", "全部"), ("牵头领导", "全部"), ("单位", "区经信局")],
+                     "csv") == "任务明细_2022_区经信局.csv"
 
 
 def test_chinese_characters_count_double_width():

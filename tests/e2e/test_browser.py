@@ -1,0 +1,136 @@
+"""The dashboard in a real browser: pages, filters, drill-down, shared links, downloads, meeting mode."""
+
+from __future__ import annotations
+
+import io
+import re
+from urllib.parse import quote
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from loaders.frames import load_frames
+from loaders.select import Filters, TaskQuery, query_tasks
+from tests.e2e.conftest import open_app, wait_ready
+
+PAGES = ["", "leaders", "units", "tasks", "targets", "about", "meeting"]
+
+
+@pytest.fixture(scope="module")
+def frames():
+    return load_frames()
+
+
+def first_text(page) -> str:
+    return page.locator('[data-testid="stText"]').first.inner_text()
+
+
+def metric(page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]', has_text=label).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def task_count(page) -> int:
+    return int(re.search(r"共 (\d+) 项任务", first_text(page)).group(1))
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick an option in the selectbox with this label and wait for the rerun."""
+    page.locator('[data-testid="stSelectbox"]', has_text=label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_ready(page)
+
+
+def test_a_shared_deep_link_works_on_a_fresh_server(page, fresh_server):
+    # the very first session of a new server opens a page other than the default
+    open_app(page, fresh_server, "tasks?year=2022&unit=" + quote("区经信局") + "&lead_only=true")
+    assert first_text(page).startswith("当前筛选：2022年")
+    assert page.locator('[data-testid="stSidebar"]').is_visible()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_loads_without_an_exception(page, server, path):
+    open_app(page, server, path)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator("h1, h2").first.inner_text().strip()
+
+
+def test_choosing_a_leader_changes_figures_and_table(page, server, frames):
+    open_app(page, server, "tasks?year=2022")
+    before = task_count(page)
+    choose(page, "牵头领导", "林杰")
+    expected = query_tasks(frames, Filters(years=(2022,), leader="林杰"), TaskQuery())
+    assert task_count(page) == len(expected) < before
+    assert "leader=" in page.url
+    open_app(page, server, "?year=2022&leader=" + quote("林杰"))
+    assert metric(page, "任务（项）") == str(len(expected))
+
+
+def test_clicking_a_bar_drills_down(page, server, frames):
+    open_app(page, server, "units?year=2022")
+    chart = page.locator(".js-plotly-plot").first
+    chart.locator(".main-svg").first.wait_for()
+    top_bar = chart.locator("g.point path").last  # bars are drawn bottom-up: the last is the top unit
+    box = top_bar.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_ready(page)
+    link = page.locator('[data-testid="stPageLink"] a[href*="tasks"]').last
+    link.wait_for()
+    unit = link.inner_text().split("：", 1)[1].strip()
+    link.click()
+    page.wait_for_url("**/tasks**")
+    wait_ready(page)
+    expected = query_tasks(frames, Filters(years=(2022,)), TaskQuery(unit=unit))
+    assert task_count(page) == len(expected) > 0
+
+
+def test_a_shared_link_restores_its_filters(page, server, frames):
+    link = "tasks?year=2020&unit=" + quote("区综合行政执法局") + "&lead_only=true&q=" + quote("垃圾")
+    open_app(page, server, link)
+    expected = query_tasks(frames, Filters(years=(2020,)),
+                           TaskQuery(unit="区综合行政执法局", lead_only=True, keywords="垃圾"))
+    assert task_count(page) == len(expected) > 0
+    page.reload()
+    wait_ready(page)
+    assert task_count(page) == len(expected)
+
+
+def download(page, label: str):
+    with page.expect_download() as info:
+        page.locator('[data-testid="stDownloadButton"]', has_text=label).first.click()
+    return info.value
+
+
+def test_downloads_hold_exactly_the_rows_on_screen(page, server, frames):
+    open_app(page, server, "tasks?year=2022&unit=" + quote("区经信局"))
+    expected = query_tasks(frames, Filters(years=(2022,)), TaskQuery(unit="区经信局"))
+    shown = task_count(page)
+    assert shown == len(expected)
+
+    csv = download(page, "CSV")
+    assert csv.suggested_filename == "任务明细_2022_区经信局.csv"
+    data = open(csv.path(), "rb").read()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str)
+    assert rows["任务编号"].tolist() == expected["task_id"].tolist()
+
+    xlsx = download(page, "XLSX")
+    assert xlsx.suggested_filename.endswith(".xlsx")
+    book = load_workbook(io.BytesIO(open(xlsx.path(), "rb").read()))
+    ids = [row[1] for row in book["任务明细"].iter_rows(min_row=2, values_only=True)]
+    assert ids == expected["task_id"].tolist() and len(ids) == shown
+    # downloading did not rerun or reset the page
+    assert task_count(page) == shown
+
+
+def test_meeting_mode_steps_through_every_view(page, server):
+    open_app(page, server, "meeting?deck_year=2022&deck_leader=" + quote("张伟"))
+    seen = []
+    for _ in range(5):
+        seen.append(page.locator("h2").first.inner_text().strip())
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.get_by_role("button", name="下一页").click()
+        wait_ready(page)
+    assert seen == ["1/5 总体情况", "2/5 领导分工", "3/5 单位负荷", "4/5 指标变化", "5/5 民生实事"]
+    assert "slide=" in page.url
