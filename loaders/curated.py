@@ -151,49 +151,41 @@ def check_references(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     documents, table_list, tasks = tables["documents"], tables["tables"], tables["tasks"]
     problems += _check_int(documents, "documents.csv", "year")
     problems += _check_int(table_list, "tables.csv", "year")
-    for index, row in documents.iterrows():
-        for column in ("signed_date", "issued_date"):
-            if row[column] and pd.isna(pd.to_datetime(row[column], format="%Y-%m-%d", errors="coerce")):
-                problems.append(Problem("documents.csv", index + 2, column, f"日期“{row[column]}”格式不对",
-                                        "写成 2022-03-07 这样的年-月-日"))
-    known_docs = set(documents["doc_no"])
-    for index, row in table_list.iterrows():
-        if row["doc_no"] not in known_docs:
-            problems.append(Problem("tables.csv", index + 2, "doc_no", f"文号“{row['doc_no']}”不在 documents.csv 中",
-                                    "先在 documents.csv 中登记该通知"))
-        if row["scope"] not in SCOPES:
-            problems.append(Problem("tables.csv", index + 2, "scope", f"类别“{row['scope']}”无效",
-                                    "填 annual（年度）、five_year（五年）或 livelihood（民生实事）"))
-        if row["leaders_from"] not in ("column", "heading"):
-            problems.append(Problem("tables.csv", index + 2, "leaders_from", f"“{row['leaders_from']}”无效",
-                                    "填 column（表中有牵头领导列）或 heading（领导写在分组标题中）"))
-    known_tables = set(table_list["table_id"])
-    for index, row in tasks.iterrows():
-        if row["table_id"] not in known_tables:
-            problems.append(Problem("tasks.csv", index + 2, "table_id", f"表“{row['table_id']}”不在 tables.csv 中",
-                                    "改成 tables.csv 中的 table_id，或先登记该表"))
-        if row["content_missing"] not in TRUE_WORDS | FALSE_WORDS:
-            problems.append(Problem("tasks.csv", index + 2, "content_missing", f"“{row['content_missing']}”不是是/否",
-                                    "原文缺少任务内容时填“是”，否则留空"))
-        elif not row["content"] and row["content_missing"] not in TRUE_WORDS:
-            problems.append(Problem("tasks.csv", index + 2, "content", "任务内容为空",
-                                    "填写原文内容；若原文确实缺失，在 content_missing 填“是”"))
+    for column in ("signed_date", "issued_date"):
+        dates = pd.to_datetime(documents[column], format="%Y-%m-%d", errors="coerce")
+        for index in documents.index[(documents[column] != "") & dates.isna()]:
+            problems.append(Problem("documents.csv", index + 2, column, f"日期“{documents.loc[index, column]}”格式不对",
+                                    "写成 2022-03-07 这样的年-月-日"))
+    problems += _unknown(table_list, "tables.csv", "doc_no", set(documents["doc_no"]),
+                         lambda v: f"文号“{v}”不在 documents.csv 中", "先在 documents.csv 中登记该通知")
+    problems += _unknown(table_list, "tables.csv", "scope", set(SCOPES), lambda v: f"类别“{v}”无效",
+                         "填 annual（年度）、five_year（五年）或 livelihood（民生实事）")
+    problems += _unknown(table_list, "tables.csv", "leaders_from", {"column", "heading"}, lambda v: f"“{v}”无效",
+                         "填 column（表中有牵头领导列）或 heading（领导写在分组标题中）")
+    problems += _unknown(tasks, "tasks.csv", "table_id", set(table_list["table_id"]),
+                         lambda v: f"表“{v}”不在 tables.csv 中", "改成 tables.csv 中的 table_id，或先登记该表")
+    problems += _unknown(tasks, "tasks.csv", "content_missing", TRUE_WORDS | FALSE_WORDS,
+                         lambda v: f"“{v}”不是是/否", "原文缺少任务内容时填“是”，否则留空")
+    empty = (tasks["content"] == "") & tasks["content_missing"].isin(FALSE_WORDS)
+    for index in tasks.index[empty]:
+        problems.append(Problem("tasks.csv", index + 2, "content", "任务内容为空",
+                                "填写原文内容；若原文确实缺失，在 content_missing 填“是”"))
     for column in ("seq", "section_no", "part", "source_line"):
         problems += _check_int(tasks, "tasks.csv", column, allow_empty=column != "seq")
     if not problems:
         problems += check_numbering(tasks, table_list)
-    units = tables["units"]
-    for index, row in units.iterrows():
-        if row["category"] not in UNIT_CATEGORIES:
-            problems.append(Problem("units.csv", index + 2, "category", f"类别“{row['category']}”无效",
-                                    "填以下之一：" + "、".join(UNIT_CATEGORIES)))
-    metrics = tables["metrics"]
-    for index, row in metrics.iterrows():
-        if row["kind"] not in METRIC_KINDS:
-            problems.append(Problem("metrics.csv", index + 2, "kind", f"类型“{row['kind']}”无效",
-                                    "填 growth（增速）、count（数量）、amount（金额）或 ratio（比率）"))
+    problems += _unknown(tables["units"], "units.csv", "category", set(UNIT_CATEGORIES),
+                         lambda v: f"类别“{v}”无效", "填以下之一：" + "、".join(UNIT_CATEGORIES))
+    problems += _unknown(tables["metrics"], "metrics.csv", "kind", set(METRIC_KINDS), lambda v: f"类型“{v}”无效",
+                         "填 growth（增速）、count（数量）、amount（金额）或 ratio（比率）")
     problems += _check_int(tables["leaders"], "leaders.csv", "year")
     return problems
+
+
+def _unknown(frame: pd.DataFrame, file: str, column: str, allowed: set[str], message, fix: str) -> list[Problem]:
+    """Return a problem for every cell of column whose value is not allowed."""
+    return [Problem(file, index + 2, column, message(frame.loc[index, column]), fix)
+            for index in frame.index[~frame[column].isin(allowed)]]
 
 
 def check_numbering(tasks: pd.DataFrame, table_list: pd.DataFrame) -> list[Problem]:
@@ -205,35 +197,32 @@ def check_numbering(tasks: pd.DataFrame, table_list: pd.DataFrame) -> list[Probl
     """
     problems: list[Problem] = []
     by_heading = set(table_list.loc[table_list["leaders_from"] == "heading", "table_id"])
-    frame = tasks.assign(
-        _seq=tasks["seq"].astype(int),
-        _row=tasks.index + 2,
-        _group=tasks["table_id"] + "|" + tasks["section_no"].where(tasks["table_id"].isin(by_heading), ""),
-    )
-    for _, group in frame.groupby("_group", sort=False):
-        distinct = group.drop_duplicates("_seq")
-        for expected, (_, row) in enumerate(distinct.iterrows(), start=1):
-            if row["_seq"] != expected:
-                problems.append(Problem("tasks.csv", row["_row"], "seq",
-                                        f"序号{row['_seq']}与前后不连续（此处应为{expected}）",
-                                        "检查是否漏录、重录或顺序颠倒"))
-                break
-        for seq, same in group[group.duplicated("_seq", keep=False)].groupby("_seq"):
-            if sorted(same["part"].tolist()) != [str(i) for i in range(1, len(same) + 1)]:
-                problems.append(Problem("tasks.csv", int(same["_row"].iloc[1]), "seq",
-                                        f"序号{seq}重复出现{len(same)}次",
-                                        "删除重复行；若是同一项目的分行，在 part 列依次填 1、2…"))
+    frame = pd.DataFrame({
+        "seq": tasks["seq"].astype(int).to_numpy(),
+        "part": tasks["part"].to_numpy(),
+        "row": tasks.index.to_numpy() + 2,
+        "group": (tasks["table_id"] + "|" + tasks["section_no"].where(tasks["table_id"].isin(by_heading), "")).to_numpy(),
+    })
+    distinct = frame.drop_duplicates(["group", "seq"])
+    distinct = distinct.assign(expected=distinct.groupby("group", sort=False).cumcount() + 1)
+    gaps = distinct[distinct["seq"] != distinct["expected"]].drop_duplicates("group")
+    for row in gaps.itertuples():
+        problems.append(Problem("tasks.csv", int(row.row), "seq", f"序号{row.seq}与前后不连续（此处应为{row.expected}）",
+                                "检查是否漏录、重录或顺序颠倒"))
+    repeated = frame[frame.duplicated(["group", "seq"], keep=False)]
+    for (_, seq), same in repeated.groupby(["group", "seq"], sort=False):
+        if sorted(same["part"].tolist()) != [str(i) for i in range(1, len(same) + 1)]:
+            problems.append(Problem("tasks.csv", int(same["row"].iloc[1]), "seq", f"序号{seq}重复出现{len(same)}次",
+                                    "删除重复行；若是同一项目的分行，在 part 列依次填 1、2…"))
     return problems
 
 
 def _check_int(frame: pd.DataFrame, file: str, column: str, allow_empty: bool = False) -> list[Problem]:
-    problems = []
-    for index, value in frame[column].items():
-        if value == "" and allow_empty:
-            continue
-        if not value.isdigit():
-            problems.append(Problem(file, index + 2, column, f"“{value}”不是整数", "只填阿拉伯数字"))
-    return problems
+    bad = ~frame[column].str.fullmatch(r"\d+")
+    if allow_empty:
+        bad &= frame[column] != ""
+    return [Problem(file, index + 2, column, f"“{frame.loc[index, column]}”不是整数", "只填阿拉伯数字")
+            for index in frame.index[bad]]
 
 
 def as_bool(value: str) -> bool:

@@ -58,12 +58,12 @@ def build_frames(raw: dict[str, pd.DataFrame]) -> tuple[Frames, list[Problem]]:
     metric_dictionary = MetricDictionary.from_frame(raw["metrics"])
     tables = raw["tables"].assign(year=lambda t: t["year"].astype(int))
     documents = raw["documents"].assign(year=lambda t: t["year"].astype(int))
-    table_info = tables.set_index("table_id")
+    table_info = {t["table_id"]: t for t in tables.to_dict("records")}
 
     task_rows, unit_rows, leader_rows, target_rows = [], [], [], []
-    for index, row in raw["tasks"].iterrows():
+    for index, row in enumerate(raw["tasks"].to_dict("records")):
         spreadsheet_row = index + 2
-        table = table_info.loc[row["table_id"]]
+        table = table_info[row["table_id"]]
         year, scope = int(table["year"]), table["scope"]
 
         units, unit_problems = _task_units(row, unit_dictionary, spreadsheet_row)
@@ -121,7 +121,7 @@ def build_frames(raw: dict[str, pd.DataFrame]) -> tuple[Frames, list[Problem]]:
     return frames, problems
 
 
-def _task_units(row: pd.Series, dictionary: UnitDictionary, spreadsheet_row: int) -> tuple[list[dict], list[Problem]]:
+def _task_units(row: dict, dictionary: UnitDictionary, spreadsheet_row: int) -> tuple[list[dict], list[Problem]]:
     """Return the unit assignments of one task: table units with roles, then 备注 organs."""
     problems: list[Problem] = []
     mentions = split_unit_list(row["units"], dictionary)

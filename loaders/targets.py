@@ -63,6 +63,7 @@ class MetricDictionary:
     kinds: dict[str, str] = field(default_factory=dict)
     synonyms: list[tuple[str, str]] = field(default_factory=list)  # (synonym, metric), longest first
     parts: dict[str, list[str]] = field(default_factory=dict)
+    _named: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_frame(cls, metrics: pd.DataFrame) -> "MetricDictionary":
@@ -79,10 +80,9 @@ class MetricDictionary:
 
     def name(self, label: str) -> str:
         """Return the canonical metric a label speaks of, or the label itself."""
-        for synonym, metric in self.synonyms:
-            if synonym in label:
-                return metric
-        return label
+        if label not in self._named:
+            self._named[label] = next((metric for synonym, metric in self.synonyms if synonym in label), label)
+        return self._named[label]
 
 
 def working_text(content: str) -> str:

@@ -38,6 +38,7 @@ class UnitDictionary:
     def __init__(self, units: pd.DataFrame):
         self.category: dict[str, str] = dict(zip(units["unit"], units["category"]))
         self._canonical: dict[str, str] = {}
+        self._resolved: dict[str, UnitMention] = {}  # the same names recur in every notice
         for unit, aliases in zip(units["unit"], units["aliases"]):
             self._canonical[full_width_brackets(unit)] = unit
             for alias in filter(None, (a.strip() for a in aliases.split("、"))):
@@ -54,6 +55,11 @@ class UnitDictionary:
 
     def resolve(self, printed: str) -> UnitMention:
         """Return the mention for one printed unit ("区住建局(区建美办)*")."""
+        if printed not in self._resolved:
+            self._resolved[printed] = self._resolve(printed)
+        return self._resolved[printed]
+
+    def _resolve(self, printed: str) -> UnitMention:
         raw = without_spaces(printed)
         name = full_width_brackets(raw)
         marked = LEAD_MARK in name
