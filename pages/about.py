@@ -3,8 +3,8 @@
 import streamlit as st
 
 from loaders.analysis import with_labels
-from loaders.curated import DEFAULT_CURATED_DIR, SPECS
-from ui.data import frames
+from loaders.curated import SPECS
+from ui.data import curated_dir, frames
 from ui.show import table
 
 st.title("数据说明")
@@ -54,6 +54,6 @@ st.subheader("下载规范表")
 st.caption("规范表为 CSV（UTF-8 带 BOM），可用 Excel/WPS 直接打开。")
 columns = st.columns(3)
 for index, spec in enumerate(SPECS.values()):
-    path = DEFAULT_CURATED_DIR / spec.file
+    path = curated_dir() / spec.file
     columns[index % 3].download_button(spec.file, path.read_bytes(), file_name=spec.file, mime="text/csv",
                                        on_click="ignore", key=f"download_{spec.file}", icon=":material/download:")
