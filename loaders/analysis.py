@@ -6,58 +6,63 @@ that a chart in charts/ draws or a page shows as a table.
 
 from __future__ import annotations
 
-from itertools import combinations
-
 import pandas as pd
 
 from loaders.frames import Frames
-from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS, task_label, text_start
+from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS, task_labels
 
 HOVER_TASKS = 6
 
 
+TEXT_START = 28
+
+
 def with_labels(tasks: pd.DataFrame) -> pd.DataFrame:
     """Return tasks with `label` (how people cite the task) and `text_start` columns."""
-    return tasks.assign(
-        label=[task_label(t) for t in tasks.itertuples()],
-        text_start=[text_start(c) for c in tasks["content"]],
-    )
+    content = tasks["content"]
+    start = content.str.slice(0, TEXT_START) + pd.Series("…", index=tasks.index).where(
+        content.str.len() > TEXT_START, "")
+    return tasks.assign(label=task_labels(tasks),
+                        text_start=start.where(content != "", "（原文缺少任务内容）"))
 
 
-def _hover(task_ids: pd.Series, labelled: pd.DataFrame) -> str:
-    rows = labelled.loc[labelled.index.intersection(task_ids)]
-    lines = [f"{r.label} {r.text_start}" for r in rows.head(HOVER_TASKS).itertuples()]
-    if len(rows) > HOVER_TASKS:
-        lines.append(f"……共{len(rows)}项")
-    return "<br>".join(lines)
+def hover_by(rows: pd.DataFrame, key: str, tasks: pd.DataFrame) -> pd.Series:
+    """Return, per value of `key`, hover text listing its first tasks (number and start of text)."""
+    labelled = with_labels(tasks[["task_key", "year", "scope", "seq", "part", "section_no", "content"]])
+    lines = rows[[key, "task_key"]].drop_duplicates().merge(labelled[["task_key", "label", "text_start"]],
+                                                            on="task_key", how="left")
+    counts = lines.groupby(key)["task_key"].size()
+    first = lines.groupby(key, sort=False).head(HOVER_TASKS)
+    text = (first["label"] + " " + first["text_start"]).groupby(first[key]).agg("<br>".join)
+    more = counts.map(lambda n: f"<br>……共{n}项" if n > HOVER_TASKS else "")
+    return text.reindex(counts.index).fillna("").astype(str) + more.astype(str)
 
 
 def headline(frames: Frames) -> pd.DataFrame:
     """Return per document: tasks, leaders, units (no placeholders), targets, livelihood projects."""
-    rows = []
-    for doc in frames.documents.itertuples():
-        tasks = frames.tasks[frames.tasks["doc_no"] == doc.doc_no]
-        ids = tasks["task_id"]
-        units = frames.task_units[frames.task_units["task_id"].isin(ids) & ~frames.task_units["is_placeholder"]]
-        livelihood = tasks[tasks["scope"] == "livelihood"]
-        rows.append({
-            "doc_no": doc.doc_no, "year": doc.year,
-            "tasks": int(len(tasks)),
-            "leaders": int(frames.task_leaders[frames.task_leaders["task_id"].isin(ids)]["leader"].nunique()),
-            "units": int(units["unit"].nunique()),
-            "targets": int(frames.targets["task_id"].isin(ids).sum()),
-            "livelihood_projects": int(livelihood["seq"].nunique()),
-            "content_missing": int(tasks["content_missing"].sum()),
-        })
-    return pd.DataFrame(rows)
+    doc_of = frames.tasks.set_index("task_key")["doc_no"]
+    tasks = frames.tasks.groupby("doc_no")
+    units = frames.task_units[~frames.task_units["is_placeholder"]]
+    livelihood = frames.tasks[frames.tasks["scope"] == "livelihood"]
+    counts = pd.DataFrame({
+        "tasks": tasks.size(),
+        "leaders": frames.task_leaders.groupby(frames.task_leaders["task_key"].map(doc_of))["leader"].nunique(),
+        "units": units.groupby(units["task_key"].map(doc_of))["unit"].nunique(),
+        "targets": frames.targets.groupby(frames.targets["task_key"].map(doc_of)).size(),
+        "livelihood_projects": livelihood.groupby("doc_no")["seq"].nunique(),
+        "content_missing": tasks["content_missing"].sum(),
+    })
+    table = frames.documents[["doc_no", "year"]].merge(counts, left_on="doc_no", right_index=True, how="left")
+    return table.fillna(0).astype({c: int for c in counts.columns}).reset_index(drop=True)
 
 
 def tasks_per_leader(frames: Frames) -> pd.DataFrame:
     """Return leader, year, scope, tasks and hover text; a task with two leaders counts for both."""
-    labelled = with_labels(frames.tasks).set_index("task_id")
-    joined = frames.task_leaders.merge(frames.tasks[["task_id", "seq"]], on="task_id")
-    grouped = joined.groupby(["leader", "year", "scope"], sort=False)
-    result = grouped["task_id"].agg(tasks="count", hover=lambda ids: _hover(ids, labelled)).reset_index()
+    leaders = frames.task_leaders.assign(group=frames.task_leaders["leader"] + "|" + frames.task_leaders["year"].astype(str)
+                                         + "|" + frames.task_leaders["scope"])
+    result = leaders.groupby(["leader", "year", "scope", "group"], sort=False).size().rename("tasks").reset_index()
+    result["hover"] = result["group"].map(hover_by(leaders, "group", frames.tasks))
+    result = result.drop(columns="group")
     totals = result.groupby("leader")["tasks"].transform("sum")
     return result.assign(leader_total=totals).sort_values(["leader_total", "leader"], ascending=[False, True])
 
@@ -65,12 +70,10 @@ def tasks_per_leader(frames: Frames) -> pd.DataFrame:
 def unit_load(frames: Frames, placeholders: bool = False) -> pd.DataFrame:
     """Return per unit the tasks it leads and supports (one count per task and unit)."""
     units = frames.task_units[frames.task_units["is_placeholder"] == placeholders]
-    labelled = with_labels(frames.tasks).set_index("task_id")
-    counts = units.pivot_table(index=["unit", "category"], columns="role", values="task_id",
-                               aggfunc="nunique", fill_value=0)
+    counts = units.groupby(["unit", "category", "role"])["task_key"].nunique().unstack("role", fill_value=0)
     counts = counts.reindex(columns=["lead", "support"], fill_value=0).reset_index()
     counts.columns.name = None
-    hover = units.groupby("unit")["task_id"].agg(lambda ids: _hover(ids, labelled))
+    hover = hover_by(units, "unit", frames.tasks)
     counts["total"] = counts["lead"] + counts["support"]
     counts["hover"] = counts["unit"].map(hover)
     return counts.sort_values(["total", "lead", "unit"], ascending=[False, False, True]).reset_index(drop=True)
@@ -107,12 +110,10 @@ def top_share(curve: pd.DataFrame, n: int) -> float:
 
 def co_assignments(frames: Frames, top: int = 15) -> pd.DataFrame:
     """Return the unit pairs most often assigned to the same task (placeholders left out)."""
-    units = frames.task_units[~frames.task_units["is_placeholder"]]
-    pairs: dict[tuple[str, str], int] = {}
-    for _, group in units.groupby("task_id"):
-        for a, b in combinations(sorted(set(group["unit"])), 2):
-            pairs[(a, b)] = pairs.get((a, b), 0) + 1
-    table = pd.DataFrame([(a, b, n) for (a, b), n in pairs.items()], columns=["unit_a", "unit_b", "tasks"])
+    units = frames.task_units.loc[~frames.task_units["is_placeholder"], ["task_key", "unit"]].drop_duplicates()
+    pairs = units.merge(units, on="task_key", suffixes=("_a", "_b"))
+    pairs = pairs[pairs["unit_a"] < pairs["unit_b"]]
+    table = pairs.groupby(["unit_a", "unit_b"]).size().rename("tasks").reset_index()
     return table.sort_values(["tasks", "unit_a", "unit_b"], ascending=[False, True, True]).head(top).reset_index(drop=True)
 
 

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from loaders.frames import Frames
-from loaders.select import ROLE_LABELS, SCOPE_LABELS, task_label
+from loaders.select import ROLE_LABELS, SCOPE_LABELS, task_labels
 
 TASK_COLUMNS = {
     "label": "任务", "task_id": "任务编号", "year": "年度", "doc_no": "文号", "scope": "表格",
@@ -44,7 +44,7 @@ def neutralize(value):
 def task_rows(tasks: pd.DataFrame) -> pd.DataFrame:
     """Return the selected tasks with Chinese headers, codes as words and missing text said."""
     rows = tasks.assign(
-        label=[task_label(t) for t in tasks.itertuples()],
+        label=task_labels(tasks),
         scope=tasks["scope"].map(SCOPE_LABELS),
         content=tasks["content"].where(~tasks["content_missing"], MISSING_TEXT),
     )

@@ -109,9 +109,12 @@ def build_frames(raw: dict[str, pd.DataFrame]) -> tuple[Frames, list[Problem]]:
     targets = pd.DataFrame(target_rows, columns=[
         "task_id", "year", "scope", "target_no", "metric", "value", "unit", "qualifier",
         "phrase", "kind", "per_year_average"])
-    context = tasks[["task_id", "year", "scope", "table_id"]]
+    # an integer key per task: selecting rows by integers is much faster than by id strings
+    tasks.insert(0, "task_key", range(len(tasks)))
+    context = tasks[["task_id", "task_key", "year", "scope", "table_id"]]
     task_units = task_units.merge(context, on="task_id", how="left")
     task_leaders = task_leaders.merge(context, on="task_id", how="left")
+    targets = targets.merge(tasks[["task_id", "task_key"]], on="task_id", how="left")
     frames = Frames(
         documents=documents, tables=tables, tasks=tasks, task_units=task_units,
         task_leaders=task_leaders, targets=targets, target_changes=pair_targets(targets, "annual"),

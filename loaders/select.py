@@ -24,8 +24,8 @@ class Filters:
     leader: str | None = None
 
 
-def task_ids(frames: Frames, filters: Filters) -> pd.Index:
-    """Return the ids of the tasks the filters select."""
+def task_keys(frames: Frames, filters: Filters) -> pd.Series:
+    """Return the integer keys of the tasks the filters select."""
     tasks = frames.tasks
     keep = pd.Series(True, index=tasks.index)
     if filters.years:
@@ -33,20 +33,31 @@ def task_ids(frames: Frames, filters: Filters) -> pd.Index:
     if filters.scopes:
         keep &= tasks["scope"].isin(filters.scopes)
     if filters.leader:
-        led = frames.task_leaders.loc[frames.task_leaders["leader"] == filters.leader, "task_id"]
-        keep &= tasks["task_id"].isin(led)
-    return pd.Index(tasks.loc[keep, "task_id"])
+        led = frames.task_leaders.loc[frames.task_leaders["leader"] == filters.leader, "task_key"]
+        keep &= tasks["task_key"].isin(led)
+    return tasks.loc[keep, "task_key"]
+
+
+def task_ids(frames: Frames, filters: Filters) -> pd.Index:
+    """Return the ids of the tasks the filters select."""
+    return pd.Index(frames.tasks.loc[frames.tasks["task_key"].isin(task_keys(frames, filters)), "task_id"])
 
 
 def select(frames: Frames, filters: Filters) -> Frames:
     """Return the frames restricted to the selected tasks (dictionaries stay whole)."""
-    ids = task_ids(frames, filters)
+    if filters == Filters():
+        return frames
+    return restrict(frames, task_keys(frames, filters))
+
+
+def restrict(frames: Frames, keys) -> Frames:
+    """Return the frames restricted to the tasks with these integer keys."""
     return replace(
         frames,
-        tasks=frames.tasks[frames.tasks["task_id"].isin(ids)],
-        task_units=frames.task_units[frames.task_units["task_id"].isin(ids)],
-        task_leaders=frames.task_leaders[frames.task_leaders["task_id"].isin(ids)],
-        targets=frames.targets[frames.targets["task_id"].isin(ids)],
+        tasks=frames.tasks[frames.tasks["task_key"].isin(keys)],
+        task_units=frames.task_units[frames.task_units["task_key"].isin(keys)],
+        task_leaders=frames.task_leaders[frames.task_leaders["task_key"].isin(keys)],
+        targets=frames.targets[frames.targets["task_key"].isin(keys)],
     )
 
 
@@ -63,6 +74,20 @@ def task_label(task: pd.Series | object) -> str:
     if year >= 2022 and pd.notna(section_no):
         return f"{year}{name}·{_chinese_number(int(section_no))}({seq})"
     return f"{year}{name}({seq})"
+
+
+def task_labels(tasks: pd.DataFrame) -> pd.Series:
+    """Return task_label for every row of tasks, computed column-wise."""
+    year = tasks["year"].astype(str)
+    seq = tasks["seq"].astype(str)
+    part = tasks["part"].astype("string").fillna("")
+    section = tasks["section_no"].map(lambda n: _chinese_number(int(n)) if pd.notna(n) else "")
+    livelihood = year + "民生实事" + seq + ("-" + part).where(part != "", "")
+    name = tasks["scope"].map({"annual": "年度", "five_year": "五年"}).fillna("")
+    grouped = year + name + "·" + section + "(" + seq + ")"
+    plain = year + name + "(" + seq + ")"
+    labels = plain.where(~((tasks["year"] >= 2022) & tasks["section_no"].notna()), grouped)
+    return labels.where(tasks["scope"] != "livelihood", livelihood)
 
 
 def _chinese_number(n: int) -> str:
@@ -95,7 +120,7 @@ def query_tasks(frames: Frames, filters: Filters, query: TaskQuery) -> pd.DataFr
     Several words in `keywords` (separated by spaces) must all occur in the task
     text, project name or note; matching is plain substring matching.
     """
-    tasks = frames.tasks[frames.tasks["task_id"].isin(task_ids(frames, filters))]
+    tasks = frames.tasks[frames.tasks["task_key"].isin(task_keys(frames, filters))]
     keep = pd.Series(True, index=tasks.index)
     if query.sections:
         keep &= tasks["section"].isin(query.sections) | tasks["subsection"].isin(query.sections)
@@ -104,12 +129,12 @@ def query_tasks(frames: Frames, filters: Filters, query: TaskQuery) -> pd.DataFr
         rows = units[units["unit"] == query.unit]
         if query.lead_only:
             rows = rows[rows["role"] == "lead"]
-        keep &= tasks["task_id"].isin(rows["task_id"])
+        keep &= tasks["task_key"].isin(rows["task_key"])
     if query.categories:
         rows = units[units["category"].isin(query.categories)]
         if query.lead_only:
             rows = rows[rows["role"] == "lead"]
-        keep &= tasks["task_id"].isin(rows["task_id"])
+        keep &= tasks["task_key"].isin(rows["task_key"])
     if query.with_target:
         keep &= tasks["n_targets"] > 0
     searchable = tasks["content"] + "\n" + tasks["project"] + "\n" + tasks["note"]

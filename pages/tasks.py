@@ -3,7 +3,7 @@
 import streamlit as st
 
 from loaders.downloads import csv_bytes, file_name, xlsx_bytes
-from loaders.select import SCOPE_LABELS, TaskQuery, query_tasks, task_label
+from loaders.select import SCOPE_LABELS, TaskQuery, query_tasks, task_labels
 from loaders.curated import UNIT_CATEGORIES
 from ui.data import frames
 from ui.filters import current_filters, describe
@@ -43,7 +43,7 @@ if tasks.empty:
     empty_message("没有符合条件的任务")
     st.stop()
 
-shown = tasks.assign(label=[task_label(t) for t in tasks.itertuples()],
+shown = tasks.assign(label=task_labels(tasks),
                      content=tasks["content"].where(~tasks["content_missing"], "（原文缺少任务内容）"))
 event = st.dataframe(
     shown[["label", "content", "leaders", "lead_units", "support_units", "note"]].rename(columns={
