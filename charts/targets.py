@@ -20,9 +20,16 @@ def change_dumbbell(changes: pd.DataFrame, title: str, log_scale: bool = False) 
     rows = changes.iloc[::-1]
     names = rows["metric"] + "（" + rows["unit"] + "）"
     figure = go.Figure()
-    for name, a, b, direction in zip(names, rows["value_from"], rows["value_to"], rows["direction"]):
-        figure.add_scatter(x=[a, b], y=[name, name], mode="lines", showlegend=False, hoverinfo="skip",
-                           line=dict(color=DIRECTION_COLORS[direction], width=5))
+    for direction, color in DIRECTION_COLORS.items():
+        # one trace per colour; None breaks the line between metrics
+        same = rows["direction"] == direction
+        xs, ys = [], []
+        for name, a, b in zip(names[same], rows.loc[same, "value_from"], rows.loc[same, "value_to"]):
+            xs += [a, b, None]
+            ys += [name, name, None]
+        if xs:
+            figure.add_scatter(x=xs, y=ys, mode="lines", showlegend=False, hoverinfo="skip",
+                               line=dict(color=color, width=5))
     for year_column, value_column, qualifier_column, task_column, other_column in (
             ("year_from", "value_from", "qualifier_from", "task_id_from", "value_to"),
             ("year_to", "value_to", "qualifier_to", "task_id_to", "value_from")):

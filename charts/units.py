@@ -70,9 +70,12 @@ def unit_years_dumbbell(comparison: pd.DataFrame, title: str, years: tuple[int, 
     rows = comparison.iloc[::-1]
     first, second = (f"tasks_{y}" for y in years)
     figure = go.Figure()
+    xs, ys = [], []
     for unit, a, b in zip(rows["unit"], rows[first], rows[second]):
-        figure.add_scatter(x=[a, b], y=[unit, unit], mode="lines", line=dict(color="#c9d1d9", width=4),
-                           showlegend=False, hoverinfo="skip")
+        xs += [a, b, None]
+        ys += [unit, unit, None]
+    figure.add_scatter(x=xs, y=ys, mode="lines", line=dict(color="#c9d1d9", width=4),
+                       showlegend=False, hoverinfo="skip")
     for year, column in zip(years, (first, second)):
         figure.add_scatter(x=rows[column], y=rows["unit"], mode="markers", name=f"{year}年",
                            marker=dict(size=14, color=YEAR_COLORS.get(year)),

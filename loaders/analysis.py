@@ -205,7 +205,10 @@ def written_target(value: float, qualifier: str, unit: str) -> str:
 
 def change_table(frames: Frames) -> pd.DataFrame:
     """Return target_changes with both targets written out and qualifier changes named."""
-    changes = frames.target_changes.copy()
+    # only pairs whose two tasks are both in the selection
+    ids = set(frames.tasks["task_id"].tolist())
+    changes = frames.target_changes
+    changes = changes[[a in ids and b in ids for a, b in zip(changes["task_id_from"], changes["task_id_to"])]].copy()
     written = written_target
 
     changes["target_from"] = [written(v, q, u) for v, q, u in

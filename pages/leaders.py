@@ -5,9 +5,8 @@ from dataclasses import replace
 import streamlit as st
 
 from charts.leaders import leader_unit_heatmap, leader_years_bar, tasks_per_leader_bar
-from loaders.analysis import leader_portfolio, leader_unit_matrix, leaders_across_years, tasks_per_leader
 from loaders.select import select
-from ui.data import frames
+from ui.data import analysed, frames
 from ui.filters import current_filters, describe
 from ui.show import chart, drill_chart, drill_picker, empty_message, table
 
@@ -22,7 +21,7 @@ if selected.tasks.empty:
     empty_message()
     st.stop()
 
-per_leader = tasks_per_leader(selected)
+per_leader = analysed("tasks_per_leader", filters)
 drill_chart(tasks_per_leader_bar(per_leader, "各位领导牵头的任务数（按表格分色）"), key="leaders_bar",
             param="leader")
 st.caption("一项任务有两位牵头领导时，两人各计一次。点击柱条后出现该领导的任务明细链接。")
@@ -32,7 +31,7 @@ drill_picker("在任务明细中查看某位领导", per_leader["leader"].drop_d
 st.subheader("一位领导的任务")
 names = selected.task_leaders["leader"].value_counts().index.tolist()
 focus = filters.leader or st.selectbox("选择领导", names, key="leader_focus")
-portfolio = leader_portfolio(selected, focus)
+portfolio = analysed("leader_portfolio", filters, focus)
 st.text(focus)
 columns = st.columns(4)
 columns[0].metric("牵头任务（项）", len(portfolio["tasks"]))
@@ -57,14 +56,14 @@ st.markdown("**全部任务**")
 table(portfolio["tasks"][["label", "section", "content", "lead_units", "support_units"]])
 
 st.subheader("同一位领导在两份通知中")
-across = leaders_across_years(select(all_frames, replace(filters, years=(), leader=None)))
+across = analysed("leaders_across_years", replace(filters, years=(), leader=None))
 if across.empty:
     st.info("当前表格中没有在两份通知里都出现的领导。")
 else:
     chart(leader_years_bar(across, "在两份通知中都牵头任务的领导：各年任务数"), key="leaders_years")
 
 st.subheader("领导 × 单位")
-matrix = leader_unit_matrix(selected)
+matrix = analysed("leader_unit_matrix", filters)
 if matrix.empty:
     empty_message("当前筛选条件下没有领导与单位的对应")
 else:

@@ -4,9 +4,8 @@ import streamlit as st
 
 from charts.leaders import tasks_per_leader_bar
 from charts.units import unit_load_bar
-from loaders.analysis import headline, tasks_per_leader, unit_load
 from loaders.select import select
-from ui.data import frames
+from ui.data import analysed, frames
 from ui.filters import current_filters, describe
 from ui.show import chart, empty_message, table
 
@@ -21,7 +20,7 @@ if selected.tasks.empty:
     empty_message()
     st.stop()
 
-for figures in headline(selected).itertuples():
+for figures in analysed("headline", filters).itertuples():
     if figures.tasks == 0:
         continue
     with st.container(border=True):
@@ -42,9 +41,9 @@ table(all_frames.documents[["doc_no", "title", "signed_date", "issued_date", "at
 
 left, right = st.columns(2)
 with left:
-    chart(tasks_per_leader_bar(tasks_per_leader(selected), "各位领导牵头的任务数"), key="overview_leaders")
+    chart(tasks_per_leader_bar(analysed("tasks_per_leader", filters), "各位领导牵头的任务数"), key="overview_leaders")
     st.page_link("pages/leaders.py", label="查看领导分工详情", icon=":material/arrow_forward:")
 with right:
-    top_units = unit_load(selected).head(10)
+    top_units = analysed("unit_load", filters).head(10)
     chart(unit_load_bar(top_units, "任务最多的10个责任单位（牵头+配合）"), key="overview_units")
     st.page_link("pages/units.py", label="查看单位负荷详情", icon=":material/arrow_forward:")

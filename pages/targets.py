@@ -5,9 +5,8 @@ from dataclasses import replace
 import streamlit as st
 
 from charts.targets import change_dumbbell
-from loaders.analysis import change_table, five_year_beside_annual, one_year_metrics, target_table
 from loaders.select import KIND_LABELS, select
-from ui.data import frames
+from ui.data import analysed, frames
 from ui.filters import current_filters, describe
 from ui.show import chart, empty_message, table
 
@@ -21,11 +20,8 @@ kinds = st.pills("指标类型", list(KIND_LABELS), format_func=KIND_LABELS.get,
 st.text(f"当前筛选：{describe(filters)} · 指标类型：{'、'.join(KIND_LABELS[k] for k in kinds)}")
 
 st.subheader("年度目标同比（2020年 → 2022年）")
-both_years = select(all_frames, replace(filters, years=()))
-changes = change_table(both_years)
-changes = changes[changes["kind"].isin(kinds)
-                  & changes["task_id_from"].isin(both_years.tasks["task_id"])
-                  & changes["task_id_to"].isin(both_years.tasks["task_id"])]
+changes = analysed("change_table", replace(filters, years=()))
+changes = changes[changes["kind"].isin(kinds)]
 if changes.empty:
     empty_message("当前筛选条件下没有两年都设定的年度指标")
 else:
@@ -45,7 +41,7 @@ else:
            "task_id_to": "2022年任务"})
 
 st.subheader("只在一年设定的年度指标")
-only = one_year_metrics(both_years)
+only = analysed("one_year_metrics", replace(filters, years=()))
 only = only[only["kind"].isin(kinds)]
 left, right = st.columns(2)
 with left:
@@ -64,7 +60,7 @@ with right:
         table(dropped[["metric", "value", "unit", "qualifier", "task_id"]], {"unit": "计量单位"})
 
 st.subheader("2022年：今后五年目标与当年目标")
-five = five_year_beside_annual(both_years)
+five = analysed("five_year_beside_annual", replace(filters, years=()))
 five = five[five["kind"].isin(kinds)]
 if five.empty:
     st.info("当前筛选条件下没有今后五年的量化目标。")
@@ -74,8 +70,7 @@ else:
            "phrase": "五年表原句"})
 
 st.subheader("全部量化指标")
-selected = select(all_frames, filters)
-targets = target_table(selected)
+targets = analysed("target_table", filters)
 targets = targets[targets["kind"].isin(kinds)]
 if targets.empty:
     empty_message("当前筛选条件下没有量化指标")

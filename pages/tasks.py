@@ -5,7 +5,7 @@ import streamlit as st
 from loaders.downloads import csv_bytes, file_name, xlsx_bytes
 from loaders.select import SCOPE_LABELS, TaskQuery, query_tasks, task_labels
 from loaders.curated import UNIT_CATEGORIES
-from ui.data import frames
+from ui.data import frames, queried
 from ui.filters import current_filters, describe
 from ui.show import empty_message, table
 from ui.task_card import task_card
@@ -31,7 +31,7 @@ with st.container(border=True):
 
 query = TaskQuery(sections=tuple(chosen_sections), unit=unit, lead_only=lead_only,
                   categories=tuple(categories), with_target=with_target, keywords=keywords or "")
-tasks = query_tasks(all_frames, filters, query)
+tasks = queried(filters, query)
 applied = [("年度", "、".join(map(str, filters.years)) or "全部"),
            ("表格", "、".join(SCOPE_LABELS[s] for s in filters.scopes) or "全部"),
            ("牵头领导", filters.leader or "全部"), ("单位", unit or "全部"),

@@ -5,9 +5,9 @@ from dataclasses import replace
 import streamlit as st
 
 from charts.units import category_bar, co_assignment_bar, pareto_curve, unit_load_bar, unit_years_dumbbell
-from loaders.analysis import category_load, co_assignments, concentration, top_share, unit_load, unit_years
+from loaders.analysis import concentration, top_share
 from loaders.select import select
-from ui.data import frames
+from ui.data import analysed, frames
 from ui.filters import current_filters, describe
 from ui.show import chart, drill_chart, drill_picker, empty_message, table
 
@@ -22,7 +22,7 @@ if selected.tasks.empty:
     empty_message()
     st.stop()
 
-load = unit_load(selected)
+load = analysed("unit_load", filters)
 top_n = st.slider("显示任务最多的单位数", 10, max(10, len(load)), min(25, len(load)), step=5, key="units_top")
 drill_chart(unit_load_bar(load.head(top_n), f"各责任单位承担的任务数（前{min(top_n, len(load))}个，牵头/配合）"),
             key="units_load", param="unit")
@@ -38,18 +38,17 @@ left, right = st.columns(2)
 with left:
     chart(pareto_curve(curve, "负荷集中度：按单位排名的累计占比"), key="units_pareto")
 with right:
-    chart(category_bar(category_load(selected), "按单位类别的牵头与配合次数"), key="units_category")
+    chart(category_bar(analysed("category_load", filters), "按单位类别的牵头与配合次数"), key="units_category")
 
 st.subheader("经常一起承担任务的单位")
-pairs = co_assignments(selected)
+pairs = analysed("co_assignments", filters)
 if pairs.empty:
     st.info("当前筛选条件下没有两个以上单位共同承担的任务。")
 else:
     chart(co_assignment_bar(pairs, "共同承担任务最多的单位组合（前15组）"), key="units_pairs")
 
 st.subheader("2020年与2022年对比（别名已合并）")
-both_years = select(all_frames, replace(filters, years=()))
-comparison = unit_years(both_years)
+comparison = analysed("unit_years", replace(filters, years=()))
 if comparison.empty:
     st.info("当前表格中没有两年都有的任务。")
 else:
@@ -57,7 +56,7 @@ else:
           key="units_years")
 
 st.subheader("统称（不是单个单位，不参与排名）")
-placeholders = unit_load(selected, placeholders=True)
+placeholders = analysed("unit_load", filters, True)
 if placeholders.empty:
     st.info("当前筛选条件下没有统称。")
 else:

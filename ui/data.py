@@ -11,6 +11,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from loaders.curated import DEFAULT_CURATED_DIR
 from loaders.frames import Frames, load_frames
 from loaders.problems import CuratedDataError
+from loaders.select import Filters, TaskQuery, query_tasks, select
 
 DATA_DIR_VARIABLE = "WORK_REPORT_CURATED_DIR"
 
@@ -20,9 +21,15 @@ def curated_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_VARIABLE) or DEFAULT_CURATED_DIR)
 
 
-@st.cache_data(show_spinner="正在读取规范表…")
+@st.cache_resource(show_spinner="正在读取规范表…")
 def cached_frames(directory: str) -> Frames:
-    """Return the frames of a curated folder, read once per server and folder."""
+    """Return the frames of a curated folder, read once per server and folder.
+
+    One shared object for every session and page (st.cache_resource): the frames
+    are never modified in place (every selection makes new frames), and a copy
+    per run (st.cache_data) would unpickle ~35 MB at ×100 on every rerun
+    (measured in bench/). Aggregates per filter state use st.cache_data below.
+    """
     return load_frames(Path(directory))
 
 
@@ -50,3 +57,34 @@ def frames() -> Frames:
         st.code("\n".join(str(p) for p in error.problems), language=None, wrap_lines=True)
         st.stop()
         raise  # st.stop() does not return; keeps type checkers honest
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _analysed(name: str, directory: str, filters: Filters, args: tuple):
+    from loaders import analysis
+
+    return getattr(analysis, name)(select(cached_frames(directory), filters), *args)
+
+
+def analysed(name: str, filters: Filters, *args):
+    """Return loaders.analysis.<name>(selected frames, *args), computed once per filter state.
+
+    The result (a small frame) is cached per data folder and filters, so a page
+    that is opened again, or by several people, does not aggregate again.
+    """
+    return _analysed(name, str(curated_dir()), filters, tuple(args))
+
+
+def selected(filters: Filters) -> Frames:
+    """Return the frames restricted to the filters (cheap: integer keys, no copy of the text)."""
+    return select(frames(), filters)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _queried(directory: str, filters: Filters, query: TaskQuery):
+    return query_tasks(cached_frames(directory), filters, query)
+
+
+def queried(filters: Filters, query: TaskQuery):
+    """Return the task list of the drill-down filters, computed once per filter state."""
+    return _queried(str(curated_dir()), filters, query)

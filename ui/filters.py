@@ -27,10 +27,7 @@ def sidebar_filters(frames: Frames) -> Filters:
         year = st.selectbox("年度", years, key=YEAR_KEY, bind="query-params")
         scopes = st.multiselect("表格", list(SCOPE_LABELS), format_func=SCOPE_LABELS.get, key=SCOPE_KEY,
                                 placeholder="全部表格", bind="query-params")
-        leaders = frames.task_leaders
-        if year != ALL:
-            leaders = leaders[leaders["year"] == int(year)]
-        names = [ALL] + sorted(leaders["leader"].unique(), key=_leader_order(frames))
+        names = [ALL] + leader_names(frames, None if year == ALL else int(year))
         leader = st.selectbox("牵头领导", names, key=LEADER_KEY, bind="query-params")
     filters = Filters(
         years=() if year in (ALL, None) else (int(year),),
@@ -86,9 +83,12 @@ def _apply_url_once(years: list[str], leaders: list[str], units: set[str]) -> No
         st.toast("网址中的参数无效，已忽略：" + "，".join(ignored), icon=":material/link_off:")
 
 
-def _leader_order(frames: Frames):
-    first_seen = {name: i for i, name in enumerate(frames.task_leaders["leader"].drop_duplicates())}
-    return lambda name: first_seen.get(name, len(first_seen))
+def leader_names(frames: Frames, year: int | None) -> list[str]:
+    """Return the leaders of a year (or all), in the order the notices first name them."""
+    leaders = frames.task_leaders[["leader", "year"]].drop_duplicates("leader" if year is None else None)
+    if year is not None:
+        leaders = leaders[leaders["year"] == year].drop_duplicates("leader")
+    return leaders["leader"].tolist()
 
 
 def current_filters() -> Filters:

@@ -40,9 +40,9 @@ def table(frame: pd.DataFrame, columns: dict[str, str] | None = None, height: in
     for prefix, words in (("scope", SCOPE_LABELS), ("role", ROLE_LABELS), ("kind", KIND_LABELS),
                           ("qualifier", QUALIFIER_LABELS)):
         for column in [c for c in shown.columns if c.startswith(prefix)]:
-            shown[column] = shown[column].map(lambda v, w=words: w.get(v, v))
+            shown[column] = shown[column].map(words).fillna(shown[column])
     text_columns = shown.select_dtypes(include=["object", "string"]).columns
-    shown[text_columns] = shown[text_columns].astype(object).where(shown[text_columns].notna(), "—")
+    shown[text_columns] = shown[text_columns].fillna("—")
     config = {c: st.column_config.TextColumn(labels.get(c, c), width="large") for c in wide_text if c in shown}
     shown = shown.rename(columns=labels)
     config = {labels.get(c, c): v for c, v in config.items()}
