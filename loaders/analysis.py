@@ -208,7 +208,7 @@ def change_table(frames: Frames) -> pd.DataFrame:
     # only pairs whose two tasks are both in the selection
     ids = set(frames.tasks["task_id"].tolist())
     changes = frames.target_changes
-    changes = changes[[a in ids and b in ids for a, b in zip(changes["task_id_from"], changes["task_id_to"])]].copy()
+    changes = changes[changes["task_id_from"].isin(ids) & changes["task_id_to"].isin(ids)].copy()
     written = written_target
 
     changes["target_from"] = [written(v, q, u) for v, q, u in

@@ -1,16 +1,14 @@
 """汇报模式: one view per slide for the review meeting, for the whole district, a leader or a unit."""
 
-from dataclasses import replace
-
 import streamlit as st
 
 from charts.leaders import tasks_per_leader_bar
 from charts.targets import change_dumbbell
 from charts.theme import for_projector
 from charts.units import unit_load_bar
-from loaders.analysis import change_table, headline, leader_portfolio, tasks_per_leader, unit_load
-from loaders.select import Filters, TaskQuery, query_tasks, select
-from ui.data import frames
+from loaders.analysis import headline, leader_portfolio, tasks_per_leader, unit_load
+from loaders.select import Filters, TaskQuery, restrict
+from ui.data import analysed, frames, queried
 from ui.show import chart, empty_message, table
 
 SLIDES = ["总体情况", "领导分工", "单位负荷", "指标变化", "民生实事"]
@@ -44,12 +42,9 @@ slide = st.segmented_control("页面", SLIDES, key=SLIDE_KEY, bind="query-params
                              label_visibility="collapsed", width="stretch") or SLIDES[0]
 
 filters = Filters(years=(int(year),), leader=leader)
-ids = query_tasks(all_frames, filters, TaskQuery(unit=unit))["task_id"]
-deck = select(all_frames, filters)
-deck = replace(deck, tasks=deck.tasks[deck.tasks["task_id"].isin(ids)],
-               task_units=deck.task_units[deck.task_units["task_id"].isin(ids)],
-               task_leaders=deck.task_leaders[deck.task_leaders["task_id"].isin(ids)],
-               targets=deck.targets[deck.targets["task_id"].isin(ids)])
+deck_tasks = queried(filters, TaskQuery(unit=unit))
+deck = restrict(all_frames, deck_tasks["task_key"])
+ids = set(deck_tasks["task_id"])
 subject = "、".join(filter(None, [f"{year}年", leader or "全区", unit]))
 st.header(f"{SLIDES.index(slide) + 1}/{len(SLIDES)} {slide}", divider="blue")
 st.text(f"汇报对象：{subject}")
@@ -82,9 +77,8 @@ elif slide == "单位负荷":
     chart(for_projector(unit_load_bar(unit_load(deck).head(12), "任务最多的12个责任单位（牵头/配合）")),
           key="deck_units")
 elif slide == "指标变化":
-    both_years = select(all_frames, Filters(leader=leader))
-    changes = change_table(both_years)
-    changes = changes[changes["task_id_to"].isin(ids) | changes["task_id_from"].isin(ids)]
+    changes = analysed("change_table", Filters(leader=leader))
+    changes = changes[changes["task_id_from"].isin(ids) | changes["task_id_to"].isin(ids)]
     growth = changes[changes["kind"] == "growth"]
     if growth.empty:
         empty_message("所选对象没有两年都设定的增速目标")

@@ -20,9 +20,20 @@ if selected.tasks.empty:
     empty_message()
     st.stop()
 
-for figures in analysed("headline", filters).itertuples():
-    if figures.tasks == 0:
-        continue
+MAX_DOCUMENT_BOXES = 4
+headlines = analysed("headline", filters)
+headlines = headlines[headlines["tasks"] > 0]
+if len(headlines) > MAX_DOCUMENT_BOXES:
+    # many notices (several years or districts): one table instead of a box each
+    columns = st.columns(4)
+    columns[0].metric("通知（份）", len(headlines))
+    columns[1].metric("任务（项）", int(headlines["tasks"].sum()))
+    columns[2].metric("量化指标（个）", int(headlines["targets"].sum()))
+    columns[3].metric("民生实事（项）", int(headlines["livelihood_projects"].sum()))
+    table(headlines, {"tasks": "任务（项）", "leaders": "牵头领导（人）", "units": "责任单位（个）",
+                      "targets": "量化指标（个）", "livelihood_projects": "民生实事（项）",
+                      "content_missing": "原文缺内容（项）"}, wide_text=())
+for figures in headlines.itertuples() if len(headlines) <= MAX_DOCUMENT_BOXES else ():
     with st.container(border=True):
         st.text(f"{figures.doc_no}（{figures.year}年）")
         columns = st.columns(5)

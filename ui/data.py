@@ -88,3 +88,15 @@ def _queried(directory: str, filters: Filters, query: TaskQuery):
 def queried(filters: Filters, query: TaskQuery):
     """Return the task list of the drill-down filters, computed once per filter state."""
     return _queried(str(curated_dir()), filters, query)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _leader_names(directory: str, year: int | None) -> list[str]:
+    from ui.filters import leader_names
+
+    return leader_names(cached_frames(directory), year)
+
+
+def leader_choices(year: int | None) -> list[str]:
+    """Return the leaders of a year (or all) for the sidebar, worked out once per year."""
+    return _leader_names(str(curated_dir()), year)

@@ -27,7 +27,9 @@ def sidebar_filters(frames: Frames) -> Filters:
         year = st.selectbox("年度", years, key=YEAR_KEY, bind="query-params")
         scopes = st.multiselect("表格", list(SCOPE_LABELS), format_func=SCOPE_LABELS.get, key=SCOPE_KEY,
                                 placeholder="全部表格", bind="query-params")
-        names = [ALL] + leader_names(frames, None if year == ALL else int(year))
+        from ui.data import leader_choices
+
+        names = [ALL] + leader_choices(None if year == ALL else int(year))
         leader = st.selectbox("牵头领导", names, key=LEADER_KEY, bind="query-params")
     filters = Filters(
         years=() if year in (ALL, None) else (int(year),),
