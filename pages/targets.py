@@ -10,6 +10,8 @@ from ui.data import analysed, frames
 from ui.filters import current_filters, describe
 from ui.show import chart, empty_message, table
 
+DISPLAY_LIMIT = 2000  # rows drawn in the browser
+
 st.title("量化指标")
 st.caption("任务内容中的量化目标（增速、数量、金额、比率），以及2020年与2022年年度目标的变化。")
 
@@ -76,5 +78,7 @@ if targets.empty:
     empty_message("当前筛选条件下没有量化指标")
 else:
     st.text(f"共 {len(targets)} 个指标，来自 {targets['task_id'].nunique()} 项任务。")
-    table(targets[["label", "kind", "metric", "value", "unit", "qualifier", "phrase", "content", "leaders"]],
-          {"unit": "计量单位"}, height=520)
+    if len(targets) > DISPLAY_LIMIT:
+        st.caption(f"表中显示前 {DISPLAY_LIMIT} 个；请用筛选缩小范围。")
+    table(targets.head(DISPLAY_LIMIT)[["label", "kind", "metric", "value", "unit", "qualifier", "phrase", "content",
+                                       "leaders"]], {"unit": "计量单位"}, height=520)

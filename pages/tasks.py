@@ -1,4 +1,4 @@
-"""任务明细: filter tasks, read the full text of one, download exactly the rows shown."""
+"""任务明细: filter tasks, read the full text of one, download exactly the selected rows."""
 
 import streamlit as st
 
@@ -43,8 +43,12 @@ if tasks.empty:
     empty_message("没有符合条件的任务")
     st.stop()
 
-shown = tasks.assign(label=task_labels(tasks),
-                     content=tasks["content"].where(~tasks["content_missing"], "（原文缺少任务内容）"))
+DISPLAY_LIMIT = 2000  # rows drawn in the browser; the downloads always hold every selected row
+if len(tasks) > DISPLAY_LIMIT:
+    st.caption(f"表中显示前 {DISPLAY_LIMIT} 项（共 {len(tasks)} 项）；下载的文件包含全部 {len(tasks)} 项。")
+shown = tasks.head(DISPLAY_LIMIT)
+shown = shown.assign(label=task_labels(shown),
+                     content=shown["content"].where(~shown["content_missing"], "（原文缺少任务内容）"))
 event = st.dataframe(
     shown[["label", "content", "leaders", "lead_units", "support_units", "note"]].rename(columns={
         "label": "任务", "content": "任务内容", "leaders": "牵头领导", "lead_units": "牵头单位",
@@ -71,11 +75,11 @@ if st.toggle("逐条阅读（全文换行显示）", key="reading", bind="query-
             st.text(f"{task.label} · 牵头领导：{task.leaders} · 牵头单位：{task.lead_units or '—'}"
                     + (f" · 配合单位：{task.support_units}" if task.support_units else ""))
             st.text(task.content)
-    if len(shown) > READING_LIMIT:
-        st.caption(f"逐条阅读只显示前 {READING_LIMIT} 项；请缩小筛选范围，或下载文件查看全部 {len(shown)} 项。")
+    if len(tasks) > READING_LIMIT:
+        st.caption(f"逐条阅读只显示前 {READING_LIMIT} 项；请缩小筛选范围，或下载文件查看全部 {len(tasks)} 项。")
 
 rows = event.selection.rows if event else []
 if rows:
-    task_card(all_frames, tasks.iloc[rows[0]]["task_id"])
+    task_card(all_frames, shown.iloc[rows[0]]["task_id"])
 else:
     st.caption("在表中点选一行，即可在此查看任务卡片（全文、单位与角色、领导、指标、备注、出处）。")

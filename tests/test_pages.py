@@ -238,3 +238,13 @@ def test_unknown_and_invalid_parameters_are_named_in_a_notice(exported):
     assert "year=1999" in notices and "foo" in notices
     # the bad year is ignored, not applied: both notices are counted
     assert metric_values(app)["任务（项）"] == [str((tasks["year"] == y).sum()) for y in (2020, 2022)]
+
+
+def test_large_selections_draw_a_limited_table_but_download_everything(tmp_path, monkeypatch):
+    from bench.scale_data import write_scaled
+
+    monkeypatch.setenv("WORK_REPORT_CURATED_DIR", str(write_scaled(10, tmp_path / "x10")))
+    app = open_page(TASKS_PAGE)
+    assert not app.exception
+    assert len(app.dataframe[0].value) == 2000
+    assert any("共 2570 项" in c.value for c in app.caption)
