@@ -8,7 +8,7 @@ from charts.targets import change_dumbbell
 from loaders.select import KIND_LABELS, select
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe
-from ui.show import chart, empty_message, table
+from ui.show import caption, chart, empty_message, table
 
 DISPLAY_LIMIT = 2000  # rows drawn in the browser
 
@@ -79,6 +79,6 @@ if targets.empty:
 else:
     st.text(f"共 {len(targets)} 个指标，来自 {targets['task_id'].nunique()} 项任务。")
     if len(targets) > DISPLAY_LIMIT:
-        st.caption(f"表中显示前 {DISPLAY_LIMIT} 个；请用筛选缩小范围。")
+        caption(f"表中显示前 {DISPLAY_LIMIT} 个；请用筛选缩小范围。")
     table(targets.head(DISPLAY_LIMIT)[["label", "kind", "metric", "value", "unit", "qualifier", "phrase", "content",
                                        "leaders"]], {"unit": "计量单位"}, height=520)

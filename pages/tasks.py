@@ -7,7 +7,7 @@ from loaders.select import SCOPE_LABELS, TaskQuery, query_tasks, task_labels
 from loaders.curated import UNIT_CATEGORIES
 from ui.data import frames, queried
 from ui.filters import current_filters, describe
-from ui.show import empty_message, table
+from ui.show import caption, empty_message, table
 from ui.task_card import task_card
 
 st.title("任务明细")
@@ -45,7 +45,7 @@ if tasks.empty:
 
 DISPLAY_LIMIT = 2000  # rows drawn in the browser; the downloads always hold every selected row
 if len(tasks) > DISPLAY_LIMIT:
-    st.caption(f"表中显示前 {DISPLAY_LIMIT} 项（共 {len(tasks)} 项）；下载的文件包含全部 {len(tasks)} 项。")
+    caption(f"表中显示前 {DISPLAY_LIMIT} 项（共 {len(tasks)} 项）；下载的文件包含全部 {len(tasks)} 项。")
 shown = tasks.head(DISPLAY_LIMIT)
 shown = shown.assign(label=task_labels(shown),
                      content=shown["content"].where(~shown["content_missing"], "（原文缺少任务内容）"))
@@ -76,7 +76,7 @@ if st.toggle("逐条阅读（全文换行显示）", key="reading", bind="query-
                     + (f" · 配合单位：{task.support_units}" if task.support_units else ""))
             st.text(task.content)
     if len(tasks) > READING_LIMIT:
-        st.caption(f"逐条阅读只显示前 {READING_LIMIT} 项；请缩小筛选范围，或下载文件查看全部 {len(tasks)} 项。")
+        caption(f"逐条阅读只显示前 {READING_LIMIT} 项；请缩小筛选范围，或下载文件查看全部 {len(tasks)} 项。")
 
 rows = event.selection.rows if event else []
 if rows:

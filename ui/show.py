@@ -104,3 +104,8 @@ def _show_picked(param: str) -> None:
     picked = st.session_state.get(_PICKED)
     if picked and picked[0] == param:
         drill_link(picked[1], param)
+
+
+def caption(text: str) -> None:
+    """Show a small note whose text may contain data, with markdown characters escaped."""
+    st.caption(literal(text))
