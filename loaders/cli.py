@@ -1,4 +1,13 @@
-"""Command line: `python -m loaders export OUTDIR` and `python -m loaders validate [DIR]`."""
+"""Command line of the data layer.
+
+    python -m loaders validate                 check data/curated/
+    python -m loaders validate FILE…           check an import file without saving
+    python -m loaders import FILE… [--replace] [--add-unit 名称=类别]
+    python -m loaders history                  earlier versions of data/curated/
+    python -m loaders restore VERSION          make an earlier version current again
+    python -m loaders package DOC_NO OUT.xlsx  one notice as an import file (a template)
+    python -m loaders export OUTDIR            the export contract
+"""
 
 from __future__ import annotations
 
@@ -9,7 +18,10 @@ from pathlib import Path
 from loaders.curated import DEFAULT_CURATED_DIR
 from loaders.export import write_export
 from loaders.frames import load_frames
-from loaders.problems import CuratedDataError
+from loaders.importing import ImportPlan, notice_workbook, plan_import
+from loaders.package import UploadedFile, read_package
+from loaders.problems import CuratedDataError, Problem
+from loaders.store import SaveBusy, restore, save_tables, versions
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,21 +31,153 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser("export", help="按导出约定写出 CSV")
     export.add_argument("out_dir", type=Path)
-    commands.add_parser("validate", help="只检查规范表，不写任何文件")
+    validate = commands.add_parser("validate", help="只检查，不写任何文件：不给文件时检查规范表，给文件时检查导入文件")
+    importing = commands.add_parser("import", help="检查并导入一份通知的表（XLSX，或按表名命名的 CSV，或含这些 CSV 的目录）")
+    for command in (validate, importing):
+        command.add_argument("files", type=Path, nargs="*" if command is validate else "+")
+        command.add_argument("--replace", action="store_true", help="确认替换已导入过的同一文号的通知")
+        command.add_argument("--add-unit", action="append", default=[], metavar="名称=类别",
+                             help="把新单位加入单位词典（可多次使用）")
+    importing.add_argument("--by", default="命令行", help="记入版本历史的操作人")
+    commands.add_parser("history", help="列出规范表的历史版本")
+    restore_command = commands.add_parser("restore", help="恢复到某个历史版本（当前版本也会先保存）")
+    restore_command.add_argument("version")
+    package = commands.add_parser("package", help="把一份已导入的通知写成导入用的 XLSX（可作下一年的模板）")
+    package.add_argument("doc_no")
+    package.add_argument("out", type=Path)
     args = parser.parse_args(argv)
 
+    if args.command in ("validate", "import") and args.files:
+        return _import(args)
+    if args.command == "history":
+        return _history(args.curated)
+    if args.command == "restore":
+        return _restore(args.curated, args.version)
+    if args.command == "package":
+        return _package(args.curated, args.doc_no, args.out)
     try:
         frames = load_frames(args.curated)
     except CuratedDataError as error:
-        print(f"规范表有 {len(error.problems)} 处问题，未导出任何文件：", file=sys.stderr)
-        for problem in error.problems:
-            print(f"- {problem}", file=sys.stderr)
+        _print_problems(error.problems, "规范表", "未导出任何文件")
         return 1
-
     if args.command == "validate":
         print(f"规范表检查通过：{len(frames.tasks)} 条任务，{len(frames.task_units)} 条单位分工，"
               f"{len(frames.targets)} 个量化指标。")
         return 0
     for path in write_export(frames, args.out_dir):
         print(path)
+    return 0
+
+
+def _print_problems(problems: list[Problem], what: str, consequence: str) -> None:
+    print(f"{what}有 {len(problems)} 处问题，{consequence}：", file=sys.stderr)
+    for problem in problems:
+        print(f"- {problem}", file=sys.stderr)
+
+
+def read_files(paths: list[Path]) -> list[UploadedFile]:
+    """Return the files named on the command line; a folder stands for the CSV files in it."""
+    files = []
+    for path in paths:
+        members = sorted(path.glob("*.csv")) if path.is_dir() else [path]
+        files += [UploadedFile(member.name, member.read_bytes()) for member in members]
+    return files
+
+
+def parse_added_units(values: list[str]) -> tuple[dict[str, str], list[Problem]]:
+    """Return {unit: category} from 名称=类别 arguments, and the arguments that are not of that form."""
+    units, problems = {}, []
+    for value in values:
+        name, _, category = value.partition("=")
+        if not name.strip() or not category.strip():
+            problems.append(Problem("--add-unit", None, None, f"“{value}”不是“名称=类别”的形式",
+                                    "例如 --add-unit 区数据局=区级部门"))
+        else:
+            units[name.strip()] = category.strip()
+    return units, problems
+
+
+def _import(args) -> int:
+    missing = [str(p) for p in args.files if not p.exists()]
+    if missing:
+        print(f"找不到文件：{'、'.join(missing)}", file=sys.stderr)
+        return 2
+    added, problems = parse_added_units(args.add_unit)
+    package, read_problems = read_package(read_files(args.files))
+    problems += read_problems
+    for note in package.notes:
+        print(f"注意：{note}")
+    plan = None
+    if not problems:
+        plan, problems = plan_import(package, args.curated, replace=args.replace, added_units=added)
+    if problems:
+        _print_problems(problems, "导入文件", "规范表未做任何修改")
+        return 1
+    print_plan(plan)
+    if args.command == "validate":
+        print("检查通过（未保存）。导入请运行：python -m loaders import " + " ".join(map(str, args.files))
+              + (" --replace" if plan.replaced_documents else ""))
+        return 0
+    if not plan.changed:
+        return 0
+    try:
+        version = save_tables(args.curated, {name: plan.merged[name] for name in plan.changed}, plan.action(), args.by)
+    except SaveBusy as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(f"已保存：{plan.action()}。导入前的数据保存为版本 {version}（python -m loaders restore {version} 可恢复）。")
+    return 0
+
+
+def print_plan(plan: ImportPlan) -> None:
+    """Print what an import adds or replaces."""
+    for row in plan.summary().itertuples():
+        print(f"{row.action} {row.doc_no}：任务 {row.tasks_before} → {row.tasks_after} 条，"
+              f"{row.units} 个单位，{row.leaders} 位领导，{row.targets} 个量化指标")
+    for title, frame, column in (("新增单位", plan.new_units, "unit"), ("新增领导", plan.new_leaders, "leader"),
+                                 ("新增指标", plan.new_metrics, "metric")):
+        if len(frame):
+            print(f"{title}：{'、'.join(frame[column])}")
+    if plan.changed:
+        print("改动的规范表：" + "、".join(f"{name}.csv" for name in plan.changed))
+    else:
+        print("导入文件与现有数据完全相同，没有需要保存的改动。")
+
+
+def _history(curated: Path) -> int:
+    found = versions(curated)
+    if not found:
+        print("还没有历史版本（每次导入或恢复前的数据会保存在这里）。")
+    for version in found:
+        print(f"{version.version}  {version.saved_at}  {len(version.documents)} 份通知 {version.tasks} 条任务"
+              f"  之后：{version.action}{'（' + version.by + '）' if version.by else ''}")
+    return 0
+
+
+def _restore(curated: Path, version: str) -> int:
+    try:
+        saved = restore(curated, version, by="命令行")
+    except KeyError:
+        print(f"没有版本“{version}”；python -m loaders history 列出所有版本。", file=sys.stderr)
+        return 1
+    except CuratedDataError as error:
+        _print_problems(error.problems, f"版本 {version} ", "未恢复")
+        return 1
+    except SaveBusy as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(f"已恢复到版本 {version}；恢复前的数据保存为版本 {saved}。")
+    return 0
+
+
+def _package(curated: Path, doc_no: str, out: Path) -> int:
+    try:
+        out.write_bytes(notice_workbook(curated, doc_no))
+    except KeyError:
+        print(f"没有文号为“{doc_no}”的通知。", file=sys.stderr)
+        return 1
+    except CuratedDataError as error:
+        _print_problems(error.problems, "规范表", "未写出文件")
+        return 1
+    print(out)
     return 0

@@ -95,6 +95,11 @@ def read_csv_text(path: Path) -> pd.DataFrame:
     return frame.apply(lambda col: col.str.strip())
 
 
+def table_bytes(frame: pd.DataFrame) -> bytes:
+    """Return a curated table as the bytes of its file (UTF-8 with BOM, LF line ends)."""
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
 def read_curated(directory: Path = DEFAULT_CURATED_DIR) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Return every curated table by name, and the shape problems found in them."""
     tables: dict[str, pd.DataFrame] = {}
@@ -158,6 +163,11 @@ def check_references(tables: dict[str, pd.DataFrame]) -> list[Problem]:
                                     "写成 2022-03-07 这样的年-月-日"))
     problems += _unknown(table_list, "tables.csv", "doc_no", set(documents["doc_no"]),
                          lambda v: f"文号“{v}”不在 documents.csv 中", "先在 documents.csv 中登记该通知")
+    doc_year = dict(zip(documents["doc_no"], documents["year"]))
+    for index in table_list.index[table_list["doc_no"].map(doc_year).fillna(table_list["year"]) != table_list["year"]]:
+        problems.append(Problem("tables.csv", index + 2, "year",
+                                f"年份“{table_list.loc[index, 'year']}”与通知的年份“{doc_year[table_list.loc[index, 'doc_no']]}”不同",
+                                "表的年份应与所属通知（documents 的 year）一致"))
     problems += _unknown(table_list, "tables.csv", "scope", set(SCOPES), lambda v: f"类别“{v}”无效",
                          "填 annual（年度）、five_year（五年）或 livelihood（民生实事）")
     problems += _unknown(table_list, "tables.csv", "leaders_from", {"column", "heading"}, lambda v: f"“{v}”无效",

@@ -159,7 +159,7 @@ def _unknown_unit(column: str, name: str, dictionary: UnitDictionary, spreadshee
     closest = dictionary.closest(name)
     hint = f"是否为“{'”或“'.join(closest)}”？" if closest else ""
     return Problem("tasks.csv", spreadsheet_row, column, f"单位“{name}”不在单位词典中",
-                   hint + "改正拼写，或在 units.csv 中新增该单位（写明类别），别名写在 aliases 列")
+                   hint + "改正拼写，或在 units.csv 中新增该单位（写明类别），别名写在 aliases 列", value=name)
 
 
 def _task_leaders(row, table, dictionary: LeaderDictionary, year: int, spreadsheet_row: int):
@@ -171,7 +171,7 @@ def _task_leaders(row, table, dictionary: LeaderDictionary, year: int, spreadshe
         if rest:
             problems.append(Problem("tasks.csv", spreadsheet_row, "leaders",
                                     f"牵头领导“{rest}”不在 {year} 年领导名单中",
-                                    f"改正姓名，或在 leaders.csv 中新增“{rest}”（年份 {year}）"))
+                                    f"改正姓名，或在 leaders.csv 中新增“{rest}”（年份 {year}）", value=rest))
         found += [(name, dictionary.title.get((name, year), "")) for name in names]
     if table["leaders_from"] == "heading":
         heading = dictionary.from_heading(row["section"], year)

@@ -14,9 +14,13 @@ class Problem:
     column: str | None
     message: str
     fix: str
+    sheet: str | None = None  # the worksheet, for XLSX files
+    value: str | None = None  # the offending name, when one can be added (an unknown unit)
 
     def __str__(self) -> str:
         where = self.file
+        if self.sheet:
+            where += f" 工作表“{self.sheet}”"
         if self.row is not None:
             where += f" 第{self.row}行"
         if self.column:
