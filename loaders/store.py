@@ -57,10 +57,15 @@ def history_dir(curated: Path) -> Path:
     return Path(curated).parent / "history"
 
 
+def lock_path(curated: Path) -> Path:
+    """Return the lock file next to a curated folder (data/.curated.lock)."""
+    return Path(curated).parent / f".{Path(curated).name}.lock"
+
+
 @contextmanager
-def writer_lock(curated: Path, wait: float = LOCK_WAIT_SECONDS):
+def writer_lock(curated: Path, wait: float | None = None):
     """Hold the one writer lock of a curated folder; SaveBusy when another writer keeps it."""
-    lock = FileLock(str(Path(curated).parent / f".{Path(curated).name}.lock"), timeout=wait)
+    lock = FileLock(str(lock_path(curated)), timeout=LOCK_WAIT_SECONDS if wait is None else wait)
     try:
         lock.acquire()
     except Timeout as error:
