@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.access import admin_configured
 from ui.data import frames
 from ui.filters import sidebar_filters
 
@@ -16,6 +17,10 @@ PAGES = [
     st.Page("pages/about.py", title="数据说明", icon=":material/info:", url_path="about"),
     st.Page("pages/meeting.py", title="汇报模式", icon=":material/slideshow:", url_path="meeting"),
 ]
+
+if admin_configured():
+    # only where an admin password or OIDC admins are configured; viewers never see write actions
+    PAGES.append(st.Page("pages/admin.py", title="数据维护", icon=":material/upload_file:", url_path="admin"))
 
 page = st.navigation(PAGES)
 if page.url_path == "meeting":

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import SCOPE_COLORS, bar_height, styled
+from charts.theme import SCOPE_COLORS, bar_height, plain, styled
 from loaders.select import SCOPE_LABELS
 
 
 def tasks_per_leader_bar(per_leader: pd.DataFrame, title: str) -> go.Figure:
     """Return horizontal bars of tasks per leader, stacked by table (annual / five-year / livelihood)."""
-    order = (per_leader.groupby("leader")["tasks"].sum().sort_values(ascending=True).index.tolist())
+    order = plain(per_leader.groupby("leader")["tasks"].sum().sort_values(ascending=True).index.to_series()).tolist()
     figure = go.Figure()
     for scope, label in SCOPE_LABELS.items():
         rows = per_leader[per_leader["scope"] == scope].groupby("leader", as_index=False).agg(
@@ -19,7 +19,7 @@ def tasks_per_leader_bar(per_leader: pd.DataFrame, title: str) -> go.Figure:
         if rows.empty:
             continue
         figure.add_bar(
-            y=rows["leader"], x=rows["tasks"], name=label, orientation="h",
+            y=plain(rows["leader"]), x=rows["tasks"], name=label, orientation="h",
             marker_color=SCOPE_COLORS[scope], customdata=rows[["leader", "hover"]],
             text=rows["tasks"], textposition="inside", insidetextanchor="middle",
             hovertemplate="<b>%{y}</b> " + label + "：%{x}项<br>%{customdata[1]}<extra></extra>",
@@ -33,7 +33,7 @@ def leader_unit_heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:
     """Return a heat map of tasks shared by each unit (rows) and leader (columns)."""
     matrix = matrix.T
     figure = go.Figure(go.Heatmap(
-        z=matrix.values, x=matrix.columns.tolist(), y=matrix.index.tolist(),
+        z=matrix.values, x=plain(matrix.columns.to_series()).tolist(), y=plain(matrix.index.to_series()).tolist(),
         colorscale="Blues", text=matrix.values, texttemplate="%{text}", textfont=dict(size=13),
         hovertemplate="%{x} × %{y}：%{z}项<extra></extra>", colorbar=dict(title=dict(text="任务数")),
     ))
@@ -44,7 +44,7 @@ def leader_unit_heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:
 def leader_years_bar(across: pd.DataFrame, title: str) -> go.Figure:
     """Return grouped bars of a leader's tasks per notice year, stacked by table."""
     figure = go.Figure()
-    across = across.assign(who=across["leader"] + " " + across["year"].astype(str) + "年")
+    across = across.assign(who=plain(across["leader"]) + " " + across["year"].astype(str) + "年")
     for scope, label in SCOPE_LABELS.items():
         rows = across[across["scope"] == scope]
         if rows.empty:

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import DIRECTION_COLORS, YEAR_COLORS, bar_height, styled
+from charts.theme import DIRECTION_COLORS, YEAR_COLORS, bar_height, plain, styled
 from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS
 
 
@@ -18,7 +18,7 @@ def change_dumbbell(changes: pd.DataFrame, title: str, log_scale: bool = False) 
     scale flattens the other; counts spanning several orders use a log axis.
     """
     rows = changes.iloc[::-1]
-    names = rows["metric"] + "（" + rows["unit"] + "）"
+    names = plain(rows["metric"] + "（" + rows["unit"] + "）")
     figure = go.Figure()
     for direction, color in DIRECTION_COLORS.items():
         # one trace per colour; None breaks the line between metrics

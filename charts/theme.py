@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -35,9 +37,20 @@ pio.templates[TEMPLATE_NAME] = go.layout.Template(
 )
 
 
+def plain(values):
+    """Return text (a string or a Series) that plotly shows literally.
+
+    Plotly reads a few HTML tags in labels and hover text (<b>, <a href>, <br>);
+    names and task text are data, so their <, > and & become entities.
+    """
+    if isinstance(values, str):
+        return html.escape(values, quote=False)
+    return values.astype(str).map(lambda value: html.escape(value, quote=False))
+
+
 def styled(figure: go.Figure, title: str, height: int | None = None) -> go.Figure:
     """Return the figure with the shared template, its title and (optionally) a height."""
-    figure.update_layout(template=TEMPLATE_NAME, title=dict(text=title))
+    figure.update_layout(template=TEMPLATE_NAME, title=dict(text=plain(title)))
     figure.update_traces(textangle=0, selector=dict(type="bar"))
     if height:
         figure.update_layout(height=height)

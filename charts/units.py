@@ -5,17 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import ROLE_COLORS, YEAR_COLORS, bar_height, styled
+from charts.theme import ROLE_COLORS, YEAR_COLORS, bar_height, plain, styled
 from loaders.select import ROLE_LABELS
 
 
 def unit_load_bar(load: pd.DataFrame, title: str) -> go.Figure:
     """Return horizontal bars of tasks per unit, lead and support stacked."""
     rows = load.iloc[::-1]
+    rows = rows.assign(name=plain(rows["unit"]))
     figure = go.Figure()
     for role in ("lead", "support"):
         figure.add_bar(
-            y=rows["unit"], x=rows[role], name=ROLE_LABELS[role], orientation="h",
+            y=rows["name"], x=rows[role], name=ROLE_LABELS[role], orientation="h",
             marker_color=ROLE_COLORS[role], customdata=rows[["unit", "hover"]],
             text=rows[role].where(rows[role] > 0, ""), textposition="inside",
             hovertemplate="<b>%{y}</b> " + ROLE_LABELS[role] + "：%{x}项<br>%{customdata[1]}<extra></extra>",
@@ -41,10 +42,10 @@ def pareto_curve(curve: pd.DataFrame, title: str) -> go.Figure:
     """Return the Pareto chart: assignments per unit by rank and their cumulative share."""
     figure = go.Figure()
     figure.add_bar(x=curve["rank"], y=curve["total"], name="分工次数", marker_color=ROLE_COLORS["support"],
-                   customdata=curve[["unit"]], hovertemplate="第%{x}名 %{customdata[0]}：%{y}项<extra></extra>")
+                   customdata=plain(curve["unit"]).to_frame(), hovertemplate="第%{x}名 %{customdata[0]}：%{y}项<extra></extra>")
     figure.add_scatter(x=curve["rank"], y=curve["cumulative_share"] * 100, name="累计占比", yaxis="y2",
                        mode="lines+markers", line=dict(color=ROLE_COLORS["lead"], width=3),
-                       customdata=curve[["unit"]],
+                       customdata=plain(curve["unit"]).to_frame(),
                        hovertemplate="前%{x}个单位（至%{customdata[0]}）：累计%{y:.1f}%<extra></extra>")
     figure.update_layout(
         xaxis_title="单位排名（按分工次数）", yaxis_title="分工次数",
@@ -57,7 +58,7 @@ def pareto_curve(curve: pd.DataFrame, title: str) -> go.Figure:
 def co_assignment_bar(pairs: pd.DataFrame, title: str) -> go.Figure:
     """Return horizontal bars of the unit pairs most often assigned together."""
     rows = pairs.iloc[::-1]
-    names = rows["unit_a"] + " + " + rows["unit_b"]
+    names = plain(rows["unit_a"] + " + " + rows["unit_b"])
     figure = go.Figure(go.Bar(y=names, x=rows["tasks"], orientation="h", marker_color=ROLE_COLORS["lead"],
                               text=rows["tasks"], textposition="inside",
                               hovertemplate="%{y}：共同承担%{x}项<extra></extra>"))
@@ -68,6 +69,7 @@ def co_assignment_bar(pairs: pd.DataFrame, title: str) -> go.Figure:
 def unit_years_dumbbell(comparison: pd.DataFrame, title: str, years: tuple[int, int] = (2020, 2022)) -> go.Figure:
     """Return a dumbbell chart of each unit's tasks in two years."""
     rows = comparison.iloc[::-1]
+    rows = rows.assign(unit=plain(rows["unit"]))
     first, second = (f"tasks_{y}" for y in years)
     figure = go.Figure()
     xs, ys = [], []

@@ -6,6 +6,8 @@ that a chart in charts/ draws or a page shows as a table.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from loaders.frames import Frames
@@ -33,7 +35,9 @@ def hover_by(rows: pd.DataFrame, key: str, tasks: pd.DataFrame) -> pd.Series:
                                                             on="task_key", how="left")
     counts = lines.groupby(key)["task_key"].size()
     first = lines.groupby(key, sort=False).head(HOVER_TASKS)
-    text = (first["label"] + " " + first["text_start"]).groupby(first[key]).agg("<br>".join)
+    # the pieces are data: escaped, so that plotly shows tags in task text literally
+    pieces = (first["label"] + " " + first["text_start"]).map(lambda s: html.escape(s, quote=False))
+    text = pieces.groupby(first[key]).agg("<br>".join)
     more = counts.map(lambda n: f"<br>……共{n}项" if n > HOVER_TASKS else "")
     return text.reindex(counts.index).fillna("").astype(str) + more.astype(str)
 

@@ -4,8 +4,10 @@ import streamlit as st
 
 from loaders.analysis import with_labels
 from loaders.curated import SPECS
+from ui.access import current_admin
 from ui.data import curated_dir, frames
-from ui.show import table
+from ui.importer import history_table, restore_form
+from ui.show import literal, table
 
 st.title("数据说明")
 st.caption("数据来源、整理方法、原文缺失的内容、合并的单位别名、由区委部门牵头的备注，以及规范表下载。")
@@ -57,3 +59,13 @@ for index, spec in enumerate(SPECS.values()):
     path = curated_dir() / spec.file
     columns[index % 3].download_button(spec.file, path.read_bytes(), file_name=spec.file, mime="text/csv",
                                        on_click="ignore", key=f"download_{spec.file}", icon=":material/download:")
+
+st.subheader("版本历史")
+st.caption("每次导入或恢复前的规范表都保存为一个版本（data/history/），数据不会丢失。")
+restored = st.session_state.pop("_restored", None)
+if restored:
+    st.success(literal(restored), icon=":material/check_circle:")
+found = history_table()
+admin = current_admin()
+if found and admin:
+    restore_form(found, admin)

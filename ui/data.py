@@ -21,8 +21,27 @@ def curated_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_VARIABLE) or DEFAULT_CURATED_DIR)
 
 
-@st.cache_resource(show_spinner="正在读取规范表…")
-def cached_frames(directory: str) -> Frames:
+def data_key() -> str:
+    """Return a key that changes whenever the curated files change (an import, a restore, an edit).
+
+    Every cache below is keyed on it, so a save is visible to every session on
+    its next rerun, without restarting the server. Costs a few stat calls.
+    """
+    directory = curated_dir()
+    try:
+        stamp = [directory.stat().st_ino] + [
+            (s.st_mtime_ns, s.st_size) for s in (f.stat() for f in sorted(directory.glob("*.csv")))]
+    except OSError:
+        stamp = []
+    return f"{directory}|{stamp}"
+
+
+def directory_of(key: str) -> Path:
+    return Path(key.split("|", 1)[0])
+
+
+@st.cache_resource(show_spinner="正在读取规范表…", max_entries=2)
+def cached_frames(key: str) -> Frames:
     """Return the frames of a curated folder, read once per server and folder.
 
     One shared object for every session and page (st.cache_resource): the frames
@@ -30,7 +49,7 @@ def cached_frames(directory: str) -> Frames:
     per run (st.cache_data) would unpickle ~35 MB at ×100 on every rerun
     (measured in bench/). Aggregates per filter state use st.cache_data below.
     """
-    return load_frames(Path(directory))
+    return load_frames(directory_of(key))
 
 
 def ensure_entry_point() -> None:
@@ -51,7 +70,7 @@ def frames() -> Frames:
     """Return the bundled frames, or show what is wrong with the curated tables and stop."""
     ensure_entry_point()
     try:
-        return cached_frames(str(curated_dir()))
+        return cached_frames(data_key())
     except CuratedDataError as error:
         st.error("规范表有问题，看板暂不显示数据。请按下列说明修改 data/curated/ 中的文件后刷新页面。")
         st.code("\n".join(str(p) for p in error.problems), language=None, wrap_lines=True)
@@ -60,10 +79,10 @@ def frames() -> Frames:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _analysed(name: str, directory: str, filters: Filters, args: tuple):
+def _analysed(name: str, key: str, filters: Filters, args: tuple):
     from loaders import analysis
 
-    return getattr(analysis, name)(select(cached_frames(directory), filters), *args)
+    return getattr(analysis, name)(select(cached_frames(key), filters), *args)
 
 
 def analysed(name: str, filters: Filters, *args):
@@ -72,7 +91,7 @@ def analysed(name: str, filters: Filters, *args):
     The result (a small frame) is cached per data folder and filters, so a page
     that is opened again, or by several people, does not aggregate again.
     """
-    return _analysed(name, str(curated_dir()), filters, tuple(args))
+    return _analysed(name, data_key(), filters, tuple(args))
 
 
 def selected(filters: Filters) -> Frames:
@@ -81,22 +100,22 @@ def selected(filters: Filters) -> Frames:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _queried(directory: str, filters: Filters, query: TaskQuery):
-    return query_tasks(cached_frames(directory), filters, query)
+def _queried(key: str, filters: Filters, query: TaskQuery):
+    return query_tasks(cached_frames(key), filters, query)
 
 
 def queried(filters: Filters, query: TaskQuery):
     """Return the task list of the drill-down filters, computed once per filter state."""
-    return _queried(str(curated_dir()), filters, query)
+    return _queried(data_key(), filters, query)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _leader_names(directory: str, year: int | None) -> list[str]:
+def _leader_names(key: str, year: int | None) -> list[str]:
     from ui.filters import leader_names
 
-    return leader_names(cached_frames(directory), year)
+    return leader_names(cached_frames(key), year)
 
 
 def leader_choices(year: int | None) -> list[str]:
     """Return the leaders of a year (or all) for the sidebar, worked out once per year."""
-    return _leader_names(str(curated_dir()), year)
+    return _leader_names(data_key(), year)

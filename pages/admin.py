@@ -1,0 +1,72 @@
+"""数据维护 (admins only): import a new notice's tables — check, preview, then save atomically."""
+
+import streamlit as st
+
+from loaders.store import SaveBusy, save_tables
+from ui.access import logout, require_admin
+from ui.data import curated_dir, frames
+from ui.importer import check_upload, choose_new_units, show_preview, show_problems, template_download, unknown_units
+from ui.show import caption, literal
+
+st.title("数据维护")
+admin = require_admin()
+caption(f"已登录：{admin}。导入新一年（或另一个区）的责任分解表：先检查、预览，确认后保存；"
+        "保存前的数据自动存为历史版本，可在“数据说明”页恢复。")
+st.button("退出登录", on_click=logout, icon=":material/logout:")
+
+saved = st.session_state.pop("_import_saved", None)
+if saved:
+    st.success(literal(saved), icon=":material/check_circle:")
+
+with st.expander("导入模板与说明", icon=":material/description:"):
+    st.text("导入文件是一个 XLSX 工作簿（工作表 documents、tables、tasks，可选 units、leaders、metrics），\n"
+            "或按这些表名命名的 CSV 文件（UTF-8 或 WPS/Excel 默认的 GBK 编码均可）。\n"
+            "最简单的做法：下载一份已导入通知的导入文件作为模板，按新通知改写后上传。")
+    template_download(frames().documents)
+
+upload_key = f"import_files_{st.session_state.get('_import_round', 0)}"
+uploads = st.file_uploader("选择导入文件（XLSX，或 documents.csv、tables.csv、tasks.csv 等）", type=["xlsx", "csv"],
+                           accept_multiple_files=True, key=upload_key)
+if not uploads:
+    st.info("请先选择导入文件。上传后会先检查并显示预览，确认保存前不会改动任何数据。", icon=":material/upload_file:")
+    st.stop()
+
+added = st.session_state.get("_added_units", {})
+replace = st.session_state.get("replace_documents", False)
+checked = check_upload(uploads, replace, added)
+for note in checked.notes:
+    caption("注意：" + note)
+
+if checked.already_imported:
+    st.checkbox(literal("替换已导入的通知：" + "、".join(checked.already_imported)
+                        + "（替换前的数据保存为历史版本，可以恢复）"), key="replace_documents")
+
+missing_units = unknown_units(checked.problems)
+if missing_units or added:
+    chosen = choose_new_units(list(dict.fromkeys(missing_units + list(added))), added)
+    if chosen != added:
+        st.session_state["_added_units"] = chosen
+        st.rerun()
+
+if checked.problems:
+    show_problems(checked.problems)
+    st.stop()
+
+plan = checked.plan
+show_preview(plan)
+if not plan.changed:
+    st.info("导入文件与现有数据完全相同，没有需要保存的改动。", icon=":material/info:")
+    st.stop()
+
+if st.button("确认保存", type="primary", icon=":material/save:"):
+    try:
+        version = save_tables(curated_dir(), {name: plan.merged[name] for name in plan.changed}, plan.action(), admin)
+    except SaveBusy as error:
+        st.error(str(error))
+        st.stop()
+    st.session_state["_import_saved"] = (f"已保存：{plan.action()}。导入前的数据已存为版本 {version}，"
+                                         "可在“数据说明”页恢复。")
+    st.session_state["_import_round"] = st.session_state.get("_import_round", 0) + 1
+    st.session_state.pop("_added_units", None)
+    st.session_state.pop("replace_documents", None)
+    st.rerun()
