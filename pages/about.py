@@ -7,7 +7,7 @@ from loaders.curated import SPECS
 from ui.access import current_admin
 from ui.data import curated_dir, frames
 from ui.importer import history_table, restore_form
-from ui.show import literal, table
+from ui.show import table
 
 st.title("数据说明")
 st.caption("数据来源、整理方法、原文缺失的内容、合并的单位别名、由区委部门牵头的备注，以及规范表下载。")
@@ -62,9 +62,6 @@ for index, spec in enumerate(SPECS.values()):
 
 st.subheader("版本历史")
 st.caption("每次导入或恢复前的规范表都保存为一个版本（data/history/），数据不会丢失。")
-restored = st.session_state.pop("_restored", None)
-if restored:
-    st.success(literal(restored), icon=":material/check_circle:")
 found = history_table()
 admin = current_admin()
 if found and admin:

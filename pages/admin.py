@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from loaders.store import SaveBusy, save_tables
 from ui.access import logout, require_admin
-from ui.data import curated_dir, frames
-from ui.importer import check_upload, choose_new_units, show_preview, show_problems, template_download, unknown_units
+from ui.data import frames
+from ui.importer import (check_upload, choose_new_units, save_import, show_preview, show_problems, template_download,
+                         unknown_units)
 from ui.show import caption, literal
 
 st.title("数据维护")
@@ -14,9 +14,9 @@ caption(f"已登录：{admin}。导入新一年（或另一个区）的责任分
         "保存前的数据自动存为历史版本，可在“数据说明”页恢复。")
 st.button("退出登录", on_click=logout, icon=":material/logout:")
 
-saved = st.session_state.pop("_import_saved", None)
-if saved:
-    st.success(literal(saved), icon=":material/check_circle:")
+outcome = st.session_state.pop("_import_outcome", None)
+if outcome:
+    (st.success if outcome[0] == "success" else st.error)(literal(outcome[1]))
 
 with st.expander("导入模板与说明", icon=":material/description:"):
     st.text("导入文件是一个 XLSX 工作簿（工作表 documents、tables、tasks，可选 units、leaders、metrics），\n"
@@ -58,15 +58,4 @@ if not plan.changed:
     st.info("导入文件与现有数据完全相同，没有需要保存的改动。", icon=":material/info:")
     st.stop()
 
-if st.button("确认保存", type="primary", icon=":material/save:"):
-    try:
-        version = save_tables(curated_dir(), {name: plan.merged[name] for name in plan.changed}, plan.action(), admin)
-    except SaveBusy as error:
-        st.error(str(error))
-        st.stop()
-    st.session_state["_import_saved"] = (f"已保存：{plan.action()}。导入前的数据已存为版本 {version}，"
-                                         "可在“数据说明”页恢复。")
-    st.session_state["_import_round"] = st.session_state.get("_import_round", 0) + 1
-    st.session_state.pop("_added_units", None)
-    st.session_state.pop("replace_documents", None)
-    st.rerun()
+st.button("确认保存", type="primary", icon=":material/save:", on_click=save_import, args=(plan, admin))

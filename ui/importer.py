@@ -12,7 +12,7 @@ from loaders.importing import ImportPlan, notice_workbook, plan_import
 from loaders.package import UploadedFile, read_package
 from loaders.problems import Problem
 from loaders.problems import CuratedDataError
-from loaders.store import SaveBusy, restore, versions
+from loaders.store import SaveBusy, restore, save_tables, versions
 from ui.data import data_key, directory_of
 from ui.show import literal, table
 
@@ -135,27 +135,48 @@ def history_table() -> list:
 
 
 def restore_form(found: list, admin: str) -> None:
-    """Let an admin make an earlier version current again (after saying so twice)."""
+    """Let an admin make an earlier version current again (after ticking a confirmation)."""
+    outcome = st.session_state.pop("_restore_outcome", None)
+    if outcome:
+        kind, message = outcome
+        (st.success if kind == "success" else st.warning if kind == "warning" else st.error)(literal(message))
+    labels = {v.version: f"{v.version}（{v.saved_at.replace('T', ' ')}，{v.tasks} 项任务）" for v in found}
     with st.form("restore_version"):
         st.markdown("**恢复历史版本**（仅管理员可见）")
-        version = st.selectbox("恢复到版本", [v.version for v in found],
-                               format_func=lambda v: next(f"{x.version}（{x.saved_at.replace('T', ' ')}，"
-                                                          f"{x.tasks} 项任务）" for x in found if x.version == v))
-        sure = st.checkbox("我确认恢复：当前数据会先保存为一个新的历史版本")
-        submitted = st.form_submit_button("恢复", icon=":material/restore:")
-    if not submitted:
-        return
-    if not sure:
-        st.warning("请先勾选确认。")
+        st.selectbox("恢复到版本", list(labels), format_func=labels.get, key="restore_choice")
+        st.checkbox("我确认恢复：当前数据会先保存为一个新的历史版本", key="restore_sure")
+        # a callback runs before the script, so a rerun can never lose the click
+        st.form_submit_button("恢复", icon=":material/restore:", on_click=_restore_chosen, args=(admin,))
+
+
+def _restore_chosen(admin: str) -> None:
+    version = st.session_state.get("restore_choice")
+    if not st.session_state.get("restore_sure"):
+        st.session_state["_restore_outcome"] = ("warning", "请先勾选确认。")
         return
     try:
         saved = restore(directory_of(data_key()), version, by=admin)
     except CuratedDataError as error:
-        st.error("该版本的规范表有问题，未恢复：")
-        st.code("\n".join(str(p) for p in error.problems), language=None, wrap_lines=True)
+        st.session_state["_restore_outcome"] = ("error", f"版本 {version} 的规范表有问题，未恢复：" +
+                                                "；".join(str(p) for p in error.problems[:5]))
         return
     except SaveBusy as error:
-        st.error(str(error))
+        st.session_state["_restore_outcome"] = ("error", str(error))
         return
-    st.session_state["_restored"] = f"已恢复到版本 {version}；恢复前的数据已存为版本 {saved}。"
-    st.rerun()
+    st.session_state["_restore_outcome"] = ("success", f"已恢复到版本 {version}；恢复前的数据已存为版本 {saved}。")
+
+
+def save_import(plan: ImportPlan, admin: str) -> None:
+    """Save a checked import (a button callback: it runs before the script, exactly once per click)."""
+    try:
+        version = save_tables(directory_of(data_key()), {name: plan.merged[name] for name in plan.changed},
+                              plan.action(), admin)
+    except SaveBusy as error:
+        st.session_state["_import_outcome"] = ("error", str(error))
+        return
+    st.session_state["_import_outcome"] = ("success", f"已保存：{plan.action()}。导入前的数据已存为版本 {version}，"
+                                                      "可在“数据说明”页恢复。")
+    # a new uploader key empties the file list; the choices made for this file are forgotten
+    st.session_state["_import_round"] = st.session_state.get("_import_round", 0) + 1
+    for key in ("_added_units", "replace_documents", "new_units_editor"):
+        st.session_state.pop(key, None)

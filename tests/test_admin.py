@@ -1,0 +1,133 @@
+"""Access: the 数据维护 page exists only when an admin is configured, and refuses anyone not logged in.
+
+Viewers never see write actions: no upload, no restore. (The upload itself is
+driven in a real browser in tests/e2e/test_admin_browser.py: AppTest has no
+file uploader.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loaders import store
+from loaders.curated import read_curated
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "正确的密码-correct horse"
+
+
+@pytest.fixture
+def data_copy(curated_copy, monkeypatch) -> Path:
+    """Point the dashboard at a writable copy of the curated tables."""
+    monkeypatch.setenv("WORK_REPORT_CURATED_DIR", str(curated_copy))
+    return curated_copy
+
+
+def start(secrets: dict | None = None) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for name, value in (secrets or {}).items():
+        app.secrets[name] = value
+    app.run()
+    return app
+
+
+def log_in(app: AppTest, password: str) -> AppTest:
+    app.text_input(key="admin_password_input").input(password)
+    next(b for b in app.button if b.label == "登录").click()
+    return app.run()
+
+
+def texts(app: AppTest) -> str:
+    return "\n".join(e.value for kind in ("title", "info", "error", "warning", "success", "markdown", "text")
+                     for e in getattr(app, kind))
+
+
+def test_without_configuration_the_page_does_not_exist():
+    app = start()
+    with pytest.raises(ValueError, match="Known pages") as caught:
+        app.switch_page("pages/admin.py")
+    assert "admin.py" not in str(caught.value).split("Known pages")[1]
+
+
+def test_run_directly_without_configuration_it_refuses():
+    app = AppTest.from_file(str(ROOT / "pages" / "admin.py"), default_timeout=60).run()
+    assert "未配置管理员" in app.error[0].value
+    assert not app.button and not app.text_input
+
+
+def test_a_wrong_password_is_refused_and_nothing_is_offered():
+    app = start({"admin": {"password": PASSWORD}})
+    app.switch_page("pages/admin.py").run()
+    assert "需要管理员登录" in texts(app)
+    log_in(app, "wrong")
+    assert "密码不正确" in texts(app)
+    assert not [s for s in app.selectbox if s.label == "以哪份通知为模板"]
+    assert "请先选择导入文件" not in texts(app)
+
+
+def test_the_right_password_opens_the_import_and_logging_out_closes_it():
+    app = start({"admin": {"password": PASSWORD}})
+    app.switch_page("pages/admin.py").run()
+    log_in(app, PASSWORD)
+    assert not app.exception
+    assert "请先选择导入文件" in texts(app)
+    assert [s for s in app.selectbox if s.label == "以哪份通知为模板"]
+    next(b for b in app.button if b.label == "退出登录").click()
+    app.run()
+    assert "需要管理员登录" in texts(app)
+
+
+def test_repeated_failures_lock_the_login_for_a_while():
+    app = start({"admin": {"password": PASSWORD}})
+    app.switch_page("pages/admin.py").run()
+    for _ in range(5):
+        log_in(app, "guess")
+    log_in(app, PASSWORD)  # even the right password is refused during the lockout
+    assert "错误次数过多" in texts(app)
+    assert "请先选择导入文件" not in texts(app)
+
+
+def test_viewers_see_the_history_but_cannot_restore(data_copy):
+    raw, _ = read_curated(data_copy)
+    store.save_tables(data_copy, {"tasks": raw["tasks"].iloc[:-2]}, "测试：删去两行")
+    app = start({"admin": {"password": PASSWORD}})
+    app.switch_page("pages/about.py").run()
+    history = next(df.value for df in app.dataframe if "版本" in df.value.columns)
+    assert history["任务（项）"].tolist() == [257] and history["之后的操作"].tolist() == ["测试：删去两行"]
+    assert not [b for b in app.button if b.label == "恢复"]
+
+
+def test_an_admin_restores_a_version_from_the_data_page(data_copy):
+    raw, _ = read_curated(data_copy)
+    store.save_tables(data_copy, {"tasks": raw["tasks"].iloc[:-2]}, "测试：删去两行")
+    app = start({"admin": {"password": PASSWORD}})
+    app.switch_page("pages/admin.py").run()
+    log_in(app, PASSWORD)
+    app.switch_page("pages/about.py").run()
+    app.checkbox[0].check()
+    next(b for b in app.button if b.label == "恢复").click()
+    app.run()
+    assert not app.exception
+    assert "已恢复到版本" in texts(app)
+    assert len(read_curated(data_copy)[0]["tasks"]) == 257
+    versions = store.versions(data_copy)
+    assert [v.tasks for v in versions] == [255, 257]
+    # the pages show the restored data at once (the caches are keyed on the files)
+    app.switch_page("pages/overview.py").run()
+    assert [m.value for m in app.metric if m.label == "任务（项）"] == ["96", "161"]
+
+
+def test_restore_needs_the_confirmation_box(data_copy):
+    raw, _ = read_curated(data_copy)
+    store.save_tables(data_copy, {"tasks": raw["tasks"].iloc[:-2]}, "测试：删去两行")
+    app = start({"admin": {"password": PASSWORD}})
+    app.switch_page("pages/admin.py").run()
+    log_in(app, PASSWORD)
+    app.switch_page("pages/about.py").run()
+    next(b for b in app.button if b.label == "恢复").click()
+    app.run()
+    assert "请先勾选确认" in texts(app)
+    assert len(read_curated(data_copy)[0]["tasks"]) == 255
