@@ -59,6 +59,9 @@ def show_problems(problems: tuple[Problem, ...]) -> None:
                           "message": p.message, "fix": p.fix} for p in problems])
     table(rows, {"file": "文件", "sheet": "工作表", "row": "行", "column": "列", "message": "问题",
                  "fix": "处理办法"}, wide_text=("message", "fix"))
+    st.text("逐条说明（全文）：")
+    st.code("\n".join(f"{number}. {problem}" for number, problem in enumerate(problems, start=1)),
+            language=None, wrap_lines=True)
 
 
 def unknown_units(problems: tuple[Problem, ...]) -> list[str]:

@@ -36,7 +36,7 @@ def free_port() -> int:
 class Server:
     """A `streamlit run app.py` process on a loopback port."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: dict[str, str] | None = None, options: list[str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = ROOT / ".pytest_cache" / f"streamlit-{self.port}.log"
@@ -44,8 +44,8 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+             "--browser.gatherUsageStats", "false", *(options or [])],
+            cwd=ROOT, env={**os.environ, **(env or {})}, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
 
     def wait_healthy(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -68,8 +68,8 @@ class Server:
             self.process.kill()
 
 
-def start_server() -> Server:
-    server = Server()
+def start_server(env: dict[str, str] | None = None, options: list[str] | None = None) -> Server:
+    server = Server(env, options)
     server.wait_healthy()
     return server
 
