@@ -26,6 +26,6 @@ page = st.navigation(PAGES)
 if page.url_path == "meeting":
     # the deck brings its own controls; the shared filters would only clutter the projector
     st.set_page_config(initial_sidebar_state="collapsed")
-else:
+elif page.url_path != "admin":  # the import page does not use the shared filters
     sidebar_filters(frames())
 page.run()

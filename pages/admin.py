@@ -4,8 +4,8 @@ import streamlit as st
 
 from ui.access import logout, require_admin
 from ui.data import frames
-from ui.importer import (check_upload, choose_new_units, save_import, show_preview, show_problems, template_download,
-                         unknown_units)
+from ui.importer import (check_upload, choose_new_units, save_import, show_details, show_problems, show_summary,
+                         template_download, unknown_units)
 from ui.show import caption, literal
 
 st.title("数据维护")
@@ -53,9 +53,9 @@ if checked.problems:
     st.stop()
 
 plan = checked.plan
-show_preview(plan)
-if not plan.changed:
+show_summary(plan)
+if plan.changed:
+    st.button("确认保存", type="primary", icon=":material/save:", on_click=save_import, args=(plan, admin))
+else:
     st.info("导入文件与现有数据完全相同，没有需要保存的改动。", icon=":material/info:")
-    st.stop()
-
-st.button("确认保存", type="primary", icon=":material/save:", on_click=save_import, args=(plan, admin))
+show_details(plan)

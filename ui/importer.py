@@ -14,7 +14,7 @@ from loaders.problems import Problem
 from loaders.problems import CuratedDataError
 from loaders.store import SaveBusy, restore, save_tables, versions
 from ui.data import data_key, directory_of
-from ui.show import literal, table
+from ui.show import caption, literal, table
 
 UNKNOWN_UNIT = "不在单位词典中"
 
@@ -85,13 +85,20 @@ def choose_new_units(names: list[str], chosen: dict[str, str]) -> dict[str, str]
     return {row.unit: row.category for row in edited.itertuples() if row.add and row.category}
 
 
-def show_preview(plan: ImportPlan) -> None:
-    """Show what the import adds or replaces, before anything is saved."""
+def show_summary(plan: ImportPlan) -> None:
+    """Show, per notice, what the import adds or replaces (before anything is saved)."""
     st.subheader("导入预览（尚未保存）")
     summary = plan.summary()
     table(summary, {"doc_no": "文号", "action": "操作", "tasks_before": "现有任务（项）",
                     "tasks_after": "导入后任务（项）", "units": "涉及单位", "leaders": "牵头领导",
                     "targets": "量化指标"}, wide_text=())
+    if plan.changed:
+        caption("将改动的规范表：" + "、".join(f"{n}.csv" for n in plan.changed)
+                + "。保存前的数据会存为一个历史版本，可以恢复。")
+
+
+def show_details(plan: ImportPlan) -> None:
+    """Show new dictionary entries and tasks per leader and per unit, before and after."""
     for title, frame, columns in (
             ("新增单位", plan.new_units, {"unit": "单位", "category": "类别", "aliases": "别名"}),
             ("新增领导", plan.new_leaders, {"leader": "领导", "year": "年度", "title": "职务"}),
@@ -108,9 +115,6 @@ def show_preview(plan: ImportPlan) -> None:
         st.markdown("**各单位任务数**")
         table(plan.tasks_per_unit(), {"tasks_before": "现有（项）", "tasks_after": "导入后（项）"},
               wide_text=(), height=360)
-    if plan.changed:
-        st.caption(literal("将改动的规范表：" + "、".join(f"{n}.csv" for n in plan.changed)
-                           + "。保存前的数据会存为一个历史版本，可以恢复。"))
 
 
 def template_download(documents: pd.DataFrame) -> None:
