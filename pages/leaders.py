@@ -22,7 +22,7 @@ if selected.tasks.empty:
     st.stop()
 
 per_leader = analysed("tasks_per_leader", filters)
-drill_chart(tasks_per_leader_bar(per_leader, "各位领导牵头的任务数（按表格分色）"), key="leaders_bar",
+drill_chart(tasks_per_leader_bar, per_leader, "各位领导牵头的任务数（按表格分色）", key="leaders_bar",
             param="leader")
 st.caption("一项任务有两位牵头领导时，两人各计一次。点击柱条后出现该领导的任务明细链接。")
 drill_picker("在任务明细中查看某位领导", per_leader["leader"].drop_duplicates().tolist(), key="leaders_drill",
@@ -60,11 +60,11 @@ across = analysed("leaders_across_years", replace(filters, years=(), leader=None
 if across.empty:
     st.info("当前表格中没有在两份通知里都出现的领导。")
 else:
-    chart(leader_years_bar(across, "在两份通知中都牵头任务的领导：各年任务数"), key="leaders_years")
+    chart(leader_years_bar, across, "在两份通知中都牵头任务的领导：各年任务数", key="leaders_years")
 
 st.subheader("领导 × 单位")
 matrix = analysed("leader_unit_matrix", filters)
 if matrix.empty:
     empty_message("当前筛选条件下没有领导与单位的对应")
 else:
-    chart(leader_unit_heatmap(matrix, "领导与责任单位共同承担的任务数（任务最多的20个单位）"), key="leaders_matrix")
+    chart(leader_unit_heatmap, matrix, "领导与责任单位共同承担的任务数（任务最多的20个单位）", key="leaders_matrix")

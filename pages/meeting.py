@@ -4,7 +4,6 @@ import streamlit as st
 
 from charts.leaders import tasks_per_leader_bar
 from charts.targets import change_dumbbell
-from charts.theme import for_projector
 from charts.units import unit_load_bar
 from loaders.analysis import headline, leader_portfolio, tasks_per_leader, unit_load
 from loaders.select import Filters, TaskQuery, restrict
@@ -68,13 +67,13 @@ if slide == "总体情况":
 elif slide == "领导分工":
     if leader:
         portfolio = leader_portfolio(deck, leader)
-        chart(for_projector(unit_load_bar(unit_load(deck).head(12), f"{leader}牵头任务的责任单位（前12个）")),
+        chart(unit_load_bar, unit_load(deck).head(12), f"{leader}牵头任务的责任单位（前12个）", projector=True,
               key="deck_leader_units")
         table(portfolio["sections"], {"section": "板块/分组"}, wide_text=("section",))
     else:
-        chart(for_projector(tasks_per_leader_bar(tasks_per_leader(deck), "各位领导牵头的任务数")), key="deck_leaders")
+        chart(tasks_per_leader_bar, tasks_per_leader(deck), "各位领导牵头的任务数", projector=True, key="deck_leaders")
 elif slide == "单位负荷":
-    chart(for_projector(unit_load_bar(unit_load(deck).head(12), "任务最多的12个责任单位（牵头/配合）")),
+    chart(unit_load_bar, unit_load(deck).head(12), "任务最多的12个责任单位（牵头/配合）", projector=True,
           key="deck_units")
 elif slide == "指标变化":
     changes = analysed("change_table", Filters(leader=leader))
@@ -83,7 +82,7 @@ elif slide == "指标变化":
     if growth.empty:
         empty_message("所选对象没有两年都设定的增速目标")
     else:
-        chart(for_projector(change_dumbbell(growth, "增速目标：2020年 → 2022年（%）")), key="deck_targets")
+        chart(change_dumbbell, growth, "增速目标：2020年 → 2022年（%）", projector=True, key="deck_targets")
     if not changes.empty:
         table(changes[["metric", "target_from", "target_to", "direction_word"]],
               {"target_from": "2020年目标", "target_to": "2022年目标", "direction_word": "方向"})

@@ -52,9 +52,9 @@ table(all_frames.documents[["doc_no", "title", "signed_date", "issued_date", "at
 
 left, right = st.columns(2)
 with left:
-    chart(tasks_per_leader_bar(analysed("tasks_per_leader", filters), "各位领导牵头的任务数"), key="overview_leaders")
+    chart(tasks_per_leader_bar, analysed("tasks_per_leader", filters), "各位领导牵头的任务数", key="overview_leaders")
     st.page_link("pages/leaders.py", label="查看领导分工详情", icon=":material/arrow_forward:")
 with right:
     top_units = analysed("unit_load", filters).head(10)
-    chart(unit_load_bar(top_units, "任务最多的10个责任单位（牵头+配合）"), key="overview_units")
+    chart(unit_load_bar, top_units, "任务最多的10个责任单位（牵头+配合）", key="overview_units")
     st.page_link("pages/units.py", label="查看单位负荷详情", icon=":material/arrow_forward:")

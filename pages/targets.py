@@ -31,11 +31,11 @@ else:
     ratio = changes[(changes["kind"] == "ratio")]
     others = changes[changes["kind"].isin(["count", "amount"])]
     if not growth.empty:
-        chart(change_dumbbell(growth, "增速目标：2020年 → 2022年（增长%）"), key="targets_growth")
+        chart(change_dumbbell, growth, "增速目标：2020年 → 2022年（增长%）", key="targets_growth")
     if not ratio.empty:
-        chart(change_dumbbell(ratio, "比率目标：2020年 → 2022年（%）"), key="targets_ratio")
+        chart(change_dumbbell, ratio, "比率目标：2020年 → 2022年（%）", key="targets_ratio")
     if not others.empty:
-        chart(change_dumbbell(others, "数量与金额目标：2020年 → 2022年", log_scale=True), key="targets_counts")
+        chart(change_dumbbell, others, "数量与金额目标：2020年 → 2022年", log_scale=True, key="targets_counts")
     table(changes[["metric", "unit", "target_from", "target_to", "change", "direction_word", "qualifier_change",
                    "task_id_from", "task_id_to"]],
           {"unit": "计量单位", "target_from": "2020年目标", "target_to": "2022年目标", "change": "变化",

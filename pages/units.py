@@ -24,7 +24,7 @@ if selected.tasks.empty:
 
 load = analysed("unit_load", filters)
 top_n = st.slider("显示任务最多的单位数", 10, max(10, len(load)), min(25, len(load)), step=5, key="units_top")
-drill_chart(unit_load_bar(load.head(top_n), f"各责任单位承担的任务数（前{min(top_n, len(load))}个，牵头/配合）"),
+drill_chart(unit_load_bar, load.head(top_n), f"各责任单位承担的任务数（前{min(top_n, len(load))}个，牵头/配合）",
             key="units_load", param="unit")
 st.caption("点击柱条后出现该单位的任务明细链接。")
 drill_picker("在任务明细中查看某个单位", load["unit"].tolist(), key="units_drill", param="unit")
@@ -36,23 +36,23 @@ columns[1].metric("前5个单位承担的分工占比", f"{top_share(curve, 5):.
 columns[2].metric("前10个单位承担的分工占比", f"{top_share(curve, 10):.0%}")
 left, right = st.columns(2)
 with left:
-    chart(pareto_curve(curve, "负荷集中度：按单位排名的累计占比"), key="units_pareto")
+    chart(pareto_curve, curve, "负荷集中度：按单位排名的累计占比", key="units_pareto")
 with right:
-    chart(category_bar(analysed("category_load", filters), "按单位类别的牵头与配合次数"), key="units_category")
+    chart(category_bar, analysed("category_load", filters), "按单位类别的牵头与配合次数", key="units_category")
 
 st.subheader("经常一起承担任务的单位")
 pairs = analysed("co_assignments", filters)
 if pairs.empty:
     st.info("当前筛选条件下没有两个以上单位共同承担的任务。")
 else:
-    chart(co_assignment_bar(pairs, "共同承担任务最多的单位组合（前15组）"), key="units_pairs")
+    chart(co_assignment_bar, pairs, "共同承担任务最多的单位组合（前15组）", key="units_pairs")
 
 st.subheader("2020年与2022年对比（别名已合并）")
 comparison = analysed("unit_years", replace(filters, years=()))
 if comparison.empty:
     st.info("当前表格中没有两年都有的任务。")
 else:
-    chart(unit_years_dumbbell(comparison.head(20), "各单位承担的任务数：2020年与2022年（2022年前20个单位）"),
+    chart(unit_years_dumbbell, comparison.head(20), "各单位承担的任务数：2020年与2022年（2022年前20个单位）",
           key="units_years")
 
 st.subheader("统称（不是单个单位，不参与排名）")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
@@ -119,3 +120,24 @@ def _leader_names(key: str, year: int | None) -> list[str]:
 def leader_choices(year: int | None) -> list[str]:
     """Return the leaders of a year (or all) for the sidebar, worked out once per year."""
     return _leader_names(data_key(), year)
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the sidebar filters offer, and the names a shared link may name."""
+
+    years: tuple[int, ...]
+    leaders: tuple[str, ...]
+    units: frozenset[str]
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _filter_choices(key: str) -> FilterChoices:
+    frames = cached_frames(key)
+    return FilterChoices(tuple(int(y) for y in sorted(frames.tasks["year"].unique())),
+                         tuple(sorted(frames.task_leaders["leader"].unique())), frozenset(frames.task_units["unit"]))
+
+
+def filter_choices() -> FilterChoices:
+    """Return the years, leaders and units of the data, worked out once per data version (not per rerun)."""
+    return _filter_choices(data_key())

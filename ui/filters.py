@@ -20,15 +20,17 @@ def sidebar_filters(frames: Frames) -> Filters:
     The values are taken from what the widgets return (the URL may have set them) and
     kept for the page that runs after the sidebar.
     """
-    years = [ALL] + [str(y) for y in sorted(frames.tasks["year"].unique())]
-    _apply_url_once(years, sorted(frames.task_leaders["leader"].unique()), set(frames.task_units["unit"]))
+    from ui.data import filter_choices, leader_choices
+
+    choices = filter_choices()
+    years = [ALL] + [str(y) for y in choices.years]
+    if not st.session_state.get(URL_APPLIED):
+        _apply_url_once(years, list(choices.leaders), set(choices.units))
     with st.sidebar:
         st.header("筛选")
         year = st.selectbox("年度", years, key=YEAR_KEY, bind="query-params")
         scopes = st.multiselect("表格", list(SCOPE_LABELS), format_func=SCOPE_LABELS.get, key=SCOPE_KEY,
                                 placeholder="全部表格", bind="query-params")
-        from ui.data import leader_choices
-
         names = [ALL] + leader_choices(None if year == ALL else int(year))
         leader = st.selectbox("牵头领导", names, key=LEADER_KEY, bind="query-params")
     filters = Filters(
