@@ -42,6 +42,16 @@ def hover_by(rows: pd.DataFrame, key: str, tasks: pd.DataFrame) -> pd.Series:
     return text.reindex(counts.index).fillna("").astype(str) + more.astype(str)
 
 
+def task_count(frames: Frames) -> int:
+    """Return how many tasks the frames hold (a page with none shows the empty-filter message)."""
+    return len(frames.tasks)
+
+
+def leaders_by_load(frames: Frames) -> list[str]:
+    """Return the leaders, most tasks first (a task with two leaders counts for both)."""
+    return frames.task_leaders["leader"].value_counts().index.tolist()
+
+
 def headline(frames: Frames) -> pd.DataFrame:
     """Return per document: tasks, leaders, units (no placeholders), targets, livelihood projects."""
     doc_of = frames.tasks.set_index("task_key")["doc_no"]
@@ -224,3 +234,24 @@ def change_table(frames: Frames) -> pd.DataFrame:
         "" if a == b else f"{QUALIFIER_LABELS.get(a) or '（无）'} → {QUALIFIER_LABELS.get(b) or '（无）'}"
         for a, b in zip(changes["qualifier_from"], changes["qualifier_to"])]
     return changes
+
+
+def content_missing(frames: Frames) -> pd.DataFrame:
+    """Return the tasks whose text the notice lacks (units and leaders are printed), with labels."""
+    return with_labels(frames.tasks[frames.tasks["content_missing"]])
+
+
+def merged_aliases(frames: Frames) -> pd.DataFrame:
+    """Return each unit name as printed that was counted under another name, with its capacity and tasks."""
+    units = frames.task_units
+    printed = units["unit_raw"].str.replace("*", "", regex=False)
+    aliases = units.assign(unit_raw=printed)[printed != units["unit"]]
+    return aliases.groupby(["unit_raw", "unit", "capacity"]).size().rename("tasks").reset_index()
+
+
+def note_led_tasks(frames: Frames) -> pd.DataFrame:
+    """Return the tasks with a remark (备注), with labels and the units the remark makes lead."""
+    notes = with_labels(frames.tasks[frames.tasks["note"] != ""])
+    units = frames.task_units
+    note_units = units[units["source"] == "note"].groupby("task_id")["unit"].agg("、".join).rename("note_units")
+    return notes.merge(note_units, on="task_id", how="left")

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from loaders.analysis import with_labels
 from loaders.curated import SPECS
+from loaders.select import Filters
 from ui.access import current_admin
-from ui.data import curated_dir, frames
+from ui.data import analysed, curated_dir, frames
 from ui.importer import history_table, restore_form
 from ui.show import table
 
@@ -34,21 +34,15 @@ st.text(
 )
 
 st.subheader("原文缺少内容的任务")
-missing = with_labels(all_frames.tasks[all_frames.tasks["content_missing"]])
+missing = analysed("content_missing", Filters())
 st.text(f"共 {len(missing)} 项：原文保留了责任单位和牵头领导，但任务内容缺失。看板不补写内容。")
 table(missing[["label", "subsection", "units", "leaders"]], wide_text=())
 
 st.subheader("合并的单位别名与兼任身份")
-units = all_frames.task_units
-aliases = units[units["unit_raw"].str.replace("*", "", regex=False) != units["unit"]]
-merged = (aliases.assign(unit_raw=aliases["unit_raw"].str.replace("*", "", regex=False))
-          .groupby(["unit_raw", "unit", "capacity"]).size().rename("tasks").reset_index())
-table(merged, {"unit_raw": "原文写法", "unit": "计入单位", "capacity": "括号内兼任身份"}, wide_text=())
+table(analysed("merged_aliases", Filters()), {"unit_raw": "原文写法", "unit": "计入单位", "capacity": "括号内兼任身份"}, wide_text=())
 
 st.subheader("备注中由区委部门牵头的任务")
-notes = with_labels(all_frames.tasks[all_frames.tasks["note"] != ""])
-note_units = units[units["source"] == "note"].groupby("task_id")["unit"].agg("、".join).rename("note_units")
-notes = notes.merge(note_units, on="task_id", how="left")
+notes = analysed("note_led_tasks", Filters())
 table(notes[["label", "note", "note_units", "units_printed", "content"]],
       {"note_units": "记为牵头的单位", "units_printed": "表中责任单位（原文）"})
 
@@ -57,7 +51,8 @@ st.caption("规范表为 CSV（UTF-8 带 BOM），可用 Excel/WPS 直接打开�
 columns = st.columns(3)
 for index, spec in enumerate(SPECS.values()):
     path = curated_dir() / spec.file
-    columns[index % 3].download_button(spec.file, path.read_bytes(), file_name=spec.file, mime="text/csv",
+    # read when clicked, not on every run (tasks.csv is 10 MB at ×100)
+    columns[index % 3].download_button(spec.file, path.read_bytes, file_name=spec.file, mime="text/csv",
                                        on_click="ignore", key=f"download_{spec.file}", icon=":material/download:")
 
 st.subheader("版本历史")

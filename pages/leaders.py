@@ -5,7 +5,6 @@ from dataclasses import replace
 import streamlit as st
 
 from charts.leaders import leader_unit_heatmap, leader_years_bar, tasks_per_leader_bar
-from loaders.select import select
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe
 from ui.show import chart, drill_chart, drill_picker, empty_message, table
@@ -13,11 +12,10 @@ from ui.show import chart, drill_chart, drill_picker, empty_message, table
 st.title("领导分工")
 st.caption("每位领导牵头多少任务、分布在哪些表格；选一位领导查看其全部任务、牵头单位和量化指标。")
 
-all_frames = frames()
+frames()  # stops with a clear message when the curated tables have problems
 filters = current_filters()
-selected = select(all_frames, filters)
 st.text(f"当前筛选：{describe(filters)}")
-if selected.tasks.empty:
+if analysed("task_count", filters) == 0:
     empty_message()
     st.stop()
 
@@ -29,7 +27,7 @@ drill_picker("在任务明细中查看某位领导", per_leader["leader"].drop_d
              param="leader")
 
 st.subheader("一位领导的任务")
-names = selected.task_leaders["leader"].value_counts().index.tolist()
+names = analysed("leaders_by_load", filters)
 focus = filters.leader or st.selectbox("选择领导", names, key="leader_focus")
 portfolio = analysed("leader_portfolio", filters, focus)
 st.text(focus)

@@ -5,15 +5,15 @@ import streamlit as st
 from charts.leaders import tasks_per_leader_bar
 from charts.targets import change_dumbbell
 from charts.units import unit_load_bar
-from loaders.analysis import headline, leader_portfolio, tasks_per_leader, unit_load
-from loaders.select import Filters, TaskQuery, restrict
-from ui.data import analysed, frames, queried
+from loaders.select import Filters, TaskQuery
+from ui.data import analysed, filter_choices, frames, queried
 from ui.show import chart, empty_message, table
 
 SLIDES = ["总体情况", "领导分工", "单位负荷", "指标变化", "民生实事"]
 SLIDE_KEY = "slide"
 
-all_frames = frames()
+frames()  # stops with a clear message when the curated tables have problems
+choices = filter_choices()
 
 
 def step(offset: int) -> None:
@@ -27,13 +27,12 @@ if st.session_state.get(SLIDE_KEY) is None:
     st.session_state[SLIDE_KEY] = asked if asked in SLIDES else SLIDES[0]
 
 controls = st.columns([1, 2, 2, 2, 1], vertical_alignment="bottom")
-years = [str(y) for y in sorted(all_frames.tasks["year"].unique(), reverse=True)]
+years = [str(y) for y in reversed(choices.years)]
 year = controls[1].selectbox("年度", years, key="deck_year", bind="query-params")
-leaders = all_frames.task_leaders.loc[all_frames.task_leaders["year"] == int(year), "leader"].value_counts().index
-leader = controls[2].selectbox("汇报对象：领导", list(leaders), index=None, placeholder="全区",
+leaders = analysed("leaders_by_load", Filters(years=(int(year),)))
+leader = controls[2].selectbox("汇报对象：领导", leaders, index=None, placeholder="全区",
                                key="deck_leader", bind="query-params")
-units = sorted(all_frames.task_units.loc[~all_frames.task_units["is_placeholder"], "unit"].unique())
-unit = controls[3].selectbox("或单位", units, index=None, placeholder="全部单位", key="deck_unit",
+unit = controls[3].selectbox("或单位", choices.named_units, index=None, placeholder="全部单位", key="deck_unit",
                              bind="query-params")
 controls[0].button("上一页", icon=":material/arrow_back:", on_click=step, args=(-1,), width="stretch")
 controls[4].button("下一页", icon=":material/arrow_forward:", on_click=step, args=(1,), width="stretch")
@@ -41,39 +40,39 @@ slide = st.segmented_control("页面", SLIDES, key=SLIDE_KEY, bind="query-params
                              label_visibility="collapsed", width="stretch") or SLIDES[0]
 
 filters = Filters(years=(int(year),), leader=leader)
-deck_tasks = queried(filters, TaskQuery(unit=unit))
-deck = restrict(all_frames, deck_tasks["task_key"])
+query = TaskQuery(unit=unit)
+deck_tasks = queried(filters, query)  # the tasks of the year, leader and unit chosen above
 ids = set(deck_tasks["task_id"])
 subject = "、".join(filter(None, [f"{year}年", leader or "全区", unit]))
 st.header(f"{SLIDES.index(slide) + 1}/{len(SLIDES)} {slide}", divider="blue")
 st.text(f"汇报对象：{subject}")
-if deck.tasks.empty:
+if deck_tasks.empty:
     empty_message("所选对象在该年度没有任务")
     st.stop()
 
 if slide == "总体情况":
-    figures = headline(deck).query("tasks > 0").iloc[0]
+    figures = analysed("headline", filters, query=query).query("tasks > 0").iloc[0]
     row = st.columns(4)
     row[0].metric("任务（项）", int(figures["tasks"]))
     row[1].metric("牵头领导（人）", int(figures["leaders"]))
     row[2].metric("责任单位（个）", int(figures["units"]))
     row[3].metric("量化指标（个）", int(figures["targets"]))
-    per_scope = deck.tasks.groupby("scope").size()
+    per_scope = deck_tasks.groupby("scope").size()
     row = st.columns(4)
     row[0].metric("年度重点工作（项）", int(per_scope.get("annual", 0)))
     row[1].metric("今后五年重点工作（项）", int(per_scope.get("five_year", 0)))
-    row[2].metric("民生实事（项）", int(deck.tasks.loc[deck.tasks["scope"] == "livelihood", "seq"].nunique()))
-    row[3].metric("原文缺内容（项）", int(deck.tasks["content_missing"].sum()))
+    row[2].metric("民生实事（项）", int(deck_tasks.loc[deck_tasks["scope"] == "livelihood", "seq"].nunique()))
+    row[3].metric("原文缺内容（项）", int(deck_tasks["content_missing"].sum()))
 elif slide == "领导分工":
     if leader:
-        portfolio = leader_portfolio(deck, leader)
-        chart(unit_load_bar, unit_load(deck).head(12), f"{leader}牵头任务的责任单位（前12个）", projector=True,
+        portfolio = analysed("leader_portfolio", filters, leader, query=query)
+        chart(unit_load_bar, analysed("unit_load", filters, query=query).head(12), f"{leader}牵头任务的责任单位（前12个）", projector=True,
               key="deck_leader_units")
         table(portfolio["sections"], {"section": "板块/分组"}, wide_text=("section",))
     else:
-        chart(tasks_per_leader_bar, tasks_per_leader(deck), "各位领导牵头的任务数", projector=True, key="deck_leaders")
+        chart(tasks_per_leader_bar, analysed("tasks_per_leader", filters, query=query), "各位领导牵头的任务数", projector=True, key="deck_leaders")
 elif slide == "单位负荷":
-    chart(unit_load_bar, unit_load(deck).head(12), "任务最多的12个责任单位（牵头/配合）", projector=True,
+    chart(unit_load_bar, analysed("unit_load", filters, query=query).head(12), "任务最多的12个责任单位（牵头/配合）", projector=True,
           key="deck_units")
 elif slide == "指标变化":
     changes = analysed("change_table", Filters(leader=leader))
@@ -87,7 +86,7 @@ elif slide == "指标变化":
         table(changes[["metric", "target_from", "target_to", "direction_word"]],
               {"target_from": "2020年目标", "target_to": "2022年目标", "direction_word": "方向"})
 elif slide == "民生实事":
-    projects = deck.tasks[deck.tasks["scope"] == "livelihood"]
+    projects = deck_tasks[deck_tasks["scope"] == "livelihood"]
     if projects.empty:
         empty_message("所选对象在该年度没有民生实事项目")
     else:

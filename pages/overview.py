@@ -4,7 +4,6 @@ import streamlit as st
 
 from charts.leaders import tasks_per_leader_bar
 from charts.units import unit_load_bar
-from loaders.select import select
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe
 from ui.show import chart, empty_message, table
@@ -14,41 +13,45 @@ st.caption("每份通知有多少任务、领导、责任单位和量化指标�
 
 all_frames = frames()
 filters = current_filters()
-selected = select(all_frames, filters)
 st.text(f"当前筛选：{describe(filters)}")
-if selected.tasks.empty:
+if analysed("task_count", filters) == 0:
     empty_message()
     st.stop()
 
 MAX_DOCUMENT_BOXES = 4
 headlines = analysed("headline", filters)
 headlines = headlines[headlines["tasks"] > 0]
+documents = all_frames.documents
 if len(headlines) > MAX_DOCUMENT_BOXES:
-    # many notices (several years or districts): one table instead of a box each
+    # many notices (several years or districts): totals, then one table with a row per notice
     columns = st.columns(4)
     columns[0].metric("通知（份）", len(headlines))
     columns[1].metric("任务（项）", int(headlines["tasks"].sum()))
     columns[2].metric("量化指标（个）", int(headlines["targets"].sum()))
     columns[3].metric("民生实事（项）", int(headlines["livelihood_projects"].sum()))
-    table(headlines, {"tasks": "任务（项）", "leaders": "牵头领导（人）", "units": "责任单位（个）",
-                      "targets": "量化指标（个）", "livelihood_projects": "民生实事（项）",
-                      "content_missing": "原文缺内容（项）"}, wide_text=())
-for figures in headlines.itertuples() if len(headlines) <= MAX_DOCUMENT_BOXES else ():
-    with st.container(border=True):
-        st.text(f"{figures.doc_no}（{figures.year}年）")
-        columns = st.columns(5)
-        columns[0].metric("任务（项）", figures.tasks)
-        columns[1].metric("牵头领导（人）", figures.leaders)
-        columns[2].metric("责任单位（个）", figures.units, help="不含“相关街镇”“各相关单位”等统称")
-        columns[3].metric("量化指标（个）", figures.targets)
-        columns[4].metric("民生实事（项）", figures.livelihood_projects)
-        if figures.content_missing:
-            st.caption("其中 " + str(figures.content_missing) + " 项任务原文缺少内容（见“数据说明”）。")
-
-st.subheader("通知原文")
-table(all_frames.documents[["doc_no", "title", "signed_date", "issued_date", "attachments"]],
-      {"title": "标题", "signed_date": "成文日期", "issued_date": "印发日期", "attachments": "附件"},
-      wide_text=("title", "attachments"))
+    st.subheader("通知")
+    notices = headlines.merge(documents[["doc_no", "title", "issued_date"]], on="doc_no", how="left")
+    table(notices[["doc_no", "year", "title", "issued_date", "tasks", "leaders", "units", "targets",
+                   "livelihood_projects", "content_missing"]],
+          {"title": "标题", "issued_date": "印发日期", "tasks": "任务（项）", "leaders": "牵头领导（人）",
+           "units": "责任单位（个）", "targets": "量化指标（个）", "livelihood_projects": "民生实事（项）",
+           "content_missing": "原文缺内容（项）"}, wide_text=("title",))
+else:
+    for figures in headlines.itertuples():
+        with st.container(border=True):
+            st.text(f"{figures.doc_no}（{figures.year}年）")
+            columns = st.columns(5)
+            columns[0].metric("任务（项）", figures.tasks)
+            columns[1].metric("牵头领导（人）", figures.leaders)
+            columns[2].metric("责任单位（个）", figures.units, help="不含“相关街镇”“各相关单位”等统称")
+            columns[3].metric("量化指标（个）", figures.targets)
+            columns[4].metric("民生实事（项）", figures.livelihood_projects)
+            if figures.content_missing:
+                st.caption("其中 " + str(figures.content_missing) + " 项任务原文缺少内容（见“数据说明”）。")
+    st.subheader("通知原文")
+    table(documents[["doc_no", "title", "signed_date", "issued_date", "attachments"]],
+          {"title": "标题", "signed_date": "成文日期", "issued_date": "印发日期", "attachments": "附件"},
+          wide_text=("title", "attachments"))
 
 left, right = st.columns(2)
 with left:

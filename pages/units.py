@@ -6,7 +6,6 @@ import streamlit as st
 
 from charts.units import category_bar, co_assignment_bar, pareto_curve, unit_load_bar, unit_years_dumbbell
 from loaders.analysis import concentration, top_share
-from loaders.select import select
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe
 from ui.show import chart, drill_chart, drill_picker, empty_message, table
@@ -14,11 +13,10 @@ from ui.show import chart, drill_chart, drill_picker, empty_message, table
 st.title("单位负荷")
 st.caption("每个责任单位牵头和配合多少任务，负荷是否集中在少数单位；“相关街镇”等统称单独列出，不参与排名。")
 
-all_frames = frames()
+frames()  # stops with a clear message when the curated tables have problems
 filters = current_filters()
-selected = select(all_frames, filters)
 st.text(f"当前筛选：{describe(filters)}")
-if selected.tasks.empty:
+if analysed("task_count", filters) == 0:
     empty_message()
     st.stop()
 

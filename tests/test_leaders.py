@@ -67,3 +67,18 @@ def test_the_same_person_in_both_notices(frames):
     years = frames.task_leaders.groupby("leader")["year"].agg(lambda y: sorted(set(y)))
     both = sorted(name for name, ys in years.items() if ys == [2020, 2022])
     assert both == ["陈允岳"]
+
+
+def test_leaders_by_load_puts_the_busiest_leader_first(frames):
+    from loaders.analysis import leaders_by_load, task_count
+    from loaders.select import Filters, select
+
+    for year in (2020, 2022):
+        chosen = select(frames, Filters(years=(year,)))
+        ranking = leaders_by_load(chosen)
+        counts = [task_count(select(chosen, Filters(years=(year,), leader=name))) for name in ranking]
+        assert sorted(ranking) == sorted(chosen.task_leaders["leader"].unique())
+        assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+        # the count per leader is the number of tasks whose printed leader cell names them
+        printed = chosen.tasks["leaders"].str.split(r"[、，,\s]+", regex=True)
+        assert counts == [int(printed.map(lambda names, n=name: n in names).sum()) for name in ranking]

@@ -248,3 +248,37 @@ def test_large_selections_draw_a_limited_table_but_download_everything(tmp_path,
     assert not app.exception
     assert len(app.dataframe[0].value) == 2000
     assert any("共 2570 项" in c.value for c in app.caption)
+
+
+@pytest.mark.parametrize("page", PAGES + ["pages/meeting.py"])
+def test_a_second_visit_shows_the_same_tables_and_figures(page):
+    """Aggregates and figures are shared objects (st.cache_resource): a page that changed one
+    in place would show something else to the next visitor."""
+    def shown(app: AppTest) -> tuple[list[str], list[str], list[str]]:
+        return ([table.value.to_csv() for table in app.dataframe], [m.value for m in app.metric],
+                [c.proto.spec for c in app.get("plotly_chart")])
+
+    query = {"year": "2022"}
+    first = shown(open_page(page, **query))
+    assert any(first), "the page shows neither tables, metrics nor charts"
+    assert shown(open_page(page, **query)) == first
+
+
+def test_overview_of_many_notices_is_one_table_of_the_selected_notices(tmp_path, monkeypatch, exported):
+    """With more than four notices (here 5 synthetic districts × 2 years) the overview shows
+    totals and one row per selected notice instead of a box each."""
+    from bench.scale_data import write_scaled
+
+    monkeypatch.setenv("WORK_REPORT_CURATED_DIR", str(write_scaled(5, tmp_path / "x5")))
+    app = open_page(PAGES[0])
+    tasks = exported["tasks.csv"]
+    assert metric_values(app)["通知（份）"] == ["10"]
+    assert metric_values(app)["任务（项）"] == [str(5 * len(tasks))]
+    [notices] = [t.value for t in app.dataframe if "标题" in t.value.columns]
+    assert len(notices) == 10 and set(notices["年度"]) == {2020, 2022}
+    assert notices["任务（项）"].sum() == 5 * len(tasks)
+
+    app = open_page(PAGES[0], year="2022")
+    [notices] = [t.value for t in app.dataframe if "标题" in t.value.columns]
+    assert list(notices["年度"]) == [2022] * 5
+    assert list(notices["任务（项）"]) == [int((tasks["year"] == 2022).sum())] * 5

@@ -1,4 +1,4 @@
-"""Frames loaded once per server (st.cache_data); a data problem is shown, never a traceback."""
+"""Frames read once per server and aggregates once per filter state (shared); a data problem is shown, never a traceback."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from loaders.curated import DEFAULT_CURATED_DIR
 from loaders.frames import Frames, load_frames
 from loaders.problems import CuratedDataError
-from loaders.select import Filters, TaskQuery, query_tasks, select
+from loaders.select import Filters, TaskQuery, query_tasks, restrict, select
 
 DATA_DIR_VARIABLE = "WORK_REPORT_CURATED_DIR"
 
@@ -48,7 +48,7 @@ def cached_frames(key: str) -> Frames:
     One shared object for every session and page (st.cache_resource): the frames
     are never modified in place (every selection makes new frames), and a copy
     per run (st.cache_data) would unpickle ~35 MB at ×100 on every rerun
-    (measured in bench/). Aggregates per filter state use st.cache_data below.
+    (measured in bench/). Aggregates per filter state are shared the same way below.
     """
     return load_frames(directory_of(key))
 
@@ -79,20 +79,30 @@ def frames() -> Frames:
         raise  # st.stop() does not return; keeps type checkers honest
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _analysed(name: str, key: str, filters: Filters, args: tuple):
+# Results are shared objects (st.cache_resource), like the frames: st.cache_data would
+# unpickle a copy on every rerun, 0.05 s for the 25,000-row target list at ×100 (bench/).
+# Nothing downstream modifies them in place (tables and downloads copy what they change).
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _analysed(name: str, key: str, filters: Filters, query: TaskQuery | None, args: tuple):
     from loaders import analysis
 
-    return getattr(analysis, name)(select(cached_frames(key), filters), *args)
+    frames = cached_frames(key)
+    if query is None:
+        chosen = select(frames, filters)
+    else:
+        chosen = restrict(frames, query_tasks(frames, filters, query)["task_key"])
+    return getattr(analysis, name)(chosen, *args)
 
 
-def analysed(name: str, filters: Filters, *args):
+def analysed(name: str, filters: Filters, *args, query: TaskQuery | None = None):
     """Return loaders.analysis.<name>(selected frames, *args), computed once per filter state.
 
-    The result (a small frame) is cached per data folder and filters, so a page
-    that is opened again, or by several people, does not aggregate again.
+    `query` narrows the selection further, as the drill-down does (e.g. to one
+    unit's tasks). The result (a small frame) is cached per data folder, filters
+    and query, so a page that is opened again, or by several people, does not
+    aggregate again.
     """
-    return _analysed(name, data_key(), filters, tuple(args))
+    return _analysed(name, data_key(), filters, query, tuple(args))
 
 
 def selected(filters: Filters) -> Frames:
@@ -100,7 +110,7 @@ def selected(filters: Filters) -> Frames:
     return select(frames(), filters)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _queried(key: str, filters: Filters, query: TaskQuery):
     return query_tasks(cached_frames(key), filters, query)
 
@@ -129,13 +139,16 @@ class FilterChoices:
     years: tuple[int, ...]
     leaders: tuple[str, ...]
     units: frozenset[str]
+    named_units: tuple[str, ...]  # sorted, without “相关街镇” and other collective names
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def _filter_choices(key: str) -> FilterChoices:
     frames = cached_frames(key)
+    units = frames.task_units
     return FilterChoices(tuple(int(y) for y in sorted(frames.tasks["year"].unique())),
-                         tuple(sorted(frames.task_leaders["leader"].unique())), frozenset(frames.task_units["unit"]))
+                         tuple(sorted(frames.task_leaders["leader"].unique())), frozenset(units["unit"]),
+                         tuple(sorted(units.loc[~units["is_placeholder"], "unit"].unique())))
 
 
 def filter_choices() -> FilterChoices:
