@@ -15,6 +15,8 @@ LABELS = {
     "filter_to_chart_1_session_p95_s": "改筛选到图更新 p95，1个会话（秒）",
     "filter_to_chart_8_sessions_p50_s": "改筛选到图更新 p50，8个会话（秒）",
     "filter_to_chart_8_sessions_p95_s": "改筛选到图更新 p95，8个会话（秒）",
+    "browser_first_chart_8_sessions_p50_s": "8个会话同时打开总览：到第一张图 p50（秒）",
+    "browser_first_chart_8_sessions_max_s": "8个会话同时打开总览：到第一张图 最慢（秒）",
     "server_peak_rss_mb": "服务进程峰值内存（MB，8个会话后）",
     "cpu_server_s_8_sessions": "8个会话改筛选期间：服务进程 CPU 秒",
     "cpu_browsers_s_8_sessions": "8个会话改筛选期间：浏览器进程 CPU 秒",

@@ -5,7 +5,7 @@ import streamlit as st
 from loaders.downloads import csv_bytes, file_name, xlsx_bytes
 from loaders.select import SCOPE_LABELS, TaskQuery, query_tasks, task_labels
 from loaders.curated import UNIT_CATEGORIES
-from ui.data import frames, queried
+from ui.data import filter_choices, frames, queried
 from ui.filters import current_filters, describe
 from ui.show import caption, empty_message, table
 from ui.task_card import task_card
@@ -15,17 +15,16 @@ st.caption("按单位、板块、关键词等筛选任务，点选一行查看�
 
 all_frames = frames()
 filters = current_filters()
+choices = filter_choices()
 
 with st.container(border=True):
     first, second, third = st.columns([2, 2, 3])
-    units = sorted(all_frames.task_units.loc[~all_frames.task_units["is_placeholder"], "unit"].unique())
-    unit = first.selectbox("责任单位", units, index=None, placeholder="全部单位", key="unit", bind="query-params")
+    unit = first.selectbox("责任单位", choices.named_units, index=None, placeholder="全部单位", key="unit", bind="query-params")
     lead_only = first.toggle("只看牵头", key="lead_only", bind="query-params")
     categories = second.multiselect("单位类别", list(UNIT_CATEGORIES), placeholder="全部类别", key="category",
                                     bind="query-params")
     with_target = second.toggle("只看有量化指标的任务", key="has_target", bind="query-params")
-    sections = sorted(set(all_frames.tasks["section"]) - {""})
-    chosen_sections = third.multiselect("板块/分组", sections, placeholder="全部板块", key="section",
+    chosen_sections = third.multiselect("板块/分组", choices.sections, placeholder="全部板块", key="section",
                                         bind="query-params")
     keywords = third.text_input("关键词（多个词用空格分开，须同时出现）", key="q", bind="query-params")
 

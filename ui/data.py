@@ -140,6 +140,7 @@ class FilterChoices:
     leaders: tuple[str, ...]
     units: frozenset[str]
     named_units: tuple[str, ...]  # sorted, without “相关街镇” and other collective names
+    sections: tuple[str, ...]  # sorted 板块/分组 names
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -148,7 +149,8 @@ def _filter_choices(key: str) -> FilterChoices:
     units = frames.task_units
     return FilterChoices(tuple(int(y) for y in sorted(frames.tasks["year"].unique())),
                          tuple(sorted(frames.task_leaders["leader"].unique())), frozenset(units["unit"]),
-                         tuple(sorted(units.loc[~units["is_placeholder"], "unit"].unique())))
+                         tuple(sorted(units.loc[~units["is_placeholder"], "unit"].unique())),
+                         tuple(sorted(set(frames.tasks["section"]) - {""})))
 
 
 def filter_choices() -> FilterChoices:
