@@ -11,10 +11,6 @@ from charts.theme import DIRECTION_COLORS, YEAR_COLORS, bar_height, plain, style
 from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS
 
 
-DUMBBELL_COLUMNS = ["metric", "unit", "direction", "year_from", "value_from", "qualifier_from", "task_id_from",
-                    "year_to", "value_to", "qualifier_to", "task_id_to"]
-
-
 def change_dumbbell(changes: pd.DataFrame, title: str, log_scale: bool = False) -> go.Figure:
     """Return a dumbbell chart: each metric's earlier and later target joined by a line.
 

@@ -236,6 +236,12 @@ def change_table(frames: Frames) -> pd.DataFrame:
     return changes
 
 
+def changes_of_kinds(frames: Frames, kinds: tuple[str, ...]) -> pd.DataFrame:
+    """Return change_table restricted to these kinds of target (增速, 比率, 数量, 金额)."""
+    changes = change_table(frames)
+    return changes[changes["kind"].isin(kinds)]
+
+
 def content_missing(frames: Frames) -> pd.DataFrame:
     """Return the tasks whose text the notice lacks (units and leaders are printed), with labels."""
     return with_labels(frames.tasks[frames.tasks["content_missing"]])

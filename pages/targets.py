@@ -4,11 +4,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from charts.targets import DUMBBELL_COLUMNS, change_dumbbell
+from charts.targets import change_dumbbell
 from loaders.select import KIND_LABELS
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe
-from ui.show import caption, chart, empty_message, table
+from ui.show import analysed_chart, caption, empty_message, table
 
 DISPLAY_LIMIT = 2000  # rows drawn in the browser
 
@@ -22,21 +22,23 @@ kinds = st.pills("指标类型", list(KIND_LABELS), format_func=KIND_LABELS.get,
 st.text(f"当前筛选：{describe(filters)} · 指标类型：{'、'.join(KIND_LABELS[k] for k in kinds)}")
 
 st.subheader("年度目标同比（2020年 → 2022年）")
-changes = analysed("change_table", replace(filters, years=()))
+both_years = replace(filters, years=())  # the comparison needs both notices whatever the year filter
+changes = analysed("change_table", both_years)
 changes = changes[changes["kind"].isin(kinds)]
 if changes.empty:
     empty_message("当前筛选条件下没有两年都设定的年度指标")
 else:
-    drawn = changes[DUMBBELL_COLUMNS]  # only what the chart draws: its cache key is hashed per run
-    growth = drawn[changes["kind"] == "growth"]
-    ratio = drawn[changes["kind"] == "ratio"]
-    others = drawn[changes["kind"].isin(["count", "amount"])]
-    if not growth.empty:
-        chart(change_dumbbell, growth, "增速目标：2020年 → 2022年（增长%）", key="targets_growth")
-    if not ratio.empty:
-        chart(change_dumbbell, ratio, "比率目标：2020年 → 2022年（%）", key="targets_ratio")
-    if not others.empty:
-        chart(change_dumbbell, others, "数量与金额目标：2020年 → 2022年", log_scale=True, key="targets_counts")
+    drawn = set(changes["kind"])  # the kinds chosen above that have pairs
+    if "growth" in drawn:
+        analysed_chart(change_dumbbell, "changes_of_kinds", both_years, ("growth",),
+                       title="增速目标：2020年 → 2022年（增长%）", key="targets_growth")
+    if "ratio" in drawn:
+        analysed_chart(change_dumbbell, "changes_of_kinds", both_years, ("ratio",),
+                       title="比率目标：2020年 → 2022年（%）", key="targets_ratio")
+    if drawn & {"count", "amount"}:
+        analysed_chart(change_dumbbell, "changes_of_kinds", both_years,
+                       tuple(sorted(drawn & {"count", "amount"})),
+                       title="数量与金额目标：2020年 → 2022年", log_scale=True, key="targets_counts")
     table(changes[["metric", "unit", "target_from", "target_to", "change", "direction_word", "qualifier_change",
                    "task_id_from", "task_id_to"]],
           {"unit": "计量单位", "target_from": "2020年目标", "target_to": "2022年目标", "change": "变化",
@@ -44,7 +46,7 @@ else:
            "task_id_to": "2022年任务"})
 
 st.subheader("只在一年设定的年度指标")
-only = analysed("one_year_metrics", replace(filters, years=()))
+only = analysed("one_year_metrics", both_years)
 only = only[only["kind"].isin(kinds)]
 left, right = st.columns(2)
 with left:
@@ -63,7 +65,7 @@ with right:
         table(dropped[["metric", "value", "unit", "qualifier", "task_id"]], {"unit": "计量单位"})
 
 st.subheader("2022年：今后五年目标与当年目标")
-five = analysed("five_year_beside_annual", replace(filters, years=()))
+five = analysed("five_year_beside_annual", both_years)
 five = five[five["kind"].isin(kinds)]
 if five.empty:
     st.info("当前筛选条件下没有今后五年的量化目标。")

@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from charts.theme import for_projector
-
-from loaders.select import KIND_LABELS, QUALIFIER_LABELS, ROLE_LABELS, SCOPE_LABELS
+from loaders.select import KIND_LABELS, QUALIFIER_LABELS, ROLE_LABELS, SCOPE_LABELS, Filters
+from ui.data import analysed, data_key
 
 COLUMN_LABELS = {
     "label": "任务", "task_id": "任务编号", "year": "年度", "doc_no": "文号", "scope": "表格",
@@ -48,8 +48,29 @@ def figure_of(builder, *args, projector: bool = False, **options) -> go.Figure:
 
 def chart(builder, *args, key: str | None = None, projector: bool = False, **options) -> None:
     """Show the plotly figure builder(*args) with the shared template (the Streamlit theme would override it)."""
-    st.plotly_chart(figure_of(builder, *args, projector=projector, **options), theme=None, width="stretch", key=key,
-                    config={"displaylogo": False, "locale": "zh-CN"})
+    _show_figure(figure_of(builder, *args, projector=projector, **options), key)
+
+
+def _show_figure(figure: go.Figure, key: str | None) -> None:
+    st.plotly_chart(figure, theme=None, width="stretch", key=key, config={"displaylogo": False, "locale": "zh-CN"})
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _analysed_figure(_builder, name: str, analysis: str, filters: Filters, args: tuple, options: tuple,
+                     data_version: str) -> go.Figure:
+    return _builder(analysed(analysis, filters, *args), **dict(options))
+
+
+def analysed_chart(builder, analysis: str, filters: Filters, *args, key: str | None = None, **options) -> None:
+    """Show builder(analysed(analysis, filters, *args), **options), built once per filter state.
+
+    Like chart(), but the cache key is the filter state (a few small values), not
+    the content of the aggregated frame: hashing a wide frame for the key cost
+    more than drawing it on a page with several charts (量化指标, bench/).
+    """
+    name = f"{builder.__module__}.{builder.__qualname__}"
+    _show_figure(_analysed_figure(builder, name, analysis, filters, tuple(args), tuple(sorted(options.items())),
+                                  data_key()), key)
 
 
 def table(frame: pd.DataFrame, columns: dict[str, str] | None = None, height: int | str = "auto",
