@@ -31,8 +31,9 @@ if len(headlines) > MAX_DOCUMENT_BOXES:
     columns[3].metric("民生实事（项）", int(headlines["livelihood_projects"].sum()))
     st.subheader("通知")
     notices = headlines.merge(documents[["doc_no", "title", "issued_date"]], on="doc_no", how="left")
-    table(notices[["doc_no", "year", "title", "issued_date", "tasks", "leaders", "units", "targets",
-                   "livelihood_projects", "content_missing"]],
+    # the figures first, the long title last: on a 1366-wide screen the counts stay in view
+    table(notices[["doc_no", "year", "tasks", "leaders", "units", "targets", "livelihood_projects",
+                   "content_missing", "issued_date", "title"]],
           {"title": "标题", "issued_date": "印发日期", "tasks": "任务（项）", "leaders": "牵头领导（人）",
            "units": "责任单位（个）", "targets": "量化指标（个）", "livelihood_projects": "民生实事（项）",
            "content_missing": "原文缺内容（项）"}, wide_text=("title",))
