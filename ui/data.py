@@ -105,11 +105,6 @@ def analysed(name: str, filters: Filters, *args, query: TaskQuery | None = None)
     return _analysed(name, data_key(), filters, query, tuple(args))
 
 
-def selected(filters: Filters) -> Frames:
-    """Return the frames restricted to the filters (cheap: integer keys, no copy of the text)."""
-    return select(frames(), filters)
-
-
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _queried(key: str, filters: Filters, query: TaskQuery):
     return query_tasks(cached_frames(key), filters, query)
