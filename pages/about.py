@@ -39,7 +39,8 @@ st.text(f"共 {len(missing)} 项：原文保留了责任单位和牵头领导，
 table(missing[["label", "subsection", "units", "leaders"]], wide_text=())
 
 st.subheader("合并的单位别名与兼任身份")
-table(analysed("merged_aliases", Filters()), {"unit_raw": "原文写法", "unit": "计入单位", "capacity": "括号内兼任身份"}, wide_text=())
+table(analysed("merged_aliases", Filters()), {"unit_raw": "原文写法", "unit": "计入单位", "capacity": "括号内兼任身份"},
+      wide_text=())
 
 st.subheader("备注中由区委部门牵头的任务")
 notes = analysed("note_led_tasks", Filters())

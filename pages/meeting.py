@@ -66,14 +66,15 @@ if slide == "总体情况":
 elif slide == "领导分工":
     if leader:
         portfolio = analysed("leader_portfolio", filters, leader, query=query)
-        chart(unit_load_bar, analysed("unit_load", filters, query=query).head(12), f"{leader}牵头任务的责任单位（前12个）", projector=True,
-              key="deck_leader_units")
+        chart(unit_load_bar, analysed("unit_load", filters, query=query).head(12),
+              f"{leader}牵头任务的责任单位（前12个）", projector=True, key="deck_leader_units")
         table(portfolio["sections"], {"section": "板块/分组"}, wide_text=("section",))
     else:
-        chart(tasks_per_leader_bar, analysed("tasks_per_leader", filters, query=query), "各位领导牵头的任务数", projector=True, key="deck_leaders")
+        chart(tasks_per_leader_bar, analysed("tasks_per_leader", filters, query=query), "各位领导牵头的任务数",
+              projector=True, key="deck_leaders")
 elif slide == "单位负荷":
-    chart(unit_load_bar, analysed("unit_load", filters, query=query).head(12), "任务最多的12个责任单位（牵头/配合）", projector=True,
-          key="deck_units")
+    chart(unit_load_bar, analysed("unit_load", filters, query=query).head(12), "任务最多的12个责任单位（牵头/配合）",
+          projector=True, key="deck_units")
 elif slide == "指标变化":
     changes = analysed("change_table", Filters(leader=leader))
     changes = changes[changes["task_id_from"].isin(ids) | changes["task_id_to"].isin(ids)]

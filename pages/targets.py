@@ -23,8 +23,7 @@ st.text(f"当前筛选：{describe(filters)} · 指标类型：{'、'.join(KIND_
 
 st.subheader("年度目标同比（2020年 → 2022年）")
 both_years = replace(filters, years=())  # the comparison needs both notices whatever the year filter
-changes = analysed("change_table", both_years)
-changes = changes[changes["kind"].isin(kinds)]
+changes = analysed("changes_of_kinds", both_years, tuple(kinds))
 if changes.empty:
     empty_message("当前筛选条件下没有两年都设定的年度指标")
 else:

@@ -19,7 +19,8 @@ choices = filter_choices()
 
 with st.container(border=True):
     first, second, third = st.columns([2, 2, 3])
-    unit = first.selectbox("责任单位", choices.named_units, index=None, placeholder="全部单位", key="unit", bind="query-params")
+    unit = first.selectbox("责任单位", choices.named_units, index=None, placeholder="全部单位", key="unit",
+                           bind="query-params")
     lead_only = first.toggle("只看牵头", key="lead_only", bind="query-params")
     categories = second.multiselect("单位类别", list(UNIT_CATEGORIES), placeholder="全部类别", key="category",
                                     bind="query-params")

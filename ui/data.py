@@ -90,7 +90,7 @@ def _analysed(name: str, key: str, filters: Filters, query: TaskQuery | None, ar
     if query is None:
         chosen = select(frames, filters)
     else:
-        chosen = restrict(frames, query_tasks(frames, filters, query)["task_key"])
+        chosen = restrict(frames, _queried(key, filters, query)["task_key"])  # the task list the page shows
     return getattr(analysis, name)(chosen, *args)
 
 

@@ -58,6 +58,8 @@ def _show_figure(figure: go.Figure, key: str | None) -> None:
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _analysed_figure(_builder, name: str, analysis: str, filters: Filters, args: tuple, options: tuple,
                      data_version: str) -> go.Figure:
+    # name and data_version only key the cache: the builder itself is not hashable, and a
+    # new data version (an import, a restore) must build the figure again
     return _builder(analysed(analysis, filters, *args), **dict(options))
 
 
