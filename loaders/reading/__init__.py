@@ -1,0 +1,181 @@
+"""Reading a notice as published (.docx, .xlsx/.csv of the printed table, text, .pdf) into curated tables.
+
+    blocks.py   the file → paragraphs and table rows in reading order
+    layout.py   blocks → the notice's facts, tables and one task per printed row (layouts recognised)
+    build.py    → documents, tables, tasks rows with generated ids (never colliding), dates never invented
+    here        new units (category inferred) and leaders, then the existing import path:
+                plan_import (importing.py) → save_tables (store.py)
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.curated import UNIT_CATEGORIES, read_curated
+from loaders.importing import ImportPlan, plan_import
+from loaders.package import PACKAGE_TABLES, UploadedFile
+from loaders.problems import Problem
+from loaders.reading.blocks import ReadError, file_kind, read_blocks
+from loaders.reading.build import NOT_GIVEN, ReadOptions, Reading, build, district_of
+from loaders.reading.categories import infer_category
+from loaders.reading.layout import parse_blocks, split_printed
+from loaders.text import without_spaces
+from loaders.units import UnitDictionary, split_unit_list
+
+__all__ = ["NOT_GIVEN", "ReadOptions", "Reading", "NoticeCheck", "is_notice", "read_notice", "check_notice",
+           "district_of", "infer_category", "SEPARATOR_RULES"]
+
+SEPARATOR_RULES = ("单位、领导之间可用“、”“，”“,”“；”或换行分隔；只用空格分隔时，相邻的片段拼起来是词典中的单位就合为一个"
+                   "（PDF 断行），单独的 * 属于前一个单位，单字的片段与后一个相连（“张 伟”为一人）")
+
+
+def is_notice(upload: UploadedFile) -> bool:
+    """Return True when a file is a notice as published, False when it is an import package of curated tables."""
+    kind = file_kind(upload.name, upload.data)
+    if kind in ("pdf", "docx"):
+        return True
+    if kind == "xlsx":
+        from openpyxl import load_workbook
+        try:
+            names = {s.strip().lower() for s in load_workbook(io.BytesIO(upload.data), read_only=True).sheetnames}
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+            return False  # the package reader gives the message for a damaged workbook
+        return not names & {"documents", "tables", "tasks"}
+    stem = Path(upload.name).stem.strip().lower()
+    if stem in PACKAGE_TABLES:
+        return False
+    head = upload.data[:2000].decode("utf-8", errors="ignore").splitlines()[:1]
+    return not (head and ("task_id" in head[0] or "doc_no" in head[0] or "table_id" in head[0]))
+
+
+def read_notice(upload: UploadedFile, options: ReadOptions, current: dict[str, pd.DataFrame],
+                accept_new: bool = False, added_units: dict[str, str] | None = None) -> Reading:
+    """Return the curated tables of one notice, with every problem found in it.
+
+    Unknown units and leaders are problems unless accept_new (or added_units names them);
+    accepted units get the category inferred from their name.
+    """
+    try:
+        blocks = read_blocks(upload.name, upload.data)
+    except ReadError as error:
+        return Reading(upload.name, options.district, {}, pd.DataFrame(columns=["line"]), [], error.problems)
+    known_leaders = sorted(set(current["leaders"]["leader"]), key=len, reverse=True)
+    notice = parse_blocks(upload.name, blocks, known_leaders, options.lead_first)
+    reading = build(notice, upload.name, upload.data, options, current)
+    if reading.problems:
+        return reading
+    year = reading.tables["documents"]["year"].iloc[0]
+    leaders, leader_problems = _leaders(reading, notice.heading_leaders, current, year, accept_new)
+    units, unit_problems = _units(reading, current, accept_new, added_units or {})
+    reading.tables["leaders"] = leaders
+    reading.tables["units"] = units
+    reading.problems += leader_problems + unit_problems
+    return reading
+
+
+def _leaders(reading: Reading, headings: dict[str, str], current, year: str, accept_new: bool):
+    """Return the leaders rows of the notice (titles from group headings), and unknown leaders as problems."""
+    known = sorted(set(current["leaders"]["leader"]) | set(headings), key=len, reverse=True)
+    listed = {(r.leader, str(r.year)): r.title for r in current["leaders"].itertuples()}
+    found: dict[str, int] = {}
+    for row in reading.rows.itertuples():
+        for name in leader_names(row.leaders, known):
+            found.setdefault(name, row.line)
+    tables = reading.tables["tables"]
+    if (tables["leaders_from"] == "heading").any():
+        for name in headings:
+            found.setdefault(name, 0)
+    rows, problems = [], []
+    for name, line in found.items():
+        title = headings.get(name, listed.get((name, year), ""))
+        if (name, year) not in listed and not accept_new:
+            problems.append(Problem(reading.file, line or None, "leaders", f"领导“{name}”不在 {year} 年领导名单中",
+                                    "核对姓名；确是当年领导时加 --accept-new（预览中勾选“加入新领导”）把他加入名单",
+                                    value=name))
+            continue
+        rows.append({"leader": name, "year": year, "title": title})
+    reading.leaders_found = [(r["leader"], r["title"]) for r in rows]
+    return pd.DataFrame(rows, columns=["leader", "year", "title"]), problems
+
+
+def leader_names(cell: str, known: list[str]) -> list[str]:
+    """Return the leader names of a printed cell: known names first, else names split at separators."""
+    names: list[str] = []
+    for token in split_printed(cell):
+        rest = without_spaces(token)
+        while rest:
+            match = next((n for n in known if rest.startswith(n)), None)
+            if match is None:
+                names.append(rest)
+                break
+            names.append(match)
+            rest = rest[len(match):]
+    return list(dict.fromkeys(names))
+
+
+def _units(reading: Reading, current, accept_new: bool, added: dict[str, str]):
+    """Return new units rows (category inferred) and unknown units as problems, with suggestions."""
+    dictionary = UnitDictionary(current["units"])
+    unknown: dict[str, int] = {}
+    for row in reading.rows.itertuples():
+        for mention in split_unit_list(row.units, dictionary):
+            if not mention.known and mention.unit not in added:
+                unknown.setdefault(mention.unit, row.line)
+    rows, problems = [], []
+    for name, line in unknown.items():
+        category = infer_category(name)
+        closest = dictionary.closest(name)
+        if accept_new and category:
+            rows.append({"unit": name, "category": category, "aliases": ""})
+            continue
+        hint = f"是否为“{'”或“'.join(closest)}”？" if closest else ""
+        if accept_new:
+            fix = f"{hint}无法从名称推断类别：加 --add-unit {name}=类别（{'、'.join(UNIT_CATEGORIES)}之一）"
+        else:
+            guess = f"（按名称推断为“{category}”）" if category else ""
+            fix = (f"{hint}改正原文中的写法；确是新单位时加 --accept-new 把它加入单位词典{guess}，"
+                   f"或 --add-unit {name}=类别")
+        problems.append(Problem(reading.file, line, "units", f"单位“{name}”不在单位词典中", fix, value=name))
+    return pd.DataFrame(rows, columns=["unit", "category", "aliases"]), problems
+
+
+@dataclass
+class NoticeCheck:
+    """A notice read and checked against the curated data: its reading, the plan, every problem."""
+
+    readings: list[Reading]
+    plan: ImportPlan | None
+    problems: list[Problem]
+
+    @property
+    def new_units(self) -> pd.DataFrame:
+        frames = [r.tables.get("units") for r in self.readings if "units" in r.tables]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["unit", "category"])
+
+
+def check_notice(uploads: list[UploadedFile], directory: Path, options: ReadOptions, accept_new: bool = False,
+                 replace_existing: bool = False, added_units: dict[str, str] | None = None) -> NoticeCheck:
+    """Return the notices read and the plan of importing them (or every problem found)."""
+    current, problems = read_curated(Path(directory))
+    if problems:
+        return NoticeCheck([], None, [Problem(p.file, p.row, p.column, "现有规范表有问题：" + p.message, p.fix)
+                                      for p in problems])
+    readings = [read_notice(u, options, current, accept_new, added_units) for u in uploads]
+    problems = [p for r in readings for p in r.problems]
+    if problems:
+        return NoticeCheck(readings, None, problems)
+    if len(readings) != 1:
+        return NoticeCheck(readings, None, [Problem("、".join(u.name for u in uploads), None, None,
+                                                    "一次只能导入一份通知的原文", "逐个导入")])
+    package = readings[0].package()
+    plan, problems = plan_import(package, directory, replace=replace_existing, added_units=added_units or {})
+    return NoticeCheck(readings, plan, problems)
+
+
+def with_options(options: ReadOptions, **changes) -> ReadOptions:
+    return replace(options, **changes)

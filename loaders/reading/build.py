@@ -1,0 +1,173 @@
+"""From a parsed notice to the curated tables of an import: bookkeeping generated, nothing invented.
+
+Task ids, table ids, section numbers and seq are generated (ids never collide with
+ids in use); 文号, year and dates come from the notice or the options, and a date
+the notice does not print stays empty (shown as 未注明).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from loaders.curated import SPECS
+from loaders.package import Location, Package
+from loaders.problems import Problem
+from loaders.reading.layout import ParsedNotice, describe
+from loaders.text import without_spaces
+
+NOT_GIVEN = "未注明"
+_DISTRICT = re.compile(r"(?:^|[省市州])([^省市州区县]{1,6}?[区县])(?:人民政府|政府|委员会)")
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Choices made once per import (command-line flags, or fields of the preview)."""
+
+    district: str = ""
+    doc_no: str = ""
+    year: str = ""
+    lead_first: bool = False  # 列第一位的责任单位为牵头单位
+    signed_date: str = ""
+    issued_date: str = ""
+
+
+@dataclass
+class Reading:
+    """One notice read as published: the curated tables for it and how it was read."""
+
+    file: str
+    district: str
+    tables: dict[str, pd.DataFrame]
+    rows: pd.DataFrame  # one row per task: parsed fields beside the source text, with 请核对 notes
+    layouts: list[str]
+    problems: list[Problem]
+    leaders_found: list[tuple[str, str]] = field(default_factory=list)  # (name, title) as read
+
+    def package(self) -> Package:
+        """Return the tables as an import package whose problems point at lines of the notice."""
+        package = Package(tables={k: v.copy() for k, v in self.tables.items()})
+        rows = self.rows
+        package.locations = {
+            "tasks": Location(self.file, None, tuple(int(x) for x in rows["line"])),
+            "documents": Location(self.file, None, (int(self.tables["documents"].attrs.get("line", 1)),)),
+            "tables": Location(self.file, None, tuple(self.tables["tables"].attrs.get("lines", ()))),
+        }
+        return package
+
+    @property
+    def unsure(self) -> pd.DataFrame:
+        return self.rows[self.rows["check"] != ""]
+
+
+def district_of(issuer: str) -> str:
+    """Return the district named by an issuer: 温州市鹿城区人民政府办公室 → 鹿城区 ("" when none)."""
+    match = _DISTRICT.search(without_spaces(issuer))
+    return match[1] if match else ""
+
+
+def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
+          current: dict[str, pd.DataFrame]) -> Reading:
+    """Return the curated tables of a parsed notice, with ids that do not collide with current ones."""
+    problems = list(notice.problems)
+    doc_no = options.doc_no or notice.doc_no
+    year = options.year or _year(doc_no) or _year(notice.title)
+    district = options.district or district_of(notice.issuer) or district_of(notice.title)
+    if not notice.tasks and not any("表头" in p.message for p in problems):
+        problems.append(Problem(file, None, None, "找不到任何任务：" + (
+            "文件中没有表格，也没有带责任单位的编号段落" if not notice.tables else "表格中没有任务行"),
+            "任务应在带表头的表格中（表头如“序号、重点工作、责任单位”），或是编号段落（1. /（1））"
+            "后跟“（牵头单位：…；责任单位：…）”或另起一行“责任单位：…”；扫描件请先转成文字"))
+    if not doc_no:
+        problems.append(Problem(file, None, None, "原文中找不到文号（如 温鹿政办〔2024〕5号）",
+                                "命令行加 --doc-no 文号，或在预览中填写文号"))
+    if not year:
+        problems.append(Problem(file, None, None, "无法确定年度（文号和标题中都没有年份）", "命令行加 --year 年份"))
+    if problems:
+        return Reading(file, district, {}, pd.DataFrame(columns=["line"]), [describe(t) for t in notice.tables],
+                       problems)
+
+    table_ids = _table_ids(notice, year, doc_no, current)
+    task_rows, view_rows = [], []
+    taken = set(current["tasks"]["task_id"]) - set(_tasks_of(doc_no, current)["task_id"])
+    for table_index, table in enumerate(notice.tables):
+        tasks = [t for t in notice.tasks if t.table == table_index]
+        grouped = table.leaders_from == "heading"
+        width = 2 if grouped or max((t.seq for t in tasks), default=0) < 50 else 3
+        for task in tasks:
+            base = table_ids[table_index]
+            task_id = f"{base}-{int(task.section_no):02d}-{task.seq:0{width}d}" if grouped and task.section_no \
+                else f"{base}-{task.seq:0{width}d}"
+            if task.part:
+                task_id += f"-{task.part}"
+            while task_id in taken:
+                task_id += "b"
+            taken.add(task_id)
+            row = {
+                "task_id": task_id, "table_id": base, "section_no": task.section_no if task.section else "",
+                "section": task.section, "subsection": task.subsection, "seq": str(task.seq), "part": task.part,
+                "project": task.project, "content": task.content, "content_missing": "是" if task.content_missing else "",
+                "units": task.units, "leaders": task.leaders, "note": task.note,
+                "source_file": file, "source_line": str(task.line),
+            }
+            task_rows.append(row)
+            view_rows.append({"line": task.line, "source": task.source, "check": "；".join(task.unsure), **row})
+    documents = pd.DataFrame([{
+        "doc_no": doc_no, "year": year, "title": notice.title or (notice.tables[0].title if notice.tables else ""),
+        "issuer": notice.issuer, "signed_date": options.signed_date or notice.signed_date,
+        "issued_date": options.issued_date or notice.issued_date, "publication": notice.publication,
+        "source_file": file, "attachments": notice.attachments, "lead_mark": _lead_mark(notice),
+        "source_sha256": hashlib.sha256(data).hexdigest(),
+    }])
+    documents.attrs["line"] = notice.lines.get("doc_no", 1)
+    tables = pd.DataFrame([{
+        "table_id": table_ids[i], "doc_no": doc_no, "year": year, "scope": t.scope, "attachment": t.attachment,
+        "title": t.title, "columns_printed": t.columns_printed, "leaders_from": t.leaders_from,
+    } for i, t in enumerate(notice.tables) if any(task.table == i for task in notice.tasks)])
+    tables.attrs["lines"] = tuple(t.line for i, t in enumerate(notice.tables) if any(x.table == i for x in notice.tasks))
+    tasks = pd.DataFrame(task_rows, columns=list(SPECS["tasks"].columns))
+    for frame, district_column in ((documents, True),):
+        if district_column and "district" in SPECS["documents"].columns:
+            frame["district"] = district
+    return Reading(file, district, {"documents": documents, "tables": tables, "tasks": tasks},
+                   pd.DataFrame(view_rows), [describe(t) for i, t in enumerate(notice.tables)
+                                             if any(x.table == i for x in notice.tasks)], [])
+
+
+def _year(text: str) -> str:
+    match = re.search(r"(20\d\d|19\d\d)", text or "")
+    return match[1] if match else ""
+
+
+def _lead_mark(notice: ParsedNotice) -> str:
+    if notice.lead_mark:
+        return notice.lead_mark
+    styles = {t.lead_style for t in notice.tables}
+    if "columns" in styles:
+        return "牵头单位单独一列（导入时记为 *）"
+    if "first" in styles:
+        return "列第一位的责任单位为牵头单位（导入时选择，记为 *）"
+    return ""
+
+
+def _tasks_of(doc_no: str, current: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    tables = current["tables"][current["tables"]["doc_no"] == doc_no]["table_id"]
+    return current["tasks"][current["tasks"]["table_id"].isin(tables)]
+
+
+def _table_ids(notice: ParsedNotice, year: str, doc_no: str, current: dict[str, pd.DataFrame]) -> list[str]:
+    """Return year-scope ids (2024-annual), with -2, -3… when another notice (or table) already has one."""
+    taken = set(current["tables"].loc[current["tables"]["doc_no"] != doc_no, "table_id"])
+    ids = []
+    for table in notice.tables:
+        base = f"{year}-{table.scope}"
+        candidate, number = base, 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{base}-{number}"
+        taken.add(candidate)
+        ids.append(candidate)
+    return ids
