@@ -38,7 +38,7 @@ SPECS: dict[str, TableSpec] = {
         "documents.csv",
         ("doc_no", "year", "title", "issuer", "signed_date", "issued_date",
          "publication", "source_file", "attachments", "lead_mark", "source_sha256"),
-        ("doc_no", "year", "title", "issuer", "signed_date", "source_file"),
+        ("doc_no", "year", "title", "issuer"),  # dates and source file: empty when the notice prints none (未注明)
         ("doc_no",),
     ),
     "tables": TableSpec(

@@ -9,7 +9,8 @@ import pandas as pd
 
 from loaders.text import without_spaces
 
-_HEADING = re.compile(r"^[一二三四五六七八九十]+、(?P<body>.+)牵头重点工作$")
+_HEADING = re.compile(r"^[一二三四五六七八九十]+、(?P<body>.+?)牵头(?:的)?(?:重点)?工作(?:任务)?$")
+_SEPARATORS = re.compile(r"[、，,；;]")  # names may also be separated by these (“X、Y”)
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,11 @@ class LeaderDictionary:
     def split(self, printed: str, year: int) -> tuple[list[str], str]:
         """Return the leaders named in a printed cell, and the part no name matched.
 
-        Spaces are not trusted: "张 伟" is one name, "虞立清 童文阳" two. The cell
+        Spaces are not trusted: "张 伟" is one name, "虞立清 童文阳" two; 、，,；
+        between names are skipped. The cell
         is read left to right, taking the longest known name of that year.
         """
-        text = without_spaces(printed)
+        text = _SEPARATORS.sub("", without_spaces(printed))
         names = self.names_in(year)
         found: list[str] = []
         while text:

@@ -1,6 +1,7 @@
 """Responsible units: splitting the printed lists, repairing names, aliases and roles.
 
-2020 separates units with spaces, 2022 with 、. The PDF also wraps long names
+2020 separates units with spaces, 2022 with 、 (other notices use ，, ；
+or line breaks, which count like 、). The PDF also wraps long names
 ("市自然资源和规划局 鹿城分局", "区 交通运输局"), so a space is not always a
 separator: in a space-separated list, neighbouring pieces are joined whenever
 the joined name is in the unit dictionary.
@@ -18,6 +19,7 @@ from loaders.text import full_width_brackets, without_spaces
 
 LEAD_MARK = "*"
 _CAPACITY = re.compile(r"^(?P<unit>[^（]+)（(?P<capacity>.+)）$")
+_SEPARATORS = re.compile(r"[、，,；;\n]")  # spaces separate only when none of these is used
 _NOTE_LEAD = re.compile(r"由(?P<organs>[^。；]+?)牵头")
 
 
@@ -84,8 +86,8 @@ def split_unit_list(printed: str, dictionary: UnitDictionary) -> list[UnitMentio
     printed = printed.strip()
     if not printed:
         return []
-    if "、" in printed:
-        pieces = [p for p in (without_spaces(x) for x in printed.split("、")) if p]
+    if _SEPARATORS.search(printed):
+        pieces = [p for p in (without_spaces(x) for x in _SEPARATORS.split(printed)) if p]
     else:
         pieces = _join_wrapped(printed.split(), dictionary)
     return [dictionary.resolve(piece) for piece in pieces]

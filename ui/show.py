@@ -84,6 +84,9 @@ def table(frame: pd.DataFrame, columns: dict[str, str] | None = None, height: in
                           ("qualifier", QUALIFIER_LABELS)):
         for column in [c for c in shown.columns if c.startswith(prefix)]:
             shown[column] = shown[column].map(words).fillna(shown[column])
+    for column in ("signed_date", "issued_date"):  # a notice that prints no date: never invented
+        if column in shown:
+            shown[column] = shown[column].replace("", "未注明")
     text_columns = shown.select_dtypes(include=["object", "string"]).columns
     shown[text_columns] = shown[text_columns].fillna("—")
     config = {c: st.column_config.TextColumn(labels.get(c, c), width="large") for c in wide_text if c in shown}
