@@ -11,7 +11,7 @@ import html
 import pandas as pd
 
 from loaders.frames import Frames
-from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS, task_labels
+from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS
 
 HOVER_TASKS = 6
 
@@ -20,17 +20,16 @@ TEXT_START = 28
 
 
 def with_labels(tasks: pd.DataFrame) -> pd.DataFrame:
-    """Return tasks with `label` (how people cite the task) and `text_start` columns."""
+    """Return tasks with a `text_start` column beside `label` (how people cite the task)."""
     content = tasks["content"]
     start = content.str.slice(0, TEXT_START) + pd.Series("…", index=tasks.index).where(
         content.str.len() > TEXT_START, "")
-    return tasks.assign(label=task_labels(tasks),
-                        text_start=start.where(content != "", "（原文缺少任务内容）"))
+    return tasks.assign(text_start=start.where(content != "", "（原文缺少任务内容）"))
 
 
 def hover_by(rows: pd.DataFrame, key: str, tasks: pd.DataFrame) -> pd.Series:
     """Return, per value of `key`, hover text listing its first tasks (number and start of text)."""
-    labelled = with_labels(tasks[["task_key", "year", "scope", "seq", "part", "section_no", "content"]])
+    labelled = with_labels(tasks[["task_key", "label", "content"]])
     lines = rows[[key, "task_key"]].drop_duplicates().merge(labelled[["task_key", "label", "text_start"]],
                                                             on="task_key", how="left")
     counts = lines.groupby(key)["task_key"].size()
