@@ -24,9 +24,9 @@ from loaders.units import UnitDictionary, note_lead_organs, roles, split_unit_li
 
 PLACEHOLDER_CATEGORY = "统称"
 TASK_COLUMNS = [  # the tasks frame (an empty data folder gives these columns too)
-    "task_id", "year", "doc_no", "table_id", "scope", "section_no", "section", "subsection", "seq", "part",
+    "task_id", "district", "year", "doc_no", "table_id", "scope", "section_no", "section", "subsection", "seq", "part",
     "project", "content", "content_missing", "leaders", "units", "lead_units", "support_units", "units_printed",
-    "note", "source_file", "source_line", "n_targets",
+    "note", "source_file", "source_line", "n_targets", "numbered_in_groups",
 ]
 
 
@@ -116,7 +116,7 @@ def build_frames(raw: dict[str, pd.DataFrame]) -> tuple[Frames, list[Problem]]:
                 "per_year_average": target.per_year_average,
             })
 
-    tasks = pd.DataFrame(task_rows, columns=TASK_COLUMNS).astype({"section_no": "Int64", "part": "Int64", "source_line": "Int64"})
+    tasks = (pd.DataFrame(task_rows) if task_rows else pd.DataFrame(columns=TASK_COLUMNS)).astype({"section_no": "Int64", "part": "Int64", "source_line": "Int64"})
     task_units = pd.DataFrame(unit_rows, columns=[
         "task_id", "unit", "unit_raw", "capacity", "category", "role", "source", "is_placeholder"])
     task_leaders = pd.DataFrame(leader_rows, columns=["task_id", "leader", "title"])

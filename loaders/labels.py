@@ -12,6 +12,8 @@ def task_labels(tasks: pd.DataFrame, district: bool = False) -> pd.Series:
     heading's number is part of the label. With district=True the district
     comes first (鹿城区·2022年度(3)), for data that holds several districts.
     """
+    if tasks.empty:  # an empty data folder (before the first import)
+        return pd.Series([], index=tasks.index, dtype=str)
     year = tasks["year"].astype(str)
     seq = tasks["seq"].astype(str)
     part = tasks["part"].astype("string").fillna("")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.curated import UNIT_CATEGORIES, read_curated
+from loaders.districts import applies_to
 from loaders.importing import ImportPlan, plan_import
 from loaders.package import PACKAGE_TABLES, UploadedFile
 from loaders.problems import Problem
@@ -70,18 +71,20 @@ def read_notice(upload: UploadedFile, options: ReadOptions, current: dict[str, p
     if reading.problems:
         return reading
     year = reading.tables["documents"]["year"].iloc[0]
-    leaders, leader_problems = _leaders(reading, notice.heading_leaders, current, year, accept_new)
-    units, unit_problems = _units(reading, current, accept_new, added_units or {})
+    district = reading.district
+    leaders, leader_problems = _leaders(reading, notice.heading_leaders, current, year, district, accept_new)
+    units, unit_problems = _units(reading, current, district, accept_new, added_units or {})
     reading.tables["leaders"] = leaders
     reading.tables["units"] = units
     reading.problems += leader_problems + unit_problems
     return reading
 
 
-def _leaders(reading: Reading, headings: dict[str, str], current, year: str, accept_new: bool):
+def _leaders(reading: Reading, headings: dict[str, str], current, year: str, district: str, accept_new: bool):
     """Return the leaders rows of the notice (titles from group headings), and unknown leaders as problems."""
-    known = sorted(set(current["leaders"]["leader"]) | set(headings), key=len, reverse=True)
-    listed = {(r.leader, str(r.year)): r.title for r in current["leaders"].itertuples()}
+    here = current["leaders"][current["leaders"]["district"] == district]
+    known = sorted(set(here["leader"]) | set(headings), key=len, reverse=True)
+    listed = {(r.leader, str(r.year)): r.title for r in here.itertuples()}
     found: dict[str, int] = {}
     for row in reading.rows.itertuples():
         for name in leader_names(row.leaders, known):
@@ -94,13 +97,14 @@ def _leaders(reading: Reading, headings: dict[str, str], current, year: str, acc
     for name, line in found.items():
         title = headings.get(name, listed.get((name, year), ""))
         if (name, year) not in listed and not accept_new:
-            problems.append(Problem(reading.file, line or None, "leaders", f"领导“{name}”不在 {year} 年领导名单中",
+            problems.append(Problem(reading.file, line or None, "leaders",
+                                    f"领导“{name}”不在{district} {year} 年领导名单中",
                                     "核对姓名；确是当年领导时加 --accept-new（预览中勾选“加入新领导”）把他加入名单",
                                     value=name))
             continue
-        rows.append({"leader": name, "year": year, "title": title})
+        rows.append({"leader": name, "year": year, "title": title, "district": district})
     reading.leaders_found = [(r["leader"], r["title"]) for r in rows]
-    return pd.DataFrame(rows, columns=["leader", "year", "title"]), problems
+    return pd.DataFrame(rows, columns=["leader", "year", "title", "district"]), problems
 
 
 def leader_names(cell: str, known: list[str]) -> list[str]:
@@ -118,9 +122,11 @@ def leader_names(cell: str, known: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _units(reading: Reading, current, accept_new: bool, added: dict[str, str]):
-    """Return new units rows (category inferred) and unknown units as problems, with suggestions."""
-    dictionary = UnitDictionary(current["units"])
+def _units(reading: Reading, current, district: str, accept_new: bool, added: dict[str, str]):
+    """Return new units rows (category inferred) and unknown units as problems, with suggestions
+    from the same district's dictionary only."""
+    units = current["units"]
+    dictionary = UnitDictionary(units[units["district"].map(lambda d: applies_to(d, district))])
     unknown: dict[str, int] = {}
     for row in reading.rows.itertuples():
         for mention in split_unit_list(row.units, dictionary):
@@ -131,7 +137,7 @@ def _units(reading: Reading, current, accept_new: bool, added: dict[str, str]):
         category = infer_category(name)
         closest = dictionary.closest(name)
         if accept_new and category:
-            rows.append({"unit": name, "category": category, "aliases": ""})
+            rows.append({"unit": name, "category": category, "aliases": "", "district": district})
             continue
         hint = f"是否为“{'”或“'.join(closest)}”？" if closest else ""
         if accept_new:
@@ -140,8 +146,9 @@ def _units(reading: Reading, current, accept_new: bool, added: dict[str, str]):
             guess = f"（按名称推断为“{category}”）" if category else ""
             fix = (f"{hint}改正原文中的写法；确是新单位时加 --accept-new 把它加入单位词典{guess}，"
                    f"或 --add-unit {name}=类别")
-        problems.append(Problem(reading.file, line, "units", f"单位“{name}”不在单位词典中", fix, value=name))
-    return pd.DataFrame(rows, columns=["unit", "category", "aliases"]), problems
+        problems.append(Problem(reading.file, line, "units", f"单位“{name}”不在{district}的单位词典中", fix,
+                                value=name))
+    return pd.DataFrame(rows, columns=["unit", "category", "aliases", "district"]), problems
 
 
 @dataclass

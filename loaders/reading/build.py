@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from loaders.curated import SPECS
+from loaders.districts import district_of_issuer
 from loaders.package import Location, Package
 from loaders.problems import Problem
 from loaders.reading.layout import ParsedNotice, describe
 from loaders.text import without_spaces
 
 NOT_GIVEN = "未注明"
-_DISTRICT = re.compile(r"(?:^|[省市州])([^省市州区县]{1,6}?[区县])(?:人民政府|政府|委员会)")
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,7 @@ class Reading:
 
 def district_of(issuer: str) -> str:
     """Return the district named by an issuer: 温州市鹿城区人民政府办公室 → 鹿城区 ("" when none)."""
-    match = _DISTRICT.search(without_spaces(issuer))
-    return match[1] if match else ""
+    return district_of_issuer(issuer) or ""
 
 
 def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
@@ -75,7 +74,7 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
     problems = list(notice.problems)
     doc_no = options.doc_no or notice.doc_no
     year = options.year or _year(doc_no) or _year(notice.title)
-    district = options.district or district_of(notice.issuer) or district_of(notice.title)
+    district = options.district or district_of(notice.issuer) or district_of(notice.title.split("关于")[0])
     if not notice.tasks and not any("表头" in p.message for p in problems):
         problems.append(Problem(file, None, None, "找不到任何任务：" + (
             "文件中没有表格，也没有带责任单位的编号段落" if not notice.tables else "表格中没有任务行"),
@@ -84,6 +83,9 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
     if not doc_no:
         problems.append(Problem(file, None, None, "原文中找不到文号（如 温鹿政办〔2024〕5号）",
                                 "命令行加 --doc-no 文号，或在预览中填写文号"))
+    if not district:
+        problems.append(Problem(file, None, None, "无法从发文机关判断行政区（区县）",
+                                "命令行加 --district 区名（如 鹿城区），或在预览中填写"))
     if not year:
         problems.append(Problem(file, None, None, "无法确定年度（文号和标题中都没有年份）", "命令行加 --year 年份"))
     if problems:
@@ -129,9 +131,7 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
     } for i, t in enumerate(notice.tables) if any(task.table == i for task in notice.tasks)])
     tables.attrs["lines"] = tuple(t.line for i, t in enumerate(notice.tables) if any(x.table == i for x in notice.tasks))
     tasks = pd.DataFrame(task_rows, columns=list(SPECS["tasks"].columns))
-    for frame, district_column in ((documents, True),):
-        if district_column and "district" in SPECS["documents"].columns:
-            frame["district"] = district
+    documents["district"] = district
     return Reading(file, district, {"documents": documents, "tables": tables, "tasks": tasks},
                    pd.DataFrame(view_rows), [describe(t) for i, t in enumerate(notice.tables)
                                              if any(x.table == i for x in notice.tasks)], [])
