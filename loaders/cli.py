@@ -3,6 +3,8 @@
     python -m loaders validate                 check data/curated/
     python -m loaders validate FILE…           check an import file without saving
     python -m loaders import FILE… [--replace] [--add-unit 名称=类别]
+    python -m loaders import NOTICE [--district 区名] [--doc-no 文号] [--year 年] [--accept-new] [--lead-first]
+                                               a notice as published (.docx .xlsx .csv .txt .pdf)
     python -m loaders history                  earlier versions of data/curated/
     python -m loaders restore VERSION          make an earlier version current again
     python -m loaders package DOC_NO OUT.xlsx  one notice as an import file (a template)
@@ -21,6 +23,7 @@ from loaders.frames import load_frames
 from loaders.importing import ImportPlan, notice_workbook, plan_import
 from loaders.package import UploadedFile, read_package
 from loaders.problems import CuratedDataError, Problem
+from loaders.reading import NOT_GIVEN, SEPARATOR_RULES, ReadOptions, check_notice, is_notice
 from loaders.store import SaveBusy, restore, save_tables, versions
 
 
@@ -36,6 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     for command in (validate, importing):
         command.add_argument("files", type=Path, nargs="*" if command is validate else "+")
         command.add_argument("--replace", action="store_true", help="确认替换已导入过的同一文号的通知")
+        command.add_argument("--district", default="", metavar="区名",
+                             help="通知原文：行政区（默认从发文机关读出，如 温州市鹿城区人民政府办公室 → 鹿城区）")
+        command.add_argument("--doc-no", default="", metavar="文号", help="通知原文：文号（原文中没有时必填）")
+        command.add_argument("--year", default="", metavar="年", help="通知原文：年度（默认取自文号或标题）")
+        command.add_argument("--accept-new", action="store_true",
+                             help="通知原文：把词典中没有的单位（按名称推断类别）和领导加入词典，并列出")
+        command.add_argument("--lead-first", action="store_true",
+                             help="通知原文：列第一位的责任单位为牵头单位（原文未用 * 标注时）")
         command.add_argument("--add-unit", action="append", default=[], metavar="名称=类别",
                              help="把新单位加入单位词典（可多次使用）")
     importing.add_argument("--by", default="命令行", help="记入版本历史的操作人")
@@ -103,7 +114,10 @@ def _import(args) -> int:
         print(f"找不到文件：{'、'.join(missing)}", file=sys.stderr)
         return 2
     added, problems = parse_added_units(args.add_unit)
-    package, read_problems = read_package(read_files(args.files))
+    uploads = read_files(args.files)
+    if any(is_notice(upload) for upload in uploads):
+        return _import_notice(args, uploads, added, problems)
+    package, read_problems = read_package(uploads)
     problems += read_problems
     for note in package.notes:
         print(f"注意：{note}")
@@ -117,6 +131,53 @@ def _import(args) -> int:
     if args.command == "validate":
         print("检查通过（未保存）。导入请运行：python -m loaders import " + " ".join(map(str, args.files))
               + (" --replace" if plan.replaced_documents else ""))
+        return 0
+    if not plan.changed:
+        return 0
+    try:
+        version = save_tables(args.curated, {name: plan.merged[name] for name in plan.changed}, plan.action(), args.by)
+    except SaveBusy as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(f"已保存：{plan.action()}。导入前的数据保存为版本 {version}（python -m loaders restore {version} 可恢复）。")
+    return 0
+
+
+def _import_notice(args, uploads: list[UploadedFile], added: dict[str, str], problems: list[Problem]) -> int:
+    """Read a notice as published, check it against the curated data, then (import) save it."""
+    options = ReadOptions(district=args.district, doc_no=args.doc_no, year=args.year, lead_first=args.lead_first)
+    checked = check_notice(uploads, args.curated, options, accept_new=args.accept_new,
+                           replace_existing=args.replace, added_units=added)
+    for reading in checked.readings:
+        for layout in reading.layouts:
+            print(f"{reading.file} 识别为：{layout}")
+        unsure = reading.unsure
+        if len(unsure):
+            print(f"请核对（{len(unsure)} 行读法不确定）：")
+            for row in unsure.itertuples():
+                print(f"- 第{row.line}行 {row.task_id}：{row.check}")
+    problems = problems + checked.problems
+    if problems:
+        _print_problems(problems, "通知原文", "规范表未做任何修改")
+        print("分隔规则：" + SEPARATOR_RULES, file=sys.stderr)
+        return 1
+    plan = checked.plan
+    reading = checked.readings[0]
+    document = reading.tables["documents"].iloc[0]
+    print(f"通知：{document['doc_no']}（{reading.district}，{document['year']} 年），成文日期 "
+          f"{document['signed_date'] or NOT_GIVEN}，印发日期 {document['issued_date'] or NOT_GIVEN}，"
+          f"{len(reading.rows)} 条任务")
+    if args.accept_new:
+        for row in reading.tables["units"].itertuples():
+            print(f"新增单位（按名称推断类别）：{row.unit}={row.category}")
+        new_leaders = plan.new_leaders
+        for row in new_leaders.itertuples():
+            print(f"新增领导：{row.leader}（{row.year}）{row.title}")
+    print_plan(plan)
+    if args.command == "validate":
+        print("检查通过（未保存）。导入请运行：python -m loaders import " + " ".join(map(str, args.files))
+              + "".join(f" {flag}" for flag, on in (("--accept-new", args.accept_new), ("--lead-first", args.lead_first),
+                                                    ("--replace", bool(plan.replaced_documents))) if on))
         return 0
     if not plan.changed:
         return 0

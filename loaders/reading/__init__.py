@@ -72,7 +72,8 @@ def read_notice(upload: UploadedFile, options: ReadOptions, current: dict[str, p
         return reading
     year = reading.tables["documents"]["year"].iloc[0]
     district = reading.district
-    leaders, leader_problems = _leaders(reading, notice.heading_leaders, current, year, district, accept_new)
+    leaders, leader_problems = _leaders(reading, notice.heading_leaders, notice.heading_lines, current, year,
+                                        district, accept_new)
     units, unit_problems = _units(reading, current, district, accept_new, added_units or {})
     reading.tables["leaders"] = leaders
     reading.tables["units"] = units
@@ -80,7 +81,8 @@ def read_notice(upload: UploadedFile, options: ReadOptions, current: dict[str, p
     return reading
 
 
-def _leaders(reading: Reading, headings: dict[str, str], current, year: str, district: str, accept_new: bool):
+def _leaders(reading: Reading, headings: dict[str, str], heading_lines: dict[str, int], current, year: str,
+             district: str, accept_new: bool):
     """Return the leaders rows of the notice (titles from group headings), and unknown leaders as problems."""
     here = current["leaders"][current["leaders"]["district"] == district]
     known = sorted(set(here["leader"]) | set(headings), key=len, reverse=True)
@@ -92,7 +94,7 @@ def _leaders(reading: Reading, headings: dict[str, str], current, year: str, dis
     tables = reading.tables["tables"]
     if (tables["leaders_from"] == "heading").any():
         for name in headings:
-            found.setdefault(name, 0)
+            found.setdefault(name, heading_lines.get(name, 0))
     rows, problems = [], []
     for name, line in found.items():
         title = headings.get(name, listed.get((name, year), ""))

@@ -89,7 +89,7 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
     if not year:
         problems.append(Problem(file, None, None, "无法确定年度（文号和标题中都没有年份）", "命令行加 --year 年份"))
     if problems:
-        return Reading(file, district, {}, pd.DataFrame(columns=["line"]), [describe(t) for t in notice.tables],
+        return Reading(file, district, {}, pd.DataFrame(columns=["line"]), [layout_line(t) for t in notice.tables],
                        problems)
 
     table_ids = _table_ids(notice, year, doc_no, current)
@@ -133,8 +133,14 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
     tasks = pd.DataFrame(task_rows, columns=list(SPECS["tasks"].columns))
     documents["district"] = district
     return Reading(file, district, {"documents": documents, "tables": tables, "tasks": tasks},
-                   pd.DataFrame(view_rows), [describe(t) for i, t in enumerate(notice.tables)
+                   pd.DataFrame(view_rows), [layout_line(t) for i, t in enumerate(notice.tables)
                                              if any(x.table == i for x in notice.tasks)], [])
+
+
+def layout_line(table) -> str:
+    """Return "附件1《表名》：how it was read" for the messages."""
+    name = table.attachment + (f"《{table.title}》" if table.title else "")
+    return f"{name or '表格'}：{describe(table)}"
 
 
 def _year(text: str) -> str:

@@ -137,6 +137,7 @@ class ParsedNotice:
     tables: list[ParsedTable] = field(default_factory=list)
     tasks: list[ParsedTask] = field(default_factory=list)
     heading_leaders: dict[str, str] = field(default_factory=dict)  # name → title from group headings
+    heading_lines: dict[str, int] = field(default_factory=dict)  # name → line of the heading
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -237,6 +238,7 @@ class Reader:
                                                "标题应形如“一、林杰常委、常务副区长牵头重点工作”"))
                 return
             notice.heading_leaders.setdefault(leader[0], leader[1])
+            notice.heading_lines.setdefault(leader[0], block.line)
             self.heading = (str(number), tidy_heading(text))
             if self.table is not None and self.table.leaders_from == "none":
                 self.table.leaders_from = "heading"
