@@ -159,7 +159,8 @@ def _import_notice(args, uploads: list[UploadedFile], added: dict[str, str], pro
     problems = problems + checked.problems
     if problems:
         _print_problems(problems, "通知原文", "规范表未做任何修改")
-        print("分隔规则：" + SEPARATOR_RULES, file=sys.stderr)
+        if any(p.column in ("units", "leaders") for p in problems):
+            print("分隔规则：" + SEPARATOR_RULES, file=sys.stderr)
         return 1
     plan = checked.plan
     reading = checked.readings[0]

@@ -219,11 +219,17 @@ def check_numbering(tasks: pd.DataFrame, table_list: pd.DataFrame) -> list[Probl
     """
     problems: list[Problem] = []
     by_heading = set(table_list.loc[table_list["leaders_from"] == "heading", "table_id"])
+    seq = tasks["seq"].astype(int)
+    # numbering may also start again at 1 under a new section or subsection (notices read as published)
+    heads = tasks["section"] + "|" + tasks["subsection"]
+    restart = (seq == 1) & (heads != heads.shift()) & (tasks["table_id"] == tasks["table_id"].shift()) \
+        & (seq.shift(fill_value=0) >= 1) & (tasks["part"].isin(["", "1"]))
     frame = pd.DataFrame({
-        "seq": tasks["seq"].astype(int).to_numpy(),
+        "seq": seq.to_numpy(),
         "part": tasks["part"].to_numpy(),
         "row": tasks.index.to_numpy() + 2,
-        "group": (tasks["table_id"] + "|" + tasks["section_no"].where(tasks["table_id"].isin(by_heading), "")).to_numpy(),
+        "group": (tasks["table_id"] + "|" + tasks["section_no"].where(tasks["table_id"].isin(by_heading), "")
+                  + "|" + restart.cumsum().astype(str)).to_numpy(),
     })
     distinct = frame.drop_duplicates(["group", "seq"])
     distinct = distinct.assign(expected=distinct.groupby("group", sort=False).cumcount() + 1)

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,10 +22,10 @@ from loaders.districts import applies_to
 from loaders.importing import ImportPlan, plan_import
 from loaders.package import PACKAGE_TABLES, UploadedFile
 from loaders.problems import Problem
-from loaders.reading.blocks import ReadError, file_kind, read_blocks
-from loaders.reading.build import NOT_GIVEN, ReadOptions, Reading, build, district_of
+from loaders.reading.blocks import ReadError, decode_text, file_kind, read_blocks
+from loaders.reading.build import NOT_GIVEN, ReadOptions, Reading, build, district_of, empty_rows
 from loaders.reading.categories import infer_category
-from loaders.reading.layout import parse_blocks, split_printed
+from loaders.reading.layout import DOC_NO, LEADER_HEADING, Reader, parse_blocks, split_printed
 from loaders.text import without_spaces
 from loaders.units import UnitDictionary, split_unit_list
 
@@ -46,12 +47,26 @@ def is_notice(upload: UploadedFile) -> bool:
             names = {s.strip().lower() for s in load_workbook(io.BytesIO(upload.data), read_only=True).sheetnames}
         except (zipfile.BadZipFile, KeyError, ValueError, OSError):
             return False  # the package reader gives the message for a damaged workbook
-        return not names & {"documents", "tables", "tasks"}
+        import difflib
+        return not any(difflib.get_close_matches(n, PACKAGE_TABLES, n=1, cutoff=0.6) for n in names)
     stem = Path(upload.name).stem.strip().lower()
-    if stem in PACKAGE_TABLES:
+    if stem in PACKAGE_TABLES or b"\x00" in upload.data[:4096]:
         return False
-    head = upload.data[:2000].decode("utf-8", errors="ignore").splitlines()[:1]
-    return not (head and ("task_id" in head[0] or "doc_no" in head[0] or "table_id" in head[0]))
+    return looks_like_notice(decode_text(upload.data[:200_000]))
+
+
+def looks_like_notice(text: str) -> bool:
+    """Return True when text has a notice's marks: a 文号, a “关于…通知” title, a leader group heading,
+    or a row of table headers such as 序号、重点工作、责任单位."""
+    reader = Reader("", [], [], False)
+    for line in text.splitlines()[:400]:
+        flat = without_spaces(line).strip(",")
+        if DOC_NO.match(flat) or LEADER_HEADING.match(flat) or ("关于" in flat and flat.endswith("通知")):
+            return True
+        cells = tuple(c.strip() for c in re.split(r"[\t,]", line))
+        if len([c for c in cells if c]) >= 2 and reader._header(cells) is not None:
+            return True
+    return False
 
 
 def read_notice(upload: UploadedFile, options: ReadOptions, current: dict[str, pd.DataFrame],
@@ -64,7 +79,7 @@ def read_notice(upload: UploadedFile, options: ReadOptions, current: dict[str, p
     try:
         blocks = read_blocks(upload.name, upload.data)
     except ReadError as error:
-        return Reading(upload.name, options.district, {}, pd.DataFrame(columns=["line"]), [], error.problems)
+        return Reading(upload.name, options.district, {}, empty_rows(), [], error.problems)
     known_leaders = sorted(set(current["leaders"]["leader"]), key=len, reverse=True)
     notice = parse_blocks(upload.name, blocks, known_leaders, options.lead_first)
     reading = build(notice, upload.name, upload.data, options, current)

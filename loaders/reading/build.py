@@ -63,6 +63,11 @@ class Reading:
         return self.rows[self.rows["check"] != ""]
 
 
+def empty_rows() -> pd.DataFrame:
+    """Return the parsed-rows frame of a notice in which nothing was read."""
+    return pd.DataFrame(columns=["line", "source", "check", *SPECS["tasks"].columns])
+
+
 def district_of(issuer: str) -> str:
     """Return the district named by an issuer: 温州市鹿城区人民政府办公室 → 鹿城区 ("" when none)."""
     return district_of_issuer(issuer) or ""
@@ -73,7 +78,8 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
     """Return the curated tables of a parsed notice, with ids that do not collide with current ones."""
     problems = list(notice.problems)
     doc_no = options.doc_no or notice.doc_no
-    year = options.year or _year(doc_no) or _year(notice.title)
+    year = options.year or _year(doc_no) or _year(notice.title) or next(
+        (y for y in (_year(t.title) for t in notice.tables) if y), "")
     district = options.district or district_of(notice.issuer) or district_of(notice.title.split("关于")[0])
     if not notice.tasks and not any("表头" in p.message for p in problems):
         problems.append(Problem(file, None, None, "找不到任何任务：" + (
@@ -87,9 +93,9 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
         problems.append(Problem(file, None, None, "无法从发文机关判断行政区（区县）",
                                 "命令行加 --district 区名（如 鹿城区），或在预览中填写"))
     if not year:
-        problems.append(Problem(file, None, None, "无法确定年度（文号和标题中都没有年份）", "命令行加 --year 年份"))
+        problems.append(Problem(file, None, None, "无法确定年度（文号、标题和表名中都没有年份）", "命令行加 --year 年份"))
     if problems:
-        return Reading(file, district, {}, pd.DataFrame(columns=["line"]), [layout_line(t) for t in notice.tables],
+        return Reading(file, district, {}, empty_rows(), [layout_line(t) for t in notice.tables],
                        problems)
 
     table_ids = _table_ids(notice, year, doc_no, current)
@@ -98,11 +104,16 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
     for table_index, table in enumerate(notice.tables):
         tasks = [t for t in notice.tasks if t.table == table_index]
         grouped = table.leaders_from == "heading"
+        blocks = restart_blocks(tasks) if not grouped else [0] * len(tasks)
         width = 2 if grouped or max((t.seq for t in tasks), default=0) < 50 else 3
-        for task in tasks:
+        for task, block in zip(tasks, blocks):
             base = table_ids[table_index]
-            task_id = f"{base}-{int(task.section_no):02d}-{task.seq:0{width}d}" if grouped and task.section_no \
-                else f"{base}-{task.seq:0{width}d}"
+            if grouped and task.section_no:
+                task_id = f"{base}-{int(task.section_no):02d}-{task.seq:0{width}d}"
+            elif max(blocks, default=0) > 1:  # numbering restarts under each section: 2024-annual-02-01
+                task_id = f"{base}-{block:02d}-{task.seq:0{width}d}"
+            else:
+                task_id = f"{base}-{task.seq:0{width}d}"
             if task.part:
                 task_id += f"-{task.part}"
             while task_id in taken:
@@ -135,6 +146,19 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
     return Reading(file, district, {"documents": documents, "tables": tables, "tasks": tasks},
                    pd.DataFrame(view_rows), [layout_line(t) for i, t in enumerate(notice.tables)
                                              if any(x.table == i for x in notice.tasks)], [])
+
+
+def restart_blocks(tasks) -> list[int]:
+    """Return, per task, the run of numbering it belongs to: a new run starts where the number
+    goes back to 1 under a new section or subsection (1, 2, 1 … under （一）, （二）)."""
+    blocks, block, previous = [], 1, None
+    for task in tasks:
+        if previous is not None and task.seq <= previous.seq and not task.part \
+                and (task.section, task.subsection) != (previous.section, previous.subsection):
+            block += 1
+        blocks.append(block)
+        previous = task
+    return blocks
 
 
 def layout_line(table) -> str:

@@ -197,6 +197,7 @@ class Reader:
         self.pending_title = ""
         self.stopped = False
         self.headless_reported = False
+        self.section_style = ""
 
     # ----------------------------------------------------------------- walking
     def read(self) -> ParsedNotice:
@@ -227,6 +228,7 @@ class Reader:
             self.in_body = True
             self.attachment = "附件" + marker[1]
             self.title, self.table, self.heading, self.section, self.subsection = "", None, ("", ""), ("", ""), ""
+            self.section_style = ""
             return
         heading = LEADER_HEADING.match(flat)
         if heading:
@@ -415,7 +417,7 @@ class Reader:
         self.pending_title = ""
         self.headless_reported = False
         if kind == "table" and not self.heading[0]:
-            self.section, self.subsection = ("", ""), ""
+            self.section, self.subsection, self.section_style = ("", ""), "", ""
 
     def _table_row(self, block: Block) -> None:
         roles = self.table.roles
@@ -533,17 +535,29 @@ class Reader:
         return task
 
     def _set_heads(self, heads: list[str]) -> None:
+        """Take heading cells or paragraphs as the section or subsection.
+
+        The higher numbering style (一、 above （一） above 1.) is the section, the next one
+        the subsection; an unnumbered heading (全区经济社会发展的主要预期目标) is a section
+        numbered 0. A cell may hold both ("（六）…。 1. 提高教育服务优质度。").
+        """
         for head in heads:
-            flat = without_spaces(head)
-            if DOT_NO.match(flat):
-                self.subsection = tidy_heading(head)
-                continue
             parts = re.split(r"\s(?=\d+\s*[.．、]\s*\S)", head.strip(), maxsplit=1)
-            section = tidy_heading(parts[0])
-            number = SECTION_PAREN.match(section) or SECTION_COMMA.match(section)
-            value = cn_number(number[1]) if number else None
-            self.section = (str(value) if value is not None else "0", section)
-            self.subsection = tidy_heading(parts[1]) if len(parts) > 1 else ""
+            for part in parts:
+                flat = without_spaces(part)
+                style = "comma" if SECTION_COMMA.match(flat) else "paren" if SECTION_PAREN.match(flat) \
+                    else "dot" if DOT_NO.match(flat) else ""
+                rank = {"comma": 0, "paren": 1, "dot": 2}.get(style, -1)
+                current = {"comma": 0, "paren": 1, "dot": 2}.get(self.section_style, -1)
+                if style and self.section[1] and rank > current and current >= 0 or style == "dot":
+                    self.subsection = tidy_heading(part)
+                    continue
+                section = tidy_heading(part)
+                number = SECTION_PAREN.match(section) or SECTION_COMMA.match(section)
+                value = cn_number(number[1]) if number else None
+                self.section = (str(value) if value is not None else "0", section)
+                self.section_style = style
+                self.subsection = ""
 
     # ------------------------------------------------------------------ finish
     def _finish(self) -> None:
