@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
                              help="通知原文：行政区（默认从发文机关读出，如 温州市鹿城区人民政府办公室 → 鹿城区）")
         command.add_argument("--doc-no", default="", metavar="文号", help="通知原文：文号（原文中没有时必填）")
         command.add_argument("--year", default="", metavar="年", help="通知原文：年度（默认取自文号或标题）")
+        command.add_argument("--issuer", default="", metavar="发文机关", help="通知原文：发文机关（原文中没有时必填）")
         command.add_argument("--accept-new", action="store_true",
                              help="通知原文：把词典中没有的单位（按名称推断类别）和领导加入词典，并列出")
         command.add_argument("--lead-first", action="store_true",
@@ -145,7 +146,8 @@ def _import(args) -> int:
 
 def _import_notice(args, uploads: list[UploadedFile], added: dict[str, str], problems: list[Problem]) -> int:
     """Read a notice as published, check it against the curated data, then (import) save it."""
-    options = ReadOptions(district=args.district, doc_no=args.doc_no, year=args.year, lead_first=args.lead_first)
+    options = ReadOptions(district=args.district, doc_no=args.doc_no, year=args.year, lead_first=args.lead_first,
+                          issuer=args.issuer)
     checked = check_notice(uploads, args.curated, options, accept_new=args.accept_new,
                            replace_existing=args.replace, added_units=added)
     for reading in checked.readings:

@@ -20,6 +20,7 @@ from loaders.curated import SPECS, read_curated, table_bytes
 from loaders.frames import load_frames
 from loaders.importing import notice_workbook, plan_import
 from loaders.package import MAX_IMPORT_BYTES, UploadedFile, read_package
+from loaders.reading import ReadOptions, check_notice, is_notice
 from loaders.store import versions
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
@@ -34,7 +35,10 @@ def fingerprint(directory: Path) -> dict[str, str]:
 
 
 def problems_of(path: Path, curated: Path, **options) -> list[str]:
-    package, problems = read_package(cli.read_files([path]))
+    uploads = cli.read_files([path])
+    if any(is_notice(upload) for upload in uploads):  # a notice as published: loaders/reading (as the CLI does)
+        return [str(p) for p in check_notice(uploads, curated, ReadOptions()).problems]
+    package, problems = read_package(uploads)
     if not problems:
         _, problems = plan_import(package, curated, **options)
     return [str(p) for p in problems]

@@ -33,6 +33,7 @@ class ReadOptions:
     lead_first: bool = False  # 列第一位的责任单位为牵头单位
     signed_date: str = ""
     issued_date: str = ""
+    issuer: str = ""
 
 
 @dataclass
@@ -80,7 +81,8 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
     doc_no = options.doc_no or notice.doc_no
     year = options.year or _year(doc_no) or _year(notice.title) or next(
         (y for y in (_year(t.title) for t in notice.tables) if y), "")
-    district = options.district or district_of(notice.issuer) or district_of(notice.title.split("关于")[0])
+    district = options.district or district_of(options.issuer or notice.issuer) \
+        or district_of(notice.title.split("关于")[0])
     if not notice.tasks and not any("表头" in p.message for p in problems):
         problems.append(Problem(file, None, None, "找不到任何任务：" + (
             "文件中没有表格，也没有带责任单位的编号段落" if not notice.tables else "表格中没有任务行"),
@@ -89,6 +91,10 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
     if not doc_no:
         problems.append(Problem(file, None, None, "原文中找不到文号（如 温鹿政办〔2024〕5号）",
                                 "命令行加 --doc-no 文号，或在预览中填写文号"))
+    issuer = options.issuer or notice.issuer
+    if not issuer:
+        problems.append(Problem(file, None, None, "原文中找不到发文机关（如 温州市鹿城区人民政府办公室）",
+                                "命令行加 --issuer 发文机关，或在预览中填写"))
     if not district:
         problems.append(Problem(file, None, None, "无法从发文机关判断行政区（区县）",
                                 "命令行加 --district 区名（如 鹿城区），或在预览中填写"))
@@ -130,7 +136,7 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
             view_rows.append({"line": task.line, "source": task.source, "check": "；".join(task.unsure), **row})
     documents = pd.DataFrame([{
         "doc_no": doc_no, "year": year, "title": notice.title or (notice.tables[0].title if notice.tables else ""),
-        "issuer": notice.issuer, "signed_date": options.signed_date or notice.signed_date,
+        "issuer": issuer, "signed_date": options.signed_date or notice.signed_date,
         "issued_date": options.issued_date or notice.issued_date, "publication": notice.publication,
         "source_file": file, "attachments": notice.attachments, "lead_mark": _lead_mark(notice),
         "source_sha256": hashlib.sha256(data).hexdigest(),
