@@ -256,3 +256,14 @@ def test_check_notice_lists_rows_to_look_at_first():
     assert "(34) 坚持连片改造" in unsure.iloc[0]["source"]  # shown beside the parsed row
     assert check_notice([UploadedFile(SOURCES[0].name, SOURCES[0].read_bytes())], DEFAULT_CURATED_DIR,
                         ReadOptions()).problems[0].message.startswith("通知“温鹿政办〔2020〕18号”已经导入过")
+
+
+def test_pdf_with_a_text_layer_is_read_with_its_table():
+    reading = read("通知.pdf", make.text_pdf())
+    assert not reading.problems
+    tasks = reading.tables["tasks"]
+    # Chromium writes 人/民/长 as radical code points (⼈ ⺠ ⻓); the reader folds them back
+    assert tasks["content"].tolist() == ["地区生产总值增长5.5%。", "新增城镇就业1.2万人，居民收入增长与经济增长同步。"]
+    assert tasks["units"].tolist() == ["区发改局*、区统计局", "区人力社保局"]
+    assert reading.tables["documents"].loc[0, "title"] == "温州市瓯海区人民政府办公室关于印发2024年重点工作责任分解的通知"
+    assert reading.district == "瓯海区"

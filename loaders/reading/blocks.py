@@ -10,13 +10,27 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 
 from loaders.problems import Problem
 
 _TAGS = re.compile(r"</?p>")
+# PDF text often carries radical code points instead of the characters (⼈ for 人, ⺠ for 民):
+# Kangxi radicals fold by NFKC; the CJK radicals supplement has no decomposition, so it is listed here
+_SUPPLEMENT = str.maketrans(dict(zip(
+    "⺁⺇⺊⺌⺎⺒⺓⺔⺖⺗⺘⺙⺛⺝⺟⺠⺡⺢⺣⺤⺧⺨⺩⺪⺫⺬⺭⺮⺯⺰⺲⺳⺶⺹⺺⺻⺼⺽⺾⺿⻀⻁⻂⻃⻄⻅⻆⻈⻉⻊⻋⻌⻍⻎⻏⻐⻑⻓⻔⻖⻗⻘⻙⻚⻛⻜⻝⻞⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+    "厂几卜小兀巳幺彐忄心扌攵旡月母民氵氺灬爫牛犭王疋目示礻竹糸纟罒网羊耂肀聿月臼艹艹艹虎衤西西见角讠贝足车辶辶辶阝钅長长门阝雨青韦页风飞食食饣马骨鬼鱼鸟卤麦黄黾齐齿龙龟")))
+_KANGXI = re.compile("[\u2f00-\u2fd5]")
+
+
+def fold_radicals(text: str) -> str:
+    """Return text with radical code points (as PDFs write them) turned into the ordinary characters."""
+    text = _KANGXI.sub(lambda m: unicodedata.normalize("NFKC", m[0]), text)
+    return text.translate(_SUPPLEMENT)
 
 
 @dataclass(frozen=True)
@@ -43,12 +57,12 @@ class ReadError(Exception):
 
 def clean_cell(cell: str) -> str:
     """Return a cell without PDF-extraction tags, whitespace collapsed (line breaks kept as one space)."""
-    return re.sub(r"[ \t\u3000\xa0]+", " ", _TAGS.sub(" ", cell)).strip()
+    return re.sub(r"[ \t\u3000\xa0]+", " ", _TAGS.sub(" ", fold_radicals(cell))).strip()
 
 
 def clean_lines(cell: str) -> str:
     """Return a cell cleaned like clean_cell but keeping its line breaks (they may separate units)."""
-    lines = [clean_cell(part) for part in re.split(r"[\r\n]+", _TAGS.sub(" ", cell))]
+    lines = [clean_cell(part) for part in re.split(r"[\r\n]+", _TAGS.sub(" ", fold_radicals(cell)))]
     return "\n".join(line for line in lines if line)
 
 
@@ -192,6 +206,8 @@ def from_pdf(data: bytes, name: str) -> list[Block]:
     """Return the text lines and table rows of a PDF with a text layer (pdfplumber), page by page."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings are not the reader's business
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))

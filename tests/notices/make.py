@@ -221,3 +221,28 @@ def image_only_pdf() -> bytes:
 def no_task_text() -> bytes:
     """Text of a notice's head and body with no task in it."""
     return "\n".join(HEAD_OUHAI + ["各街道办事处：", "现将有关事项通知如下。"]).encode("utf-8")
+
+
+TEXT_PDF_HTML = """<html><head><meta charset="utf-8"><style>
+table{border-collapse:collapse} td{border:1px solid #000;padding:4px}</style></head><body>
+<p>温州市瓯海区人民政府办公室文件</p><p>温瓯政办〔2024〕9号</p>
+<p>温州市瓯海区人民政府办公室关于印发2024年重点工作责任分解的通知</p><p>2024年3月1日</p>
+<p>附件</p><p>2024年重点工作责任分解表</p>
+<table><tr><td>序号</td><td>重点工作</td><td>责任单位</td><td>牵头领导</td></tr>
+<tr><td>1</td><td>地区生产总值增长5.5%。</td><td>区发改局*、区统计局</td><td>李明</td></tr>
+<tr><td>2</td><td>新增城镇就业1.2万人，居民收入增长与经济增长同步。</td><td>区人力社保局</td><td>王芳</td></tr>
+</table></body></html>"""
+
+
+def text_pdf() -> bytes:
+    """A PDF with a text layer, printed by Chromium from a page with the notice's head and a ruled table."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+        try:
+            page = browser.new_page()
+            page.set_content(TEXT_PDF_HTML)
+            return page.pdf()
+        finally:
+            browser.close()
