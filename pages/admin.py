@@ -1,4 +1,5 @@
-"""数据维护 (admins only): import a new notice's tables — check, preview, then save atomically."""
+"""数据维护 (admins only): import a new notice — as published (read, correct the rows) or as curated tables —
+check, preview, then save atomically."""
 
 import streamlit as st
 
@@ -6,6 +7,8 @@ from ui.access import logout, require_admin
 from ui.data import frames
 from ui.importer import (check_upload, choose_new_units, save_import, show_details, show_problems, show_summary,
                          template_download, unknown_units)
+from ui.reading import (already_imported, ask_options, check_corrected, choose_new_entries, correct_rows, notices_in,
+                        read, replace_box, show_layout, show_reading_problems)
 from ui.show import caption, literal
 
 st.title("数据维护")
@@ -25,10 +28,34 @@ with st.expander("导入模板与说明", icon=":material/description:"):
     template_download(frames().documents)
 
 upload_key = f"import_files_{st.session_state.get('_import_round', 0)}"
-uploads = st.file_uploader("选择导入文件（XLSX，或 documents.csv、tables.csv、tasks.csv 等）", type=["xlsx", "csv"],
-                           accept_multiple_files=True, key=upload_key)
+uploads = st.file_uploader("选择通知原文（Word .docx、表格 .xlsx/.csv、文本 .txt、PDF），"
+                           "或导入文件（XLSX，或 documents.csv、tables.csv、tasks.csv 等）",
+                           type=["docx", "xlsx", "csv", "txt", "pdf"], accept_multiple_files=True, key=upload_key)
 if not uploads:
-    st.info("请先选择导入文件。上传后会先检查并显示预览，确认保存前不会改动任何数据。", icon=":material/upload_file:")
+    st.info("请先选择导入文件（通知原文或规范表）。上传后会先读取、检查并显示预览，确认保存前不会改动任何数据。",
+            icon=":material/upload_file:")
+    st.stop()
+
+notices = notices_in(uploads)
+if notices:  # a notice as published: read it, correct the rows, check, save
+    notice = notices[0]
+    reading = read(notice, ask_options(notice))
+    show_layout(reading)
+    if reading.problems:
+        show_reading_problems(reading.problems)
+        st.stop()
+    tasks = correct_rows(reading)
+    new_units, leaders = choose_new_entries(reading)
+    doc = already_imported(reading)
+    checked_notice = check_corrected(reading, tasks, new_units, leaders, replace_box(doc) if doc else False)
+    if checked_notice.problems:
+        show_problems(checked_notice.problems)
+        st.stop()
+    show_summary(checked_notice.plan)
+    if checked_notice.plan.changed:
+        st.button("确认保存", type="primary", icon=":material/save:", on_click=save_import,
+                  args=(checked_notice.plan, admin), key="save_notice")
+    show_details(checked_notice.plan)
     st.stop()
 
 added = st.session_state.get("_added_units", {})

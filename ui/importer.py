@@ -16,7 +16,7 @@ from loaders.store import SaveBusy, restore, save_tables, versions
 from ui.data import data_key, directory_of
 from ui.show import caption, literal, table
 
-UNKNOWN_UNIT = "不在单位词典中"
+UNKNOWN_UNIT = "单位词典中"  # “不在鹿城区的单位词典中”
 
 
 @dataclass(frozen=True)

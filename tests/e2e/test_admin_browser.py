@@ -74,7 +74,7 @@ def test_a_bad_file_lists_its_problems_and_changes_nothing(page, admin_server):
     upload(page, FIXTURES / "bad" / "unknown_unit.xlsx")
     page.get_by_text("导入文件有 1 处问题，未做任何修改").wait_for()
     full_text = page.locator('[data-testid="stCode"]').inner_text()
-    assert "unknown_unit.xlsx 工作表“tasks” 第6行 列“units”：单位“区发改委”不在单位词典中" in full_text
+    assert "unknown_unit.xlsx 工作表“tasks” 第6行 列“units”：单位“区发改委”不在鹿城区的单位词典中" in full_text
     assert page.get_by_text("新增单位").first.is_visible()  # the way to add the unit with a category
     assert page.get_by_role("button", name="确认保存").count() == 0
     assert files_of(admin_server.curated) == before
@@ -113,3 +113,28 @@ def test_replacing_an_imported_notice_needs_the_box_ticked(page, admin_server):
     # the file holds the notice exactly as imported: the preview says there is nothing to save
     page.get_by_text("导入文件与现有数据完全相同").wait_for()
     assert page.get_by_role("button", name="确认保存").count() == 0
+
+
+def test_a_notice_as_published_is_read_checked_and_saved(page, admin_server, tmp_path):
+    """A Word notice of another district: rows beside their source text, new units with inferred categories
+    and new leaders to tick, then the same atomic save."""
+    from tests.notices.make import unit_line_docx
+
+    notice = tmp_path / "瓯海区2024.docx"
+    notice.write_bytes(unit_line_docx())
+    before = files_of(admin_server.curated)
+    log_in(page, admin_server)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(notice))
+    page.get_by_text("导入预览（尚未保存）").wait_for()
+    wait_ready(page)
+    assert page.get_by_text(re.compile("逐条核对（3 条任务，3 条需要先看）")).is_visible()
+    assert page.get_by_text("新单位（7）").is_visible() and page.get_by_text("新领导（2）").is_visible()
+    assert page.get_by_text(re.compile("识别为：.*牵头领导在分组标题中")).first.is_visible()
+    assert files_of(admin_server.curated) == before
+    page.get_by_role("button", name="确认保存").click()
+    wait_ready(page)
+    page.get_by_text("已保存：导入 温瓯政办〔2024〕9号（新增）").wait_for()
+    frames = load_frames(admin_server.curated)
+    assert len(frames.tasks) == 257 + 3
+    units = frames.units[frames.units["district"] == "瓯海区"]
+    assert dict(zip(units["unit"], units["category"]))["区大数据中心"] == "事业单位·中心"
