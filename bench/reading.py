@@ -1,6 +1,7 @@
 """Benchmark: machine time to import a notice as published (loaders/reading → plan → atomic save).
 
     .venv/bin/python bench/reading.py            # medians of 5 runs; prints a table, writes bench/reading.json
+    .venv/bin/python bench/reading.py --browser  # the 数据维护 page in Chromium: file chosen → preview → saved
 
 Each run copies the dictionaries into a fresh data folder with no notice in it and imports the
 notice there through the command line's code path (read, check, plan, save with history).
@@ -80,5 +81,51 @@ def main() -> None:
     (ROOT / "bench" / "reading.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and "--browser" not in sys.argv:
     main()
+
+
+def browser_flow(source: Path) -> dict:
+    """Time the 数据维护 page for one notice in a real browser: choose the file → preview shown → 确认保存 → saved.
+
+    Counts what a person does: screens (the one page), clicks (choose file, open, save) and the rows the
+    page asks to look at first.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, wait_ready
+
+    with tempfile.TemporaryDirectory() as base:
+        folder = empty_folder(Path(base))
+        secrets = Path(base) / "secrets.toml"
+        secrets.write_text('[admin]\npassword = "bench-password"\n', encoding="utf-8")
+        server = start_server({"WORK_REPORT_CURATED_DIR": str(folder)}, ["--secrets.files", str(secrets)])
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1920, "height": 1080})
+                page.goto(f"{server.url}/admin")
+                wait_ready(page)
+                page.get_by_label("管理员密码").fill("bench-password")
+                page.get_by_role("button", name="登录").click()
+                wait_ready(page)
+                start = time.perf_counter()
+                page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(source))
+                page.get_by_text("导入预览（尚未保存）").wait_for(timeout=120_000)
+                wait_ready(page)
+                preview = time.perf_counter() - start
+                heading = page.get_by_text("逐条核对（").first.inner_text()
+                start = time.perf_counter()
+                page.get_by_role("button", name="确认保存").click()
+                page.get_by_text("已保存：").wait_for(timeout=120_000)
+                saved = time.perf_counter() - start
+                browser.close()
+        finally:
+            server.stop()
+    return {"notice": source.name, "upload_to_preview_s": round(preview, 2), "save_s": round(saved, 2),
+            "rows_heading": heading}
+
+
+if __name__ == "__main__" and "--browser" in sys.argv:
+    for source in SOURCES:
+        print(browser_flow(source))

@@ -90,8 +90,11 @@ def _looks(reading: Reading, new_units: set[str], new_leaders: set[str]) -> pd.S
 
 def correct_rows(reading: Reading) -> pd.DataFrame:
     """Show every parsed row beside its source text, rows to look at first; return the corrected tasks."""
-    new_units = set(reading.tables["units"]["unit"])
-    new_leaders = set(reading.tables["leaders"]["leader"]) - _known_leaders(reading)
+    # a name new to a dictionary that already knows this district (year) is worth a look; when the whole
+    # district or year is new, every name is new and the tables below list them once instead
+    known_leaders = _known_leaders(reading)
+    new_units = set(reading.tables["units"]["unit"]) if _district_known(reading) else set()
+    new_leaders = set(reading.tables["leaders"]["leader"]) - known_leaders if known_leaders else set()
     rows = reading.rows.assign(look=_looks(reading, new_units, new_leaders), order=range(len(reading.rows)))
     rows = rows.sort_values(["look", "order"], key=lambda c: c.eq("") if c.name == "look" else c, kind="stable")
     st.subheader(f"逐条核对（{len(rows)} 条任务，{int((rows['look'] != '').sum())} 条需要先看）")
@@ -108,6 +111,11 @@ def correct_rows(reading: Reading) -> pd.DataFrame:
         corrected[column] = edited[column].fillna("").astype(str).to_numpy()
     corrected["content_missing"] = corrected["content"].eq("").map({True: "是", False: ""})
     return corrected
+
+
+def _district_known(reading: Reading) -> bool:
+    current, _ = read_curated(directory_of(data_key()))
+    return bool((current["units"]["district"] == reading.district).any())
 
 
 def _known_leaders(reading: Reading) -> set[str]:
