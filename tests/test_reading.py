@@ -267,3 +267,14 @@ def test_pdf_with_a_text_layer_is_read_with_its_table():
     assert tasks["units"].tolist() == ["区发改局*、区统计局", "区人力社保局"]
     assert reading.tables["documents"].loc[0, "title"] == "温州市瓯海区人民政府办公室关于印发2024年重点工作责任分解的通知"
     assert reading.district == "瓯海区"
+
+
+def test_every_problem_in_one_pass_new_names_and_a_notice_already_imported(tmp_path, curated_copy, capsys):
+    """New leaders and an already imported 文号 are reported together, not one round after the other."""
+    text = SOURCES[1].read_text("utf-8").replace("伍国军", "伍国君")
+    path = tmp_path / "2022.txt"
+    path.write_text(text, encoding="utf-8")
+    assert run(curated_copy, "validate", str(path)) == 1
+    error = capsys.readouterr().err
+    assert "领导“伍国君”不在鹿城区 2022 年领导名单中" in error
+    assert "通知“温鹿政办〔2022〕4号”已经导入过" in error

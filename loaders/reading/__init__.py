@@ -189,13 +189,19 @@ def check_notice(uploads: list[UploadedFile], directory: Path, options: ReadOpti
     if problems:
         return NoticeCheck([], None, [Problem(p.file, p.row, p.column, "现有规范表有问题：" + p.message, p.fix)
                                       for p in problems])
+    if len(uploads) != 1:
+        return NoticeCheck([], None, [Problem("、".join(u.name for u in uploads), None, None,
+                                              "一次只能导入一份通知的原文", "逐个导入")])
     readings = [read_notice(u, options, current, accept_new, added_units) for u in uploads]
-    problems = [p for r in readings for p in r.problems]
+    problems = list(readings[0].problems)
+    if problems and all(p.column in ("units", "leaders") and p.value for p in problems) and not accept_new:
+        # only names new to the dictionaries: check the rest now too, so every problem shows in one pass
+        trial = read_notice(uploads[0], options, current, True, added_units)
+        if not trial.problems:
+            _, more = plan_import(trial.package(), directory, replace=replace_existing, added_units=added_units or {})
+            problems += [p for p in more if not ("词典中" in p.message or "名单中" in p.message)]
     if problems:
         return NoticeCheck(readings, None, problems)
-    if len(readings) != 1:
-        return NoticeCheck(readings, None, [Problem("、".join(u.name for u in uploads), None, None,
-                                                    "一次只能导入一份通知的原文", "逐个导入")])
     package = readings[0].package()
     plan, problems = plan_import(package, directory, replace=replace_existing, added_units=added_units or {})
     return NoticeCheck(readings, plan, problems)
