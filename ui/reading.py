@@ -14,7 +14,7 @@ from loaders.importing import ImportPlan, plan_import
 from loaders.package import UploadedFile
 from loaders.problems import Problem
 from loaders.reading import NOT_GIVEN, SEPARATOR_RULES, ReadOptions, Reading, is_notice, read_notice
-from loaders.units import UnitDictionary, split_unit_list
+from loaders.units import UnitDictionary
 from ui.data import data_key, directory_of
 from ui.show import caption, literal
 
@@ -181,14 +181,6 @@ def check_corrected(reading: Reading, tasks: pd.DataFrame, units: pd.DataFrame, 
     package.tables["leaders"] = leaders
     plan, problems = plan_import(package, directory_of(data_key()), replace=replace)
     return Checked(plan, tuple(problems))
-
-
-def unknown_in(tasks: pd.DataFrame, reading: Reading) -> list[str]:
-    """Return printed unit names of the corrected rows that are neither known nor chosen (for a hint)."""
-    current, _ = read_curated(directory_of(data_key()))
-    dictionary = UnitDictionary(current["units"][current["units"]["district"].map(
-        lambda d: applies_to(d, reading.district))])
-    return sorted({m.unit for cell in tasks["units"] for m in split_unit_list(cell, dictionary) if not m.known})
 
 
 def already_imported(reading: Reading) -> str:

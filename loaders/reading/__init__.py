@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -206,6 +206,3 @@ def check_notice(uploads: list[UploadedFile], directory: Path, options: ReadOpti
     plan, problems = plan_import(package, directory, replace=replace_existing, added_units=added_units or {})
     return NoticeCheck(readings, plan, problems)
 
-
-def with_options(options: ReadOptions, **changes) -> ReadOptions:
-    return replace(options, **changes)

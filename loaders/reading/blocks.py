@@ -205,13 +205,12 @@ def from_docx(data: bytes, name: str) -> list[Block]:
 def from_pdf(data: bytes, name: str) -> list[Block]:
     """Return the text lines and table rows of a PDF with a text layer (pdfplumber), page by page."""
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings are not the reader's business
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFSyntaxError, Exception) as error:  # pdfminer raises several kinds for a damaged file
+    except Exception as error:  # pdfminer raises several kinds (PDFSyntaxError, PdfminerException…) for a damaged file
         raise ReadError([Problem(name, None, None, f"无法作为 PDF 打开（{error.__class__.__name__}）",
                                  "用原始的 Word/WPS 文件导入，或重新导出 PDF")]) from error
     blocks: list[Block] = []

@@ -18,7 +18,6 @@ from loaders.districts import district_of_issuer
 from loaders.package import Location, Package
 from loaders.problems import Problem
 from loaders.reading.layout import ParsedNotice, describe
-from loaders.text import without_spaces
 
 NOT_GIVEN = "未注明"
 

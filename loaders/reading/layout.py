@@ -201,17 +201,17 @@ class Reader:
 
     # ----------------------------------------------------------------- walking
     def read(self) -> ParsedNotice:
-        for index, block in enumerate(self.blocks):
+        for block in self.blocks:
             if self.stopped:
                 break
             if block.kind == "para":
-                self._paragraph(block, index)
+                self._paragraph(block)
             else:
                 self._row(block)
         self._finish()
         return self.notice
 
-    def _paragraph(self, block: Block, index: int) -> None:
+    def _paragraph(self, block: Block) -> None:
         text = block.cells[0]
         flat = without_spaces(text).lstrip("-•·")
         notice = self.notice
@@ -307,7 +307,6 @@ class Reader:
     # --------------------------------------------------------- paragraph tasks
     def _paragraph_task(self, text: str, block: Block) -> bool:
         """Take a numbered paragraph with its roles (inline, or on the next line) as a task."""
-        flat = without_spaces(text)
         number = PAREN_NO.match(text) or DOT_NO.match(text)
         if not number:
             return False
@@ -324,7 +323,6 @@ class Reader:
             roles = parse_roles(inline[1])
         task = self._task(block, int(number[1]), tidy_text(body), "", "", "", "")
         self._attach_roles(task, roles, "inline" if inline else "line")
-        del flat
         return True
 
     def _next_paragraph(self, block: Block) -> Block | None:
@@ -377,7 +375,7 @@ class Reader:
             flat = without_spaces(filled[0])
             heading = LEADER_HEADING.match(flat)
             if heading or SECTION_PAREN.match(flat) or SECTION_COMMA.match(flat):
-                self._paragraph(Block("para", (filled[0],), block.line, block.source), 0)
+                self._paragraph(Block("para", (filled[0],), block.line, block.source))
                 return
         self._table_row(block)
 
