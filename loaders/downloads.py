@@ -82,7 +82,7 @@ def xlsx_bytes(frames: Frames, tasks: pd.DataFrame, applied: list[tuple[str, str
     info.append(["导出时间", (now or datetime.now()).strftime("%Y-%m-%d %H:%M")])
     info.append(["任务数", len(tasks)])
     for doc in frames.documents.itertuples():
-        info.append(["来源通知", f"{doc.doc_no} {doc.title}（{doc.signed_date or "未注明"}）"])
+        info.append(["来源通知", f"{doc.doc_no} {doc.title}（{doc.signed_date or '未注明'}）"])
     _style(info, {"项目": 12, "内容": 90})
     buffer = io.BytesIO()
     workbook.save(buffer)

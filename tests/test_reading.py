@@ -278,3 +278,12 @@ def test_every_problem_in_one_pass_new_names_and_a_notice_already_imported(tmp_p
     error = capsys.readouterr().err
     assert "领导“伍国君”不在鹿城区 2022 年领导名单中" in error
     assert "通知“温鹿政办〔2022〕4号”已经导入过" in error
+
+
+def test_each_worksheet_with_its_title_is_its_own_table():
+    reading = read("两表.xlsx", make.two_sheets_xlsx(), doc_no="温瓯政办〔2024〕13号", issuer="温州市瓯海区人民政府办公室")
+    assert not reading.problems
+    tables = reading.tables["tables"]
+    assert tables["title"].tolist() == ["2024年重点工作责任分解表", "2024年民生实事项目责任分解表"]
+    assert tables["table_id"].tolist() == ["2024-annual", "2024-livelihood"]
+    assert reading.tables["tasks"]["task_id"].tolist() == ["2024-annual-01", "2024-livelihood-01"]

@@ -255,7 +255,7 @@ class Reader:
             return
         if self.in_body and not self.title and self.table is None:
             self.title, self.title_line = tidy_text(text), block.line
-        elif self.table is None and re.search(r"(表|清单|分解)$", flat):
+        elif re.search(r"(表|清单|分解)$", flat):  # the title of the next table (another sheet, no 附件 mark)
             self.pending_title, self.title_line = tidy_text(text), block.line
 
     def _header_fact(self, flat: str, block: Block) -> bool:
@@ -347,6 +347,7 @@ class Reader:
         roles = self._header(block.cells)
         if roles is not None:
             if (self.table is not None and self.table.attachment == self.attachment and self.table.roles
+                    and not self.pending_title
                     and tuple(dict.fromkeys(self.table.roles)) == tuple(dict.fromkeys(roles))):
                 self.table.roles = roles  # the header repeated on the next page: the same table continues
                 return
@@ -400,7 +401,7 @@ class Reader:
         return tuple(roles)
 
     def _new_table(self, block: Block, roles: tuple[str, ...], kind: str) -> None:
-        title = self.title or self.pending_title or self.notice.title
+        title = self.pending_title or self.title or self.notice.title
         columns = "、".join(tidy_text(c) for c in block.cells if c) if roles else ""
         if "leaders" in roles:
             leaders_from = "column"
