@@ -254,3 +254,19 @@ def text_pdf() -> bytes:
     done = subprocess.run([sys.executable, "-c", script], input=TEXT_PDF_HTML.encode("utf-8"),
                           capture_output=True, check=True, timeout=120)
     return done.stdout
+
+
+def two_sheets_xlsx() -> bytes:
+    """An .xlsx with one printed table per worksheet (年度 and 民生实事), each with its title row and the same headers."""
+    workbook = Workbook()
+    for index, (title, rows) in enumerate((
+            ("2024年重点工作责任分解表", [[1, "推进城市更新。", "区住建局", "王芳"]]),
+            ("2024年民生实事项目责任分解表", [[1, "新建老年食堂5家。", "区民政局", "王芳"]]))):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        sheet.append([title])
+        sheet.append(["序号", "重点工作", "责任单位", "牵头领导"])
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
