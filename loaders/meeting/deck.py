@@ -89,6 +89,21 @@ def districts_of(frames: Frames) -> list[str]:
     return sorted(d for d in frames.tasks["district"].dropna().unique() if d)
 
 
+def unknown_choices(frames: Frames, choice: DeckChoice) -> list[str]:
+    """Return what in the choice the data does not have, each with the names it does have."""
+    problems = []
+    years = sorted(int(y) for y in frames.tasks["year"].unique())
+    if choice.year not in years:
+        problems.append(f"没有 {choice.year} 年的任务（可选：{'、'.join(map(str, years))}）")
+    if choice.leader and choice.leader not in set(frames.task_leaders["leader"]):
+        problems.append(f"没有名为“{choice.leader}”的牵头领导")
+    if choice.unit and choice.unit not in set(frames.task_units["unit"]):
+        problems.append(f"没有名为“{choice.unit}”的责任单位")
+    if choice.district and choice.district not in districts_of(frames):
+        problems.append(f"没有名为“{choice.district}”的区县")
+    return problems
+
+
 def deck_tasks(frames: Frames, choice: DeckChoice) -> pd.DataFrame:
     """Return the tasks of the deck, in notice order."""
     tasks = query_tasks(frames, Filters(years=(choice.year,), leader=choice.leader), TaskQuery(unit=choice.unit))
