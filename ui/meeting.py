@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 from charts.deck import slide_bars
 from loaders.meeting.deck import VIEWS, Slide
+from loaders.meeting.pdf import PdfUnavailable, office_program, pptx_to_pdf
+from loaders.meeting.powerpoint import deck_pptx
+from ui.data import data_key, deck
 from ui.show import figure_of, literal
 
 # Slide text scales with the screen height (2.3% of it: 25 px at 1080, 18 px at 768), so a
@@ -111,7 +115,7 @@ document.getElementById('full').addEventListener('click', fullScreen);
 
 def clicker_keys() -> None:
     """Make → / PageDown / Space turn to the next slide, ← / PageUp back, F full screen; shows a 全屏 button."""
-    components.html(KEYS_SCRIPT, height=42)
+    st.iframe(KEYS_SCRIPT, height=42)
 
 
 PART_KEY = "deck_part"  # which slide of the view (0 = the first), in the URL as deck_part=2 for the second
@@ -159,6 +163,36 @@ def slide_now(slides: list[Slide], slide_key: str) -> int:
     return positions[part]
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _pdf(key: str, choice) -> bytes:
+    # key: the data version (the slides of a choice change with it)
+    return pptx_to_pdf(deck_pptx(deck(choice)))
+
+
 def deck_exports(choice, slides: list[Slide]) -> None:
     """Offer the deck as a PPTX (editable charts and tables) and a PDF of the same slides."""
-    st.caption("导出（与屏幕上的页面相同）")
+    st.caption(f"导出这套页面（{len(slides)} 页，与屏幕上相同）")
+    name = "汇报材料_" + _UNSAFE.sub("_", slides[0].subject).replace(" ", "_")
+    st.download_button("下载 PPTX（图表可编辑）", lambda: deck_pptx(slides), f"{name}.pptx", icon=":material/slideshow:",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       on_click="ignore", width="stretch")
+    if not office_program():
+        st.caption("服务器未安装 LibreOffice，暂不能导出 PDF；可下载 PPTX 后在 PowerPoint 或 WPS 中另存为 PDF。")
+        return
+    asked = st.session_state.get(_PDF_ASKED) == choice
+    if not asked:
+        st.button("生成 PDF", icon=":material/picture_as_pdf:", width="stretch",
+                  on_click=lambda: st.session_state.__setitem__(_PDF_ASKED, choice))
+        return
+    try:
+        with st.spinner("正在生成 PDF…"):
+            pdf = _pdf(data_key(), choice)
+    except PdfUnavailable as error:
+        st.error(str(error))
+        return
+    st.download_button("下载 PDF", pdf, f"{name}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
+                       on_click="ignore", width="stretch")
+
+
+_PDF_ASKED = "_deck_pdf_for"
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s=+@-]')

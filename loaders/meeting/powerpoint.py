@@ -63,15 +63,38 @@ def write_deck(slides: list[Slide], path: Path) -> Path:
     return path
 
 
+_AFTER_FONTS = tuple(qn(f"a:{tag}") for tag in ("cs", "sym", "hlinkClick", "hlinkMouseOver", "rtl", "extLst"))
+
+
+def name_fonts(properties) -> None:
+    """Name FONT as the Latin and East Asian typeface of a:rPr / a:defRPr (in schema order)."""
+    latin = properties.find(qn("a:latin"))
+    if latin is None:
+        latin = etree.Element(qn("a:latin"))
+        ea = properties.find(qn("a:ea"))
+        later = ea if ea is not None else next((c for c in properties if c.tag in _AFTER_FONTS), None)
+        if later is not None:
+            later.addprevious(latin)
+        else:
+            properties.append(latin)
+    latin.set("typeface", FONT)
+    ea = properties.find(qn("a:ea"))
+    if ea is None:
+        ea = etree.Element(qn("a:ea"))
+        latin.addnext(ea)
+    ea.set("typeface", FONT)
+
+
+def name_fonts_everywhere(element) -> None:
+    """Name the fonts on every text property of an element (a chart with its labels and titles)."""
+    for tag in ("a:rPr", "a:defRPr", "a:endParaRPr"):
+        for properties in element.iter(qn(tag)):
+            name_fonts(properties)
+
+
 def chinese_font(font, size: float | None = None, bold: bool | None = None, color: RGBColor | None = None) -> None:
     """Set the Latin and East Asian typeface (and size, weight, colour) of a run, paragraph or chart font."""
-    font.name = FONT
-    rPr = font._element  # a:rPr or a:defRPr; python-pptx sets a:latin only
-    ea = rPr.find(qn("a:ea"))
-    if ea is None:
-        ea = etree.SubElement(rPr, qn("a:ea"))
-        rPr.find(qn("a:latin")).addnext(ea)
-    ea.set("typeface", FONT)
+    name_fonts(font._element)  # a:rPr or a:defRPr; python-pptx's font.name sets a:latin only
     if size:
         font.size = Pt(size)
     if bold is not None:
@@ -152,6 +175,7 @@ def _chart(page, bars) -> None:
             run.text = labels[index] if labels else f"{values[index]:g}"
             white = bars.stacked and shown.key in ("annual", "lead", "to")
             chinese_font(run.font, 14, color=RGBColor(0xFF, 0xFF, 0xFF) if white else TEXT)
+    name_fonts_everywhere(chart._chartSpace)  # the paragraph defaults python-pptx adds to labels and titles
 
 
 def _table(page, table) -> None:
