@@ -18,7 +18,7 @@ def slide_height(n_categories: int, stacked: bool = True) -> int:
     """Return the chart height in px: the same for every slide of a view, so continued slides look alike."""
     from loaders.meeting.deck import MAX_BARS
 
-    per = PER_BAR if stacked else PER_BAR + 8
+    per = PER_BAR if stacked else PER_BAR + 2
     return max(n_categories, min(MAX_BARS, 6)) * per + CHART_EXTRA
 
 

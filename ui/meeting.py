@@ -77,7 +77,7 @@ body { margin: 0; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif
 <script>
 const app = window.parent.document;
 function press(label) {
-  const button = [...app.querySelectorAll('button')].find(b => b.innerText.trim() === label);
+  const button = [...app.querySelectorAll('button')].find(b => b.innerText.trim().endsWith(label));  // after its icon
   if (button) button.click();
 }
 function fullScreen() {
