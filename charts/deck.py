@@ -26,7 +26,8 @@ def slide_bars(bars, title: str = "") -> go.Figure:
     """Return horizontal bars (stacked or grouped), categories top to bottom as on the slide, with a legend."""
     categories = plain(_series(bars.categories)).tolist()
     figure = go.Figure()
-    for series in bars.series:
+    # grouped horizontal bars draw the first trace lowest: added last to first, the first series is on top
+    for series in (bars.series if bars.stacked else bars.series[::-1]):
         text = list(series.labels) or [(f"{v:g}" if v else "") for v in series.values]
         figure.add_bar(y=categories, x=list(series.values), name=plain(series.name), orientation="h",
                        marker_color=SERIES_COLORS.get(series.key), text=plain(_series(text)).tolist(),
@@ -35,12 +36,14 @@ def slide_bars(bars, title: str = "") -> go.Figure:
     figure.update_layout(barmode="stack" if bars.stacked else "group", xaxis_title=plain(bars.axis_title),
                          yaxis_title=None, showlegend=True,
                          yaxis=dict(categoryorder="array", categoryarray=categories[::-1]),
-                         margin=dict(l=10, r=60, t=10 if not title else 60, b=110), bargap=0.25)
+                         margin=dict(l=10, r=60, t=10 if not title else 60, b=110), bargap=0.25 if bars.stacked else 0.12,
+                         legend=dict(traceorder="normal" if bars.stacked else "reversed"),
+                         uniformtext=dict(minsize=SLIDE_FONT - 6, mode="show"))  # never shrunk to the bar
     figure = styled(figure, title, slide_height(len(categories), bars.stacked))
     figure.update_layout(font=dict(size=SLIDE_FONT), legend=dict(font=dict(size=SLIDE_FONT)))
     figure.update_xaxes(tickfont=dict(size=SLIDE_FONT - 2), title_font=dict(size=SLIDE_FONT))
     figure.update_yaxes(tickfont=dict(size=SLIDE_FONT))
-    figure.update_traces(textfont=dict(size=SLIDE_FONT - 2))
+    figure.update_traces(textfont=dict(size=SLIDE_FONT - 2 if bars.stacked else SLIDE_FONT - 6))
     return figure
 
 
