@@ -23,14 +23,19 @@ bar[1].segmented_control("页面", VIEWS, key=SLIDE_KEY, bind="query-params", la
                          width="stretch", on_change=view_changed)
 bar[2].button("下一页", icon=":material/arrow_forward:", on_click=step, args=(SLIDE_KEY, 1), width="stretch")
 with bar[3].popover("汇报对象", icon=":material/tune:", width="stretch"):
-    years = [str(y) for y in reversed(choices.years)]
+    district = None
+    if len(choices.districts) > 1:
+        district = st.selectbox("区县", choices.districts, key="deck_district", bind="query-params")
+    years = [str(y) for y in choices.years_of(district)]
+    if st.session_state.get("deck_year") not in years:
+        st.session_state["deck_year"] = years[0]  # the district's latest year
     year = st.selectbox("年度", years, key="deck_year", bind="query-params")
-    leaders = analysed("leaders_by_load", Filters(years=(int(year),)))
+    leaders = analysed("leaders_by_load", Filters(years=(int(year),), district=district))
     leader = st.selectbox("领导", leaders, index=None, placeholder="全区（不选领导）", key="deck_leader",
                           bind="query-params")
     unit = st.selectbox("或单位", choices.named_units, index=None, placeholder="全部单位", key="deck_unit",
                         bind="query-params")
-    choice = DeckChoice(int(year), leader, unit)
+    choice = DeckChoice(int(year), leader, unit, district)
     slides = deck(choice)
     deck_exports(choice, slides)
 with bar[4]:

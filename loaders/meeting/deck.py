@@ -84,9 +84,9 @@ class Slide:
 
 def districts_of(frames: Frames) -> list[str]:
     """Return the districts in the data (none when the data has no district column)."""
-    if "district" not in frames.tasks.columns:
+    if "district" not in frames.documents.columns:
         return []
-    return sorted(d for d in frames.tasks["district"].dropna().unique() if d)
+    return [d for d in frames.documents["district"].drop_duplicates() if d]
 
 
 def unknown_choices(frames: Frames, choice: DeckChoice) -> list[str]:
@@ -106,10 +106,8 @@ def unknown_choices(frames: Frames, choice: DeckChoice) -> list[str]:
 
 def deck_tasks(frames: Frames, choice: DeckChoice) -> pd.DataFrame:
     """Return the tasks of the deck, in notice order."""
-    tasks = query_tasks(frames, Filters(years=(choice.year,), leader=choice.leader), TaskQuery(unit=choice.unit))
-    if choice.district and "district" in tasks.columns:
-        tasks = tasks[tasks["district"] == choice.district]
-    return tasks
+    filters = Filters(years=(choice.year,), leader=choice.leader, district=choice.district)
+    return query_tasks(frames, filters, TaskQuery(unit=choice.unit))
 
 
 def subject_of(frames: Frames, choice: DeckChoice) -> str:
