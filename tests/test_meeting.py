@@ -243,3 +243,45 @@ def test_the_page_shows_livelihood_projects_as_wrapped_tables(frames, years):
     assert app.header[0].value.endswith("民生实事（续）")
     shown = app.table[0].value
     assert len(shown) == len(second.table.rows) and not app.dataframe
+
+
+def test_with_several_districts_the_deck_names_its_district(tmp_path, monkeypatch):
+    from bench.scale_data import write_scaled
+    from loaders.frames import load_frames
+    from loaders.meeting.deck import districts_of
+
+    folder = write_scaled(2, tmp_path / "x2")
+    frames = load_frames(folder)
+    districts = districts_of(frames)
+    assert len(districts) == 2
+    year = int(frames.tasks["year"].max())
+    for district in districts:
+        deck = build_deck(frames, DeckChoice(year, district=district))
+        assert all(s.subject == f"{year}年 {district}" for s in deck)
+        tasks = frames.tasks
+        assert dict(deck[0].metrics)["任务（项）"] == ((tasks["district"] == district) & (tasks["year"] == year)).sum()
+    monkeypatch.setenv("WORK_REPORT_CURATED_DIR", str(folder))
+    app = open_meeting(deck_district=districts[1])
+    assert not app.exception, [e.message for e in app.exception]
+    assert app.selectbox(key="deck_district").value == districts[1]
+    assert app.text[0].value.endswith(f"汇报对象：{year}年 {districts[1]}")
+
+
+def test_table_cells_are_escaped_so_that_markdown_shows_literally():
+    from loaders.meeting.deck import Slide, Table
+
+    text = "**粗体** _斜_ [链接](javascript:alert(1)) <b>x</b> =1+1"
+
+    import textwrap
+
+    script = textwrap.dedent(f'''
+        from loaders.meeting.deck import Slide, Table
+        from ui.meeting import show_slide
+        show_slide(Slide("民生实事", "民生实事项目", "测试",
+                         table=Table(("序号", "任务内容"), (0.2, 0.8), (("1", {text!r}),))), 1, 1)
+    ''')
+    app = AppTest.from_string(script, default_timeout=30).run()
+    assert not app.exception, [e.message for e in app.exception]
+    cell = app.table[0].value.iloc[0, 1]
+    assert cell != text and cell.replace("\\", "") == text  # every markdown character escaped, nothing lost
+    assert "**" not in cell and "](" not in cell
