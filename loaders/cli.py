@@ -7,7 +7,7 @@
     python -m loaders restore VERSION          make an earlier version current again
     python -m loaders package DOC_NO OUT.xlsx  one notice as an import file (a template)
     python -m loaders export OUTDIR            the export contract
-    python -m loaders deck OUT.pptx [--year Y] [--leader 姓名] [--unit 单位] [--pdf OUT.pdf]
+    python -m loaders deck OUT.pptx [--district 区县] [--year Y] [--leader 姓名] [--unit 单位] [--pdf OUT.pdf]
                                                the review-meeting deck (as in 汇报模式)
 """
 
@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     package.add_argument("out", type=Path)
     deck = commands.add_parser("deck", help="写出汇报模式的演示文稿（PPTX，可另存 PDF）")
     deck.add_argument("out", type=Path, help="PPTX 文件")
-    deck.add_argument("--year", type=int, help="年度（默认最近一年）")
+    deck.add_argument("--district", help="区县（数据含多个区县时必填）")
+    deck.add_argument("--year", type=int, help="年度（默认该区县最近一年）")
     deck.add_argument("--leader", help="只汇报这位领导牵头的任务")
     deck.add_argument("--unit", help="只汇报这个单位承担的任务")
     deck.add_argument("--pdf", type=Path, help="同时写出同样页面的 PDF（需要 LibreOffice）")
@@ -198,8 +199,9 @@ def _deck(frames, args) -> int:
     from loaders.meeting.pdf import PdfUnavailable, pptx_to_pdf
     from loaders.meeting.powerpoint import deck_pptx
 
-    year = args.year if args.year is not None else int(frames.tasks["year"].max())
-    choice = DeckChoice(year, args.leader, args.unit)
+    tasks = frames.tasks if not args.district else frames.tasks[frames.tasks["district"] == args.district]
+    latest = int(tasks["year"].max()) if len(tasks) else 0
+    choice = DeckChoice(args.year if args.year is not None else latest, args.leader, args.unit, args.district)
     problems = unknown_choices(frames, choice)
     if problems:
         print("；".join(problems), file=sys.stderr)

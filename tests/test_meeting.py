@@ -260,6 +260,12 @@ def test_with_several_districts_the_deck_names_its_district(tmp_path, monkeypatc
         assert all(s.subject == f"{year}年 {district}" for s in deck)
         tasks = frames.tasks
         assert dict(deck[0].metrics)["任务（项）"] == ((tasks["district"] == district) & (tasks["year"] == year)).sum()
+    from loaders.cli import main
+
+    out = tmp_path / "deck.pptx"
+    assert main(["--curated", str(folder), "deck", str(out)]) == 2  # which district is not guessed
+    assert main(["--curated", str(folder), "deck", str(out), "--district", districts[1]]) == 0
+    assert len(Presentation(str(out)).slides) == len(build_deck(frames, DeckChoice(year, district=districts[1])))
     monkeypatch.setenv("WORK_REPORT_CURATED_DIR", str(folder))
     app = open_meeting(deck_district=districts[1])
     assert not app.exception, [e.message for e in app.exception]

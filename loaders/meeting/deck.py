@@ -99,8 +99,12 @@ def unknown_choices(frames: Frames, choice: DeckChoice) -> list[str]:
         problems.append(f"没有名为“{choice.leader}”的牵头领导")
     if choice.unit and choice.unit not in set(frames.task_units["unit"]):
         problems.append(f"没有名为“{choice.unit}”的责任单位")
-    if choice.district and choice.district not in districts_of(frames):
-        problems.append(f"没有名为“{choice.district}”的区县")
+    districts = districts_of(frames)
+    if choice.district and choice.district not in districts:
+        problems.append(f"没有名为“{choice.district}”的区县（可选：{'、'.join(districts)}）")
+    if not choice.district and len(districts) > 1:
+        # a unit or leader name means one body only within its district: never added across districts
+        problems.append(f"数据含 {len(districts)} 个区县，请指定一个区县（{'、'.join(districts)}）")
     return problems
 
 
