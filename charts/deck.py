@@ -38,6 +38,8 @@ def slide_bars(bars, title: str = "") -> go.Figure:
                          margin=dict(l=10, r=60, t=10 if not title else 60, b=110), bargap=0.25 if bars.stacked else 0.12,
                          legend=dict(traceorder="normal" if bars.stacked else "reversed"),
                          uniformtext=dict(minsize=SLIDE_FONT - 6, mode="show"))  # never shrunk to the bar
+    if bars.top > 0:  # one scale for a view's continued slides; room for the labels outside grouped bars
+        figure.update_xaxes(range=[0, bars.top * (1.06 if bars.stacked else 1.18)])
     figure = styled(figure, title, slide_height(len(categories), bars.stacked))
     figure.update_layout(font=dict(size=SLIDE_FONT), legend=dict(font=dict(size=SLIDE_FONT)))
     figure.update_xaxes(tickfont=dict(size=SLIDE_FONT - 2), title_font=dict(size=SLIDE_FONT))

@@ -57,6 +57,7 @@ class Bars:
     series: tuple[Series, ...]
     axis_title: str
     stacked: bool = True
+    top: float = 0  # the largest bar of the whole view: continued slides share one scale
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,10 @@ def _scope_bars(rows: pd.DataFrame, category: str, axis_title: str) -> tuple[lis
 
 
 def _chunks(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+    """Return items in as few slides of at most `size` as possible, shared out evenly (12 → 6 + 6, not 10 + 2)."""
+    slides = max(math.ceil(len(items) / size), 1)
+    even = math.ceil(len(items) / slides) if items else size
+    return [items[i:i + even] for i in range(0, len(items), even)] or [[]]
 
 
 def _bar_slides(view: str, title: str, subject: str, table: pd.DataFrame, order: list[str],
@@ -185,9 +189,11 @@ def _bar_slides(view: str, title: str, subject: str, table: pd.DataFrame, order:
     if not order:
         return [Slide(view, title, subject, note=empty)]
     slides = []
+    keys = [key for key in series if key in table.columns]
+    top = float(table.loc[order, keys].sum(axis=1).max())
     for number, part in enumerate(_chunks(order, MAX_BARS)):
-        bars = Bars(tuple(part), tuple(Series(name, key, tuple(int(table.at[c, key]) for c in part))
-                                       for key, name in series.items() if key in table.columns), axis_title)
+        bars = Bars(tuple(part), tuple(Series(series[key], key, tuple(int(table.at[c, key]) for c in part))
+                                       for key in keys), axis_title, top=top)
         slides.append(Slide(view, title, subject, continued=number > 0, bars=bars))
     return slides
 
@@ -251,7 +257,8 @@ def _changes(frames: Frames, tasks: pd.DataFrame, subject: str) -> list[Slide]:
                        tuple(written_target(v, q, u) for v, q, u in zip(rows[value], rows[qualifier], rows["unit"])))
                 for year, key, value, qualifier in ((first, "from", "value_from", "qualifier_from"),
                                                     (second, "to", "value_to", "qualifier_to")))
-            bars = Bars(tuple(names[i] for i in part), series, "目标值（%）", stacked=False)
+            top = float(max(growth["value_from"].max(), growth["value_to"].max()))
+            bars = Bars(tuple(names[i] for i in part), series, "目标值（%）", stacked=False, top=top)
             slides.append(Slide(view, f"增速目标：{first}年 → {second}年（%）", subject, continued=number > 0,
                                 bars=bars))
         rows = tuple((f"{m}（{u}）", written_target(a, qa, u), written_target(b, qb, u), DIRECTION_LABELS.get(d, d))

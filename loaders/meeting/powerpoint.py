@@ -9,6 +9,7 @@ titles, numbers and rows as on screen.
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 
 from lxml import etree
@@ -136,7 +137,9 @@ def _chart(page, bars) -> None:
     data = CategoryChartData()
     # PowerPoint draws the first category at the bottom: reversed, the slide reads top to bottom as on screen
     data.categories = list(reversed(bars.categories))
-    for series in bars.series:
+    # grouped bars draw the first series lowest in a group: added last to first, the first is on top as on screen
+    shown_series = bars.series if bars.stacked else bars.series[::-1]
+    for series in shown_series:
         data.add_series(series.name, list(reversed(series.values)))
     kind = XL_CHART_TYPE.BAR_STACKED if bars.stacked else XL_CHART_TYPE.BAR_CLUSTERED
     frame = page.shapes.add_chart(kind, MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, HEIGHT - BODY_TOP - Inches(0.25),
@@ -161,7 +164,12 @@ def _chart(page, bars) -> None:
     plot.gap_width = 60
     if bars.stacked:
         plot.overlap = 100
-    for series, shown in zip(plot.series, bars.series):
+    if bars.stacked and bars.top <= 10:
+        value_axis.major_unit = 1  # whole tasks, not 0.2 steps
+        value_axis.minimum_scale, value_axis.maximum_scale = 0, math.ceil(bars.top * 1.08)
+    elif bars.top > 0:  # one scale for a view's continued slides
+        value_axis.minimum_scale, value_axis.maximum_scale = 0, _nice_top(bars.top)
+    for series, shown in zip(plot.series, shown_series):
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = RGBColor.from_string(SERIES_COLORS.get(shown.key, "1f5fa8"))
         labels = list(reversed(shown.labels)) if shown.labels else None
@@ -200,3 +208,13 @@ def _table(page, table) -> None:
             run = frame.paragraphs[0].add_run()
             run.text = text
             chinese_font(run.font, TABLE_PT, bold=row_index == 0, color=TEXT)
+
+
+def _nice_top(value: float) -> float:
+    """Return the axis end above value: the next step of 1, 2 or 5 × a power of ten (tenth of the value)."""
+    step = 10 ** math.floor(math.log10(value)) if value >= 1 else 1
+    for factor in (0.1, 0.2, 0.5, 1):
+        if value / (step * factor) <= 10:
+            step *= factor
+            break
+    return math.ceil(value * 1.08 / step) * step
