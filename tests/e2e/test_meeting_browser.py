@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from loaders.frames import load_frames
@@ -12,8 +14,12 @@ SIZES = [(1366, 768), (1920, 1080)]
 
 
 @pytest.fixture(scope="module")
-def deck():
-    frames = load_frames()
+def frames():
+    return load_frames()
+
+
+@pytest.fixture(scope="module")
+def deck(frames):
     year = int(frames.tasks["year"].max())
     return year, build_deck(frames, DeckChoice(year))
 
@@ -64,10 +70,19 @@ FONT_PX = """selector => [...document.querySelectorAll(selector)].filter(e => e.
   .map(e => parseFloat(getComputedStyle(e).fontSize))"""
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_every_slide_fits_one_screen_with_axis_legend_and_large_text(browser, server, deck, size):
-    year, slides = deck
-    context, page = open_meeting(browser, server, size, f"deck_year={year}")
+def unit_deck(frames):
+    """The earliest year's deck for the unit with most tasks that year."""
+    year = int(frames.tasks["year"].min())
+    units = frames.task_units[(frames.task_units["year"] == year) & ~frames.task_units["is_placeholder"]]
+    unit = units["unit"].value_counts().index[0]
+    return f"deck_year={year}&deck_unit={quote(unit)}", build_deck(frames, DeckChoice(year, unit=unit))
+
+
+@pytest.mark.parametrize("size,which", [(SIZES[0], "district"), (SIZES[1], "district"), (SIZES[0], "unit")],
+                         ids=["1366x768", "1920x1080", "unit-1366x768"])
+def test_every_slide_fits_one_screen_with_axis_legend_and_large_text(browser, server, deck, frames, size, which):
+    query, slides = (f"deck_year={deck[0]}", deck[1]) if which == "district" else unit_deck(frames)
+    context, page = open_meeting(browser, server, size, query)
     for number, slide in enumerate(slides, start=1):
         assert heading(page) == f"{number}/{len(slides)} {slide.heading}"
         if slide.bars:
