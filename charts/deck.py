@@ -35,7 +35,8 @@ def slide_bars(bars, title: str = "") -> go.Figure:
     figure.update_layout(barmode="stack" if bars.stacked else "group", xaxis_title=plain(bars.axis_title),
                          yaxis_title=None, showlegend=True,
                          yaxis=dict(categoryorder="array", categoryarray=categories[::-1]),
-                         margin=dict(l=10, r=60, t=10 if not title else 60, b=110), bargap=0.25 if bars.stacked else 0.12,
+                         margin=dict(l=10, r=60, t=10 if not title else 60, b=110),
+                         bargap=0.25 if bars.stacked else 0.12,
                          legend=dict(traceorder="normal" if bars.stacked else "reversed"),
                          uniformtext=dict(minsize=SLIDE_FONT - 6, mode="show"))  # never shrunk to the bar
     if bars.top > 0:  # one scale for a view's continued slides; room for the labels outside grouped bars

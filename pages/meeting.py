@@ -9,7 +9,8 @@ import streamlit as st
 from loaders.meeting.deck import VIEWS, DeckChoice, views_and_parts
 from loaders.select import Filters
 from ui.data import analysed, deck, filter_choices, frames
-from ui.meeting import clicker_keys, deck_exports, remember_parts, show_slide, slide_now, start_at_url, step, view_changed
+from ui.meeting import (clicker_keys, deck_exports, remember_parts, show_slide, slide_now, start_at_url, step,
+                        view_changed)
 
 SLIDE_KEY = "slide"
 
@@ -40,7 +41,6 @@ with bar[3].popover("汇报对象", icon=":material/tune:", width="stretch"):
     deck_exports(choice, slides)
 with bar[4]:
     clicker_keys()
-
 
 remember_parts(views_and_parts(slides))  # what 上一页/下一页 step through on the next click
 number = slide_now(slides, SLIDE_KEY)

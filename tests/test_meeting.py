@@ -292,3 +292,22 @@ def test_table_cells_are_escaped_so_that_markdown_shows_literally():
     cell = app.table[0].value.iloc[0, 1]
     assert cell != text and cell.replace("\\", "") == text  # every markdown character escaped, nothing lost
     assert "**" not in cell and "](" not in cell
+
+
+def test_names_in_the_charts_workbook_stay_text(frames, years):
+    """A chart's data sits in an embedded workbook; a name like =HYPERLINK(…) must not become a formula there."""
+    import io
+    import zipfile
+
+    from loaders.meeting.deck import Bars, Series, Slide
+
+    name = '=HYPERLINK("http://evil.example","点我")'
+    bars = Bars((name, "区经信局"), (Series("牵头", "lead", (3, 1)),), "任务数（项）")
+    presentation = Presentation(io.BytesIO(deck_pptx([Slide("单位负荷", "单位", "测试", bars=bars)])))
+    chart = next(shape.chart for shape in presentation.slides[0].shapes if shape.has_chart)
+    assert name in list(chart.plots[0].categories)
+    workbook = chart.part.chart_workbook.xlsx_part.blob
+    with zipfile.ZipFile(io.BytesIO(workbook)) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+        strings = book.read("xl/sharedStrings.xml").decode()
+    assert "<f>" not in sheet and "HYPERLINK" in strings

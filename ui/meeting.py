@@ -85,6 +85,10 @@ function fullScreen() {
   else app.documentElement.requestFullscreen().catch(() => {});
 }
 function onKey(event) {
+  if (!window.frameElement || !window.frameElement.isConnected) {  // the deck is no longer on the page
+    app.removeEventListener('keydown', onKey);
+    return;
+  }
   const target = event.target;
   if (event.ctrlKey || event.altKey || event.metaKey) return;
   if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
@@ -106,7 +110,9 @@ window.parent.__deckKeys = onKey;
 app.addEventListener('keydown', onKey);
 document.addEventListener('keydown', onKey);
 window.addEventListener('pagehide', () => {
-  if (window.parent.__deckKeys === onKey) { app.removeEventListener('keydown', onKey); window.parent.__deckKeys = null; }
+  if (window.parent.__deckKeys !== onKey) return;
+  app.removeEventListener('keydown', onKey);
+  window.parent.__deckKeys = null;
 });
 document.getElementById('full').addEventListener('click', fullScreen);
 </script>

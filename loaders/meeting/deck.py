@@ -239,12 +239,15 @@ def _units(chosen: Frames, choice: DeckChoice, subject: str) -> list[Slide]:
 
 
 def _changes(frames: Frames, tasks: pd.DataFrame, subject: str) -> list[Slide]:
+    # the pairs that end in the deck's year (the notice that last set a metric → this year), either task the deck's
     ids = set(tasks["task_id"])
+    year = int(tasks["year"].iloc[0])
     changes = frames.target_changes
-    changes = changes[changes["task_id_from"].isin(ids) | changes["task_id_to"].isin(ids)]
+    changes = changes[(changes["task_id_from"].isin(ids) | changes["task_id_to"].isin(ids))
+                      & (changes["year_to"] == year)]
     view = "指标变化"
     if changes.empty:
-        return [Slide(view, "量化指标的变化", subject, note="所选对象没有可与其他年度对照的量化指标")]
+        return [Slide(view, "量化指标的变化", subject, note=f"所选对象没有可与{year}年之前的通知对照的量化指标")]
     slides = []
     for (first, second), pair in changes.groupby(["year_from", "year_to"], sort=True):
         first, second = int(first), int(second)

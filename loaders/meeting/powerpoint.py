@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import io
 import math
+from contextlib import contextmanager
 from pathlib import Path
 
 from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
+from xlsxwriter import Workbook
 
 from loaders.meeting.deck import Slide, row_lines
 
@@ -35,6 +38,25 @@ HEADER_FILL = RGBColor(0xEE, 0xF3, 0xF9)
 SERIES_COLORS = {"annual": "1f5fa8", "five_year": "e08a1e", "livelihood": "2a9d5b", "lead": "1f5fa8",
                  "support": "9cc3e6", "from": "9aa5b1", "to": "1f5fa8"}
 TABLE_PT = 13  # the share of the slide height that slide text has on screen (2.3%)
+
+
+class _LiteralWorkbookWriter(CategoryWorkbookWriter):
+    """The chart workbook with names as text: a name starting with = stays a name, never a formula."""
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):
+        workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False})
+        worksheet = workbook.add_worksheet()
+        yield workbook, worksheet
+        workbook.close()
+
+
+class LiteralChartData(CategoryChartData):
+    """Category chart data whose embedded workbook never turns a name into a formula."""
+
+    @property
+    def _workbook_writer(self):
+        return _LiteralWorkbookWriter(self)
 
 
 def deck_pptx(slides: list[Slide]) -> bytes:
@@ -134,7 +156,7 @@ def _metrics(page, metrics: tuple[tuple[str, int], ...]) -> None:
 
 
 def _chart(page, bars) -> None:
-    data = CategoryChartData()
+    data = LiteralChartData()
     # PowerPoint draws the first category at the bottom: reversed, the slide reads top to bottom as on screen
     data.categories = list(reversed(bars.categories))
     # grouped bars draw the first series lowest in a group: added last to first, the first is on top as on screen
