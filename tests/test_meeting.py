@@ -258,7 +258,7 @@ def test_with_several_districts_the_deck_names_its_district(tmp_path, monkeypatc
     year = int(frames.tasks["year"].max())
     for district in districts:
         deck = build_deck(frames, DeckChoice(year, district=district))
-        assert all(s.subject == f"{year}年 {district}" for s in deck)
+        assert all(s.subject == f"{district} {year}年" for s in deck)
         tasks = frames.tasks
         assert dict(deck[0].metrics)["任务（项）"] == ((tasks["district"] == district) & (tasks["year"] == year)).sum()
     from loaders.cli import main
@@ -271,7 +271,7 @@ def test_with_several_districts_the_deck_names_its_district(tmp_path, monkeypatc
     app = open_meeting(deck_district=districts[1])
     assert not app.exception, [e.message for e in app.exception]
     assert app.selectbox(key="deck_district").value == districts[1]
-    assert app.text[0].value.endswith(f"汇报对象：{year}年 {districts[1]}")
+    assert app.text[0].value.endswith(f"汇报对象：{districts[1]} {year}年")
 
 
 def test_table_cells_are_escaped_so_that_markdown_shows_literally():

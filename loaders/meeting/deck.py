@@ -116,7 +116,7 @@ def deck_tasks(frames: Frames, choice: DeckChoice) -> pd.DataFrame:
 
 
 def subject_of(frames: Frames, choice: DeckChoice) -> str:
-    """Return whom the deck reports on, e.g. “2022年 林杰牵头的任务” or “2022年 鹿城区 区经信局承担的任务”."""
+    """Return whom the deck reports on, e.g. “2022年 全区”, “2022年 林杰牵头的任务”, “瓯海区 2022年 林杰牵头的任务”."""
     several = len(districts_of(frames)) > 1
     place = choice.district or ("全部区县" if several else "全区")
     if choice.leader and choice.unit:
@@ -129,6 +129,8 @@ def subject_of(frames: Frames, choice: DeckChoice) -> str:
         who = ""
     if who and not (choice.district and several):
         return f"{choice.year}年 {who}"
+    if choice.district and several:
+        return " ".join(filter(None, [place, f"{choice.year}年", who]))
     return " ".join(filter(None, [f"{choice.year}年", place, who]))
 
 
