@@ -34,7 +34,7 @@ with bar[3].popover("汇报对象", icon=":material/tune:", width="stretch"):
     leaders = analysed("leaders_by_load", Filters(years=(int(year),), district=district))
     leader = st.selectbox("领导", leaders, index=None, placeholder="全区（不选领导）", key="deck_leader",
                           bind="query-params")
-    unit = st.selectbox("或单位", choices.named_units, index=None, placeholder="全部单位", key="deck_unit",
+    unit = st.selectbox("或单位", choices.units_of(district), index=None, placeholder="全部单位", key="deck_unit",
                         bind="query-params")
     choice = DeckChoice(int(year), leader, unit, district)
     slides = deck(choice)
