@@ -1,0 +1,157 @@
+"""Each task's status against 序时进度 as of a date: a pure function of the task frame and what was stored.
+
+Rule (README “落实进度”): the expected progress is the elapsed share of the task's span
+(the notice year; five years from it for five_year tasks) at the end of the last period
+whose reporting deadline (period end + deadline_days) has passed. Then
+
+    done          已完成      the latest report says 100
+    not_started   未到填报期   no deadline has passed yet
+    not_reported  未报送      nothing reported for the last due period (or a later one)
+    far_behind    严重滞后    more than far_behind_above points behind, or a milestone past due and not done
+    behind        滞后        behind_from … far_behind_above points behind
+    on_track      正常        less than behind_from points behind
+
+Only what was recorded by the as-of date counts (reported_on ≤ as_of), so a
+meeting can look at the board as it stood at the end of a quarter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from loaders.progress.periods import DEFAULT_CADENCE, Period, elapsed_percent, periods, span
+
+STATUS_LABELS = {"done": "已完成", "on_track": "正常", "behind": "滞后", "far_behind": "严重滞后",
+                 "not_reported": "未报送", "not_started": "未到填报期"}
+STATUS_ORDER = ["far_behind", "behind", "not_reported", "on_track", "done", "not_started"]
+STATUS_COLUMNS = ["task_id", "as_of", "expected_percent", "latest_percent", "status", "last_period",
+                  "overdue_periods"]
+
+
+@dataclass(frozen=True)
+class StatusRules:
+    """The settings of the rule, with the defaults the README states."""
+
+    behind_from: float = 10.0  # points behind 序时进度 from which a task is 滞后
+    far_behind_above: float = 30.0  # more points behind than this is 严重滞后
+    deadline_days: int = 5  # a period's report is due this many days after the period ends
+
+
+def light(expected: float, percent: float, rules: StatusRules = StatusRules()) -> str:
+    """Return done, on_track, behind or far_behind for a reported percent against the expected one."""
+    if percent >= 100:
+        return "done"
+    gap = round(expected - percent, 2)
+    if gap < rules.behind_from:
+        return "on_track"
+    if gap <= rules.far_behind_above:
+        return "behind"
+    return "far_behind"
+
+
+def last_due_period(task_periods: list[Period], as_of: date, rules: StatusRules) -> tuple[Period | None, list[Period]]:
+    """Return the last period whose deadline has passed by as_of (None if none) and all such periods."""
+    due = [p for p in task_periods if p.deadline(rules.deadline_days) < as_of]
+    return (due[-1] if due else None), due
+
+
+def task_status(tasks: pd.DataFrame, reports: pd.DataFrame, milestones: pd.DataFrame | None = None,
+                cadences: dict[str, str] | None = None, as_of: date | None = None,
+                rules: StatusRules = StatusRules()) -> pd.DataFrame:
+    """Return one row per task: task_id, as_of, expected_percent, latest_percent, status, last_period, overdue_periods.
+
+    tasks needs task_id, year, scope, doc_no; reports task_id, period, percent,
+    reported_on (local date), id; milestones task_id, due_date, done_on, plan_on, plan_at.
+    """
+    as_of = as_of or date.today()
+    cadences = cadences or {}
+    known = reports[reports["reported_on"] <= as_of] if len(reports) else reports
+    by_task: dict[str, list[tuple[str, int, float]]] = {}
+    for task_id, period, row_id, percent in zip(known.get("task_id", []), known.get("period", []),
+                                                 known.get("id", []), known.get("percent", [])):
+        by_task.setdefault(task_id, []).append((period, row_id, float(percent)))
+    late_milestones = _late_milestones(milestones, as_of)
+
+    period_cache: dict[tuple[int, str, str], list[Period]] = {}
+    rows = []
+    for task_id, year, scope, doc_no in tasks[["task_id", "year", "scope", "doc_no"]].itertuples(index=False):
+        cadence = cadences.get(doc_no, DEFAULT_CADENCE)
+        key = (int(year), scope, cadence)
+        if key not in period_cache:
+            period_cache[key] = periods(*key)
+        task_periods = period_cache[key]
+        last, due = last_due_period(task_periods, as_of, rules)
+        first_day, last_day = span(int(year), scope)
+        expected = elapsed_percent(first_day, last_day, last.end) if last else 0.0
+
+        # a correction is a later row for the same period: the latest period, then the latest row, holds
+        entries = sorted(by_task.get(task_id, []), key=lambda e: (_order(e[0]), e[1]))
+        latest = entries[-1] if entries else None
+        reported = {e[0] for e in entries}
+        latest_percent = latest[2] if latest else None
+        done = latest_percent is not None and latest_percent >= 100
+        overdue = [] if done else [p.label for p in due if p.label not in reported]
+
+        if done:
+            status = "done"
+        elif last is None:
+            status = "far_behind" if task_id in late_milestones else "not_started"
+        elif latest is None or _order(latest[0]) < _order(last.label):
+            status = "not_reported"
+        elif task_id in late_milestones:
+            status = "far_behind"
+        else:
+            status = light(expected, latest_percent, rules)
+        rows.append((task_id, as_of.isoformat(), expected, latest_percent, status,
+                     last.label if last else "", "、".join(overdue)))
+    frame = pd.DataFrame(rows, columns=STATUS_COLUMNS)
+    frame["latest_percent"] = frame["latest_percent"].astype("Float64")
+    return frame
+
+
+def _order(label: str) -> tuple[int, int]:
+    """Return a sort key for a period label: (year, month of its end)."""
+    year, part = label.split("-")
+    return int(year), (3 * int(part[1:]) if part.startswith("Q") else int(part))
+
+
+def _late_milestones(milestones: pd.DataFrame | None, as_of: date) -> set[str]:
+    """Return the tasks whose latest plan (as of) has a milestone due before as_of and not done by then."""
+    if milestones is None or not len(milestones):
+        return set()
+    known = milestones[milestones["plan_on"] <= as_of]
+    if not len(known):
+        return set()
+    latest_plan = known.groupby("task_id")["plan_at"].transform("max")
+    current = known[known["plan_at"] == latest_plan]
+    late = current[(current["due_date"] < as_of)
+                   & current["done_on"].map(lambda d: d is None or pd.isna(d) or d > as_of)]
+    return set(late["task_id"])
+
+
+def coordination_items(tasks: pd.DataFrame, task_leaders: pd.DataFrame, reports: pd.DataFrame,
+                       as_of: date) -> pd.DataFrame:
+    """Return each leader's 需协调事项: the coordination text of each task's latest report (as of), by leader."""
+    columns = ["leader", "task_id", "period", "unit", "coordination", "reported_on"]
+    if not len(reports):
+        return pd.DataFrame(columns=columns)
+    known = reports[reports["reported_on"] <= as_of].copy()
+    known["order"] = known["period"].map(_order)
+    latest = known.sort_values(["order", "id"]).groupby("task_id").tail(1)
+    latest = latest[latest["coordination"].str.strip() != ""]
+    items = latest.merge(task_leaders[["task_id", "leader"]], on="task_id", how="left")
+    items["leader"] = items["leader"].fillna("未注明")
+    items = items[items["task_id"].isin(tasks["task_id"])]
+    return items.sort_values(["leader", "task_id"])[columns].reset_index(drop=True)
+
+
+def latest_reports(reports: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Return each task's latest report as of a date (latest period, then latest row)."""
+    if not len(reports):
+        return reports.copy()
+    known = reports[reports["reported_on"] <= as_of].copy()
+    known["order"] = known["period"].map(_order)
+    return known.sort_values(["order", "id"]).groupby("task_id").tail(1).drop(columns="order")
