@@ -17,4 +17,8 @@ if [ ! -x "$chromium_bin" ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; the
   fi
 fi
 
+# The progress tests run on SQLite and on PostgreSQL: start a local PostgreSQL (installing Debian's postgresql
+# when missing and we are root) and export WORK_REPORT_TEST_DATABASE_URL; without it those tests fail and say why.
+eval "$(bash scripts/postgres.sh)"
+
 exec .venv/bin/python -m pytest "$@"
