@@ -307,3 +307,26 @@ def comments_frame(engine: Engine) -> pd.DataFrame:
     with engine.connect() as connection:
         frame = pd.read_sql(select(*(getattr(Comment, c) for c in columns)).order_by(Comment.id), connection)
     return frame.reindex(columns=columns)
+
+
+_MILESTONE_LINE = re.compile(r"^\s*(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})日?\s+(.+?)\s*(?:[（(]已完成\s*(\d{4}[-/]\d{1,2}[-/]\d{1,2})?[)）])?\s*$")
+
+
+def parse_milestone_lines(text: str) -> tuple[list[tuple[date, str, date | None]], list[Problem]]:
+    """Return milestones written one per line, “2022-06-30 完成签约” (“（已完成 2022-06-20）” at the end marks one done)."""
+    items, problems = [], []
+    for number, line in enumerate(str(text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        found = _MILESTONE_LINE.match(line)
+        try:
+            due = date(int(found.group(1)), int(found.group(2)), int(found.group(3))) if found else None
+            done = date.fromisoformat(found.group(5).replace("/", "-")) if found and found.group(5) else None
+        except ValueError:
+            due = None
+        if due is None:
+            problems.append(Problem("时间节点", number, None, f"“{line.strip()[:40]}”不是“日期 内容”的形式",
+                                    "每行写一个节点，如 2022-06-30 完成项目签约"))
+        else:
+            items.append((due, found.group(4), done))
+    return items, problems
