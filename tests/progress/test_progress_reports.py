@@ -165,3 +165,33 @@ def test_two_units_saving_at_the_same_moment_both_land(engine, book, frames):
     stored = reports_frame(engine)
     assert len(stored) == 5 * len(writers)
     assert set(stored["reported_by"]) == {w.name for _, w in writers}
+
+
+KILLED_MID_SAVE = """
+import os, sys
+from datetime import datetime
+from loaders.progress.db import open_database, transaction
+from loaders.progress.models import Report
+engine = open_database(sys.argv[1])
+with transaction(engine) as session:
+    session.add_all(Report(task_id="2022-annual-01-01", period="2022-Q2", percent=50, progress="", problems="",
+                           next_steps="", coordination="", value_reached="", district="鹿城区", unit="区发改局",
+                           reported_by="x", reported_at=datetime(2022, 7, 1), source="form") for _ in range(50))
+    session.flush()  # the rows are in the database's transaction, not committed
+    print("flushed", flush=True)
+    os.kill(os.getpid(), 9)  # the server is killed mid-save
+"""
+
+
+def test_a_server_killed_mid_save_leaves_the_database_consistent(engine, database_url, book, lead_of):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    report(engine, draft(percent=20), book, lead_of(TASK), TODAY)
+    result = subprocess.run([sys.executable, "-c", KILLED_MID_SAVE, database_url], capture_output=True, text=True,
+                            timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert result.returncode == -9 and "flushed" in result.stdout, result.stderr
+    assert list(reports_frame(engine)["percent"]) == [20.0]  # none of the 50 rows, the earlier one intact
+    assert report(engine, draft(percent=30), book, lead_of(TASK), TODAY) == []  # and the database still takes saves
+    assert list(reports_frame(engine)["percent"]) == [20.0, 30.0]
