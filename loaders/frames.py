@@ -35,10 +35,11 @@ class Frames:
     task_units: pd.DataFrame
     task_leaders: pd.DataFrame
     targets: pd.DataFrame
-    target_changes: pd.DataFrame
+    target_changes: pd.DataFrame  # consecutive-notice pairs of every district (not narrowed by a selection)
     units: pd.DataFrame
     leaders: pd.DataFrame
     metrics: pd.DataFrame
+    all_targets: pd.DataFrame  # every target with its task's label, whatever is selected (pairs need both years)
 
 
 def load_frames(directory: Path = DEFAULT_CURATED_DIR) -> Frames:
@@ -125,12 +126,12 @@ def build_frames(raw: dict[str, pd.DataFrame]) -> tuple[Frames, list[Problem]]:
     context = tasks[["task_id", "task_key", "district", "year", "scope", "table_id"]]
     task_units = task_units.merge(context, on="task_id", how="left")
     task_leaders = task_leaders.merge(context, on="task_id", how="left")
-    targets = targets.merge(tasks[["task_id", "task_key", "district"]], on="task_id", how="left")
+    targets = targets.merge(tasks[["task_id", "task_key", "district", "label"]], on="task_id", how="left")
     frames = Frames(
         documents=documents, tables=tables, tasks=tasks, task_units=task_units,
         task_leaders=task_leaders, targets=targets, target_changes=pair_targets(targets),
         units=raw["units"], leaders=raw["leaders"].assign(year=lambda t: t["year"].astype(int)),
-        metrics=raw["metrics"],
+        metrics=raw["metrics"], all_targets=targets,
     )
     return frames, problems
 
