@@ -2,12 +2,11 @@
 
 import streamlit as st
 
-from charts.progress import status_bars
-from loaders.progress.status import STATUS_LABELS, STATUS_ORDER
+from loaders.progress.status import STATUS_LABELS, STATUS_ORDER, rule_text
 from ui.data import frames
 from ui.filters import current_filters, describe
-from ui.progress import progress_board, today
-from ui.show import caption, empty_message, figure_of, table
+from ui.progress import progress_board, status_lights, today
+from ui.show import caption, empty_message, table
 
 BOARD_COLUMNS = {"status_label": "状态", "expected_percent": "序时进度（%）", "latest_percent": "完成进度（%）",
                  "last_period": "应报报告期", "overdue_periods": "逾期未报", "reported_period": "最近报告期",
@@ -20,7 +19,9 @@ SHOWN = ["label", "status_label", "expected_percent", "latest_percent", "last_pe
          "value_reached", "content"]
 
 st.title("落实进度")
-st.caption("各项任务对照序时进度的完成情况（牵头单位按季度或按月填报）。亮灯规则见“数据说明”页和说明文档。")
+st.caption("各项任务对照序时进度的完成情况（牵头单位按季度或按月填报，见“填报”页）。")
+with st.expander("亮灯规则"):
+    st.text(rule_text())
 
 frames()
 filters = current_filters()
@@ -36,30 +37,11 @@ for column, status in zip(st.columns(len(STATUS_ORDER)), STATUS_ORDER):
     column.metric(STATUS_LABELS[status], f"{counts.get(status, 0)} 项")
 
 
-def lights(counts_frame, by: str, title: str, key: str) -> None:
-    """Stacked bars; clicking a bar lists that leader's or unit's tasks below it."""
-    if counts_frame.empty:
-        st.info("当前筛选条件下没有可显示的数据。")
-        return
-    event = st.plotly_chart(figure_of(status_bars, counts_frame.head(30), by, title), theme=None, width="stretch",
-                            key=key, on_select="rerun", selection_mode="points",
-                            config={"displaylogo": False, "locale": "zh-CN"})
-    points = event.selection.points if event else []
-    names = counts_frame[by].tolist()
-    picked = points[0]["customdata"][0] if points and points[0].get("customdata") else None
-    chosen = st.selectbox("查看任务", names, index=names.index(picked) if picked in names else None,
-                          placeholder="点击柱条或在此选择", key=f"{key}_pick")
-    if chosen:
-        column = "leaders" if by == "leader" else "lead_units"
-        rows = data.board[data.board[column].str.split("、").map(lambda names: chosen in names)]
-        table(rows[SHOWN], BOARD_COLUMNS)
-
-
 leader_tab, unit_tab = st.tabs(["按领导", "按牵头单位"])
 with leader_tab:
-    lights(data.by_leader, "leader", "各位领导牵头任务的亮灯情况", "progress_leaders")
+    status_lights(data, "leader", "各位领导牵头任务的亮灯情况", "progress_leaders", SHOWN, BOARD_COLUMNS)
 with unit_tab:
-    lights(data.by_unit, "unit", "各牵头单位任务的亮灯情况（前30个）", "progress_units")
+    status_lights(data, "unit", "各牵头单位任务的亮灯情况（前30个）", "progress_units", SHOWN, BOARD_COLUMNS)
 
 st.subheader("严重滞后")
 if data.red.empty:

@@ -210,3 +210,26 @@ def show_outcome() -> None:
     elif outcome:
         st.error("未保存，请按下面的说明修改后再保存。")
         st.text(outcome[1])
+
+
+def status_lights(data: Board, by: str, title: str, key: str, columns: list[str], labels: dict[str, str]) -> None:
+    """Show stacked status bars per leader or unit; clicking a bar (or picking a name) lists its tasks below."""
+    from charts.progress import status_bars
+    from ui.show import figure_of, table
+
+    counts = data.by_leader if by == "leader" else data.by_unit
+    if counts.empty:
+        st.info("当前筛选条件下没有可显示的数据。")
+        return
+    event = st.plotly_chart(figure_of(status_bars, counts.head(30), by, title), theme=None, width="stretch",
+                            key=key, on_select="rerun", selection_mode="points",
+                            config={"displaylogo": False, "locale": "zh-CN"})
+    points = event.selection.points if event else []
+    names = counts[by].tolist()
+    picked = points[0]["customdata"][0] if points and points[0].get("customdata") else None
+    chosen = st.selectbox("查看任务", names, index=names.index(picked) if picked in names else None,
+                          placeholder="点击柱条或在此选择", key=f"{key}_pick")
+    if chosen:
+        column = "leaders" if by == "leader" else "lead_units"
+        rows = data.board[data.board[column].fillna("").str.split("、").map(lambda listed: chosen in listed)]
+        table(rows[columns], labels)

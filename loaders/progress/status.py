@@ -155,3 +155,19 @@ def latest_reports(reports: pd.DataFrame, as_of: date) -> pd.DataFrame:
     known = reports[reports["reported_on"] <= as_of].copy()
     known["order"] = known["period"].map(_order)
     return known.sort_values(["order", "id"]).groupby("task_id").tail(1).drop(columns="order")
+
+
+def rule_text(rules: StatusRules = StatusRules()) -> str:
+    """Return the status rule in Chinese, with the thresholds and deadline in force (for 数据说明 and 落实进度)."""
+    return (
+        "任务期限：年度重点工作和民生实事为通知当年全年；今后五年重点工作为通知当年起的五年。\n"
+        f"填报期限：报告期结束后 {rules.deadline_days} 天；期限当天不算逾期，次日起计。\n"
+        "序时进度：截至日期之前最后一个已过填报期限的报告期结束时，任务期限已过去的天数占比。\n"
+        "已完成：最新一次填报为 100%。\n"
+        "未到填报期：还没有报告期过了填报期限。\n"
+        "未报送：最后一个已过期限的报告期没有填报。\n"
+        f"严重滞后：落后序时进度超过 {rules.far_behind_above:g} 个百分点，或有时间节点已过期且未完成。\n"
+        f"滞后：落后 {rules.behind_from:g} 至 {rules.far_behind_above:g} 个百分点。\n"
+        f"正常：落后不到 {rules.behind_from:g} 个百分点。\n"
+        "同一报告期多次填报时以最后一条为准；只计截至日期当天及以前保存的填报。"
+    )

@@ -32,19 +32,21 @@ def seeded(engine, database_url, monkeypatch, book, lead_of):
     return engine
 
 
-def open_page(page: str) -> AppTest:
+def open_page(page: str, **query) -> AppTest:
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    app.query_params.update(query)
     app.run()
     app.switch_page(page).run()
     return app
 
 
 def test_progress_page_counts_match_the_rule(seeded, frames):
-    app = open_page("pages/progress.py")
+    app = open_page("pages/progress.py", year="2022")
     assert not app.exception, [e.message for e in app.exception]
     app.date_input(key="progress_as_of").set_value(date.today()).run()
     assert not app.exception, [e.message for e in app.exception]
-    status = task_status(frames.tasks, reports_frame(seeded), as_of=date.today())
+    tasks = frames.tasks[frames.tasks["year"] == 2022]
+    status = task_status(tasks, reports_frame(seeded), as_of=date.today())
     shown = {metric.label: metric.value for metric in app.metric}
     for code, label in STATUS_LABELS.items():
         assert shown[label] == f"{(status['status'] == code).sum()} 项"
@@ -52,6 +54,16 @@ def test_progress_page_counts_match_the_rule(seeded, frames):
     coordination = [f for f in frames_shown if "需协调事项" in f.columns]
     assert any(HTML in set(f["需协调事项"]) for f in coordination)
     assert not app.error
+    # picking a leader lists that leader's tasks with their status
+    leader = frames.task_leaders[frames.task_leaders["task_id"] == "2022-annual-01-01"]["leader"].iloc[0]
+    before = [tuple(f.value["任务"]) for f in app.dataframe if "任务" in f.value.columns]
+    app.selectbox(key="progress_leaders_pick").select(leader).run()
+    assert not app.exception, [e.message for e in app.exception]
+    after = [tuple(f.value["任务"]) for f in app.dataframe if "任务" in f.value.columns]
+    new = [rows for rows in after if rows not in before]
+    expected = frames.tasks[frames.tasks["task_id"].isin(
+        frames.task_leaders.loc[frames.task_leaders["leader"] == leader, "task_id"]) & (frames.tasks["year"] == 2022)]
+    assert len(new) == 1 and sorted(new[0]) == sorted(expected["label"])
 
 
 def test_report_page_needs_a_login_and_limits_failures_across_sessions(seeded):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from loaders.progress.periods import elapsed_percent, parse_period, periods, quarter, span
-from loaders.progress.status import StatusRules, light, task_status
+from loaders.progress.status import StatusRules, light, rule_text, task_status
 
 RULES = StatusRules()
 
@@ -159,3 +159,9 @@ def test_milestone_past_due_and_not_done_is_far_behind():
     assert status_of(task, reports, as_of=date(2022, 7, 6), milestones=reached)["status"] == "on_track"
     # due on the as-of day itself is not yet past due
     assert status_of(task, reports, as_of=date(2022, 6, 1), milestones=late)["status"] != "far_behind"
+
+
+def test_rule_text_states_the_settings_in_force():
+    text = rule_text(StatusRules(behind_from=5, far_behind_above=20, deadline_days=7))
+    assert "超过 20 个百分点" in text and "落后不到 5 个百分点" in text and "结束后 7 天" in text
+    assert "超过 30 个百分点" in rule_text()
