@@ -8,13 +8,13 @@ from ui.filters import current_filters, describe
 from ui.progress import progress_board, status_lights, today
 from ui.show import caption, empty_message, table
 
-BOARD_COLUMNS = {"status_label": "状态", "expected_percent": "序时进度（%）", "latest_percent": "完成进度（%）",
+BOARD_COLUMNS = {"status_label": "状态", "expected_percent": "序时进度（%）", "latest_shown": "完成进度（%）",
                  "last_period": "应报报告期", "overdue_periods": "逾期未报", "reported_period": "最近报告期",
                  "progress": "进展情况", "problems": "存在问题", "next_steps": "下一步措施",
                  "coordination": "需协调事项", "value_reached": "已完成值", "reported_on": "填报日期",
                  "unit": "填报单位", "tasks": "任务数", "task_ids": "任务编号", "district": "区县",
                  "period": "报告期"}
-SHOWN = ["label", "status_label", "expected_percent", "latest_percent", "last_period", "overdue_periods",
+SHOWN = ["label", "status_label", "expected_percent", "latest_shown", "last_period", "overdue_periods",
          "leaders", "lead_units", "reported_period", "progress", "problems", "next_steps", "coordination",
          "value_reached", "content"]
 

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from loaders.progress.board import shown_percent
 from loaders.progress.periods import CADENCES, DEFAULT_CADENCE, periods
 from loaders.progress.status import STATUS_LABELS, latest_reports, task_status
 from ui.data import frames
@@ -32,12 +33,13 @@ else:
     status = task_status(own, reports, milestones, cadence, today())
     listing = own[["task_id", "label", "content"]].merge(status, on="task_id")
     listing["status_label"] = listing["status"].map(STATUS_LABELS)
+    listing["latest_shown"] = shown_percent(listing["latest_percent"])
     listing = listing.sort_values(["overdue_periods", "task_id"], ascending=[False, True])
     due = listing[listing["overdue_periods"] != ""]
     if len(due):
         st.warning(f"有 {len(due)} 项任务存在已过填报期限仍未填报的报告期，见下表“逾期未报”列。", icon=":material/schedule:")
-    table(listing[["label", "status_label", "expected_percent", "latest_percent", "overdue_periods", "content"]],
-          {"status_label": "状态", "expected_percent": "序时进度（%）", "latest_percent": "完成进度（%）",
+    table(listing[["label", "status_label", "expected_percent", "latest_shown", "overdue_periods", "content"]],
+          {"status_label": "状态", "expected_percent": "序时进度（%）", "latest_shown": "完成进度（%）",
            "overdue_periods": "逾期未报"})
 
     labels = dict(zip(listing["task_id"], listing["label"]))

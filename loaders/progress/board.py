@@ -9,11 +9,17 @@ from loaders.progress.status import STATUS_LABELS, STATUS_ORDER
 RED = ("far_behind",)
 
 
+def shown_percent(values: pd.Series) -> pd.Series:
+    """Return percents as text for tables: 45.5 → "45.5", nothing reported → "未填报"."""
+    return values.map(lambda v: "未填报" if v is None or pd.isna(v) else f"{float(v):.2f}".rstrip("0").rstrip("."))
+
+
 def status_board(tasks: pd.DataFrame, status: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
     """Return one row per task: label, leaders, lead units, the status and the latest report's text."""
     board = tasks[["task_id", "label", "district", "year", "scope", "leaders", "lead_units", "content"]].merge(
         status, on="task_id", how="left")
     board["status_label"] = board["status"].map(STATUS_LABELS)
+    board["latest_shown"] = shown_percent(board["latest_percent"])
     columns = ["task_id", "period", "progress", "problems", "next_steps", "coordination", "value_reached",
                "reported_by", "reported_on"]
     if len(latest):
