@@ -10,13 +10,12 @@ from streamlit.testing.v1 import AppTest
 
 from loaders.progress.accounts import add_account
 from loaders.progress.db import URL_VARIABLE
-from loaders.progress.reports import ReportDraft, Writer, report, reports_frame
+from loaders.progress.reports import ReportDraft, report, reports_frame
 from loaders.progress.status import STATUS_LABELS, task_status
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
 HTML = "<script>alert(1)</script>请区领导协调用地"
-AS_OF = date(2022, 12, 31)
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from loaders.progress.reports import (ReportDraft, Writer, add_comment, comments_frame, report, reports_frame,
-                                      save_milestones, set_cadence, milestones_frame)
+from loaders.progress.reports import (ReportDraft, Writer, add_comment, cadences, comments_frame, milestones_frame,
+                                      report, reports_frame, save_milestones, set_cadence)
 from loaders.progress.status import task_status
-from loaders.progress.reports import cadences
 
 TASK = "2022-annual-01-01"
 TODAY = date(2022, 12, 1)
