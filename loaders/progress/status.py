@@ -68,38 +68,32 @@ def task_status(tasks: pd.DataFrame, reports: pd.DataFrame, milestones: pd.DataF
     """
     as_of = as_of or date.today()
     cadences = cadences or {}
-    known = reports[reports["reported_on"] <= as_of] if len(reports) else reports
-    by_task: dict[str, list[tuple[str, int, float]]] = {}
-    for task_id, period, row_id, percent in zip(known.get("task_id", []), known.get("period", []),
-                                                 known.get("id", []), known.get("percent", [])):
-        by_task.setdefault(task_id, []).append((period, row_id, float(percent)))
+    latest_of, reported_of = _reported(reports, as_of)
     late_milestones = _late_milestones(milestones, as_of)
 
-    period_cache: dict[tuple[int, str, str], list[Period]] = {}
+    period_cache: dict[tuple[int, str, str], tuple] = {}
     rows = []
-    for task_id, year, scope, doc_no in tasks[["task_id", "year", "scope", "doc_no"]].itertuples(index=False):
-        cadence = cadences.get(doc_no, DEFAULT_CADENCE)
-        key = (int(year), scope, cadence)
+    for task_id, year, scope, doc_no in zip(*(tasks[c].tolist() for c in ("task_id", "year", "scope", "doc_no"))):
+        key = (int(year), scope, cadences.get(doc_no, DEFAULT_CADENCE))
         if key not in period_cache:
-            period_cache[key] = periods(*key)
-        task_periods = period_cache[key]
-        last, due = last_due_period(task_periods, as_of, rules)
-        first_day, last_day = span(int(year), scope)
-        expected = elapsed_percent(first_day, last_day, last.end) if last else 0.0
+            last, due = last_due_period(periods(*key), as_of, rules)
+            first_day, last_day = span(int(year), scope)
+            period_cache[key] = (last, [p.label for p in due], _rank(last.label) if last else 0,
+                                 elapsed_percent(first_day, last_day, last.end) if last else 0.0)
+        last, due, last_rank, expected = period_cache[key]
 
         # a correction is a later row for the same period: the latest period, then the latest row, holds
-        entries = sorted(by_task.get(task_id, []), key=lambda e: (_order(e[0]), e[1]))
-        latest = entries[-1] if entries else None
-        reported = {e[0] for e in entries}
-        latest_percent = latest[2] if latest else None
+        latest = latest_of.get(task_id)  # (period rank, percent)
+        latest_percent = latest[1] if latest else None
         done = latest_percent is not None and latest_percent >= 100
-        overdue = [] if done else [p.label for p in due if p.label not in reported]
+        reported = reported_of.get(task_id, ())
+        overdue = [] if done else [label for label in due if label not in reported]
 
         if done:
             status = "done"
         elif last is None:
             status = "far_behind" if task_id in late_milestones else "not_started"
-        elif latest is None or _order(latest[0]) < _order(last.label):
+        elif latest is None or latest[0] < last_rank:
             status = "not_reported"
         elif task_id in late_milestones:
             status = "far_behind"
@@ -110,6 +104,28 @@ def task_status(tasks: pd.DataFrame, reports: pd.DataFrame, milestones: pd.DataF
     frame = pd.DataFrame(rows, columns=STATUS_COLUMNS)
     frame["latest_percent"] = frame["latest_percent"].astype("Float64")
     return frame
+
+
+def _reported(reports: pd.DataFrame, as_of: date) -> tuple[dict[str, tuple[int, float]], dict[str, set[str]]]:
+    """Return task_id → (rank of the latest period, its latest percent) and task_id → periods reported, as of."""
+    if not len(reports):
+        return {}, {}
+    known = reports[reports["reported_on"] <= as_of]
+    ranks = {label: _rank(label) for label in known["period"].unique()}
+    known = known.assign(_rank=known["period"].map(ranks)).sort_values(["_rank", "id"])
+    latest = known.groupby("task_id", sort=False).tail(1)
+    latest_of = dict(zip(latest["task_id"].tolist(), zip(latest["_rank"].tolist(),
+                                                           latest["percent"].astype(float).tolist())))
+    reported_of: dict[str, set[str]] = {}
+    for task_id, label in zip(known["task_id"].tolist(), known["period"].tolist()):  # lists: fast to iterate
+        reported_of.setdefault(task_id, set()).add(label)
+    return latest_of, reported_of
+
+
+def _rank(label: str) -> int:
+    """Return an integer that orders period labels: year × 100 + month of the period's end."""
+    year, part = _order(label)
+    return year * 100 + part
 
 
 def _order(label: str) -> tuple[int, int]:
