@@ -98,3 +98,17 @@ def test_report_page_saves_a_report_for_the_units_task(engine, database_url, mon
     assert list(stored["task_id"]) == [task_id] and stored.iloc[0]["progress"] == "<b>按原样</b>"
     assert stored.iloc[0]["unit"] == "区发改局" and stored.iloc[0]["reported_by"] == "fgj"
     assert any("已保存" in s.value for s in app.success)
+
+
+def test_the_database_url_can_come_from_secrets(tmp_path, monkeypatch, book, lead_of):
+    """Without WORK_REPORT_DATABASE_URL the app uses [database] url from secrets.toml (created on first start)."""
+    monkeypatch.delenv(URL_VARIABLE, raising=False)
+    path = tmp_path / "from_secrets.sqlite3"
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    app.secrets["database"] = {"url": f"sqlite:///{path}"}
+    app.query_params.update({"year": "2022"})
+    app.run()
+    app.switch_page("pages/progress.py").run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert path.exists()
+    assert {m.label: m.value for m in app.metric}["已完成"] == "0 项"
