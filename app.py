@@ -16,6 +16,8 @@ PAGES = [
     st.Page("pages/targets.py", title="量化指标", icon=":material/trending_up:", url_path="targets"),
     st.Page("pages/about.py", title="数据说明", icon=":material/info:", url_path="about"),
     st.Page("pages/meeting.py", title="汇报模式", icon=":material/slideshow:", url_path="meeting"),
+    st.Page("pages/progress.py", title="落实进度", icon=":material/traffic:", url_path="progress"),
+    st.Page("pages/report.py", title="填报", icon=":material/edit_note:", url_path="report"),
 ]
 
 if admin_configured():
@@ -26,6 +28,6 @@ page = st.navigation(PAGES)
 if page.url_path == "meeting":
     # the deck brings its own controls; the shared filters would only clutter the projector
     st.set_page_config(initial_sidebar_state="collapsed")
-elif page.url_path != "admin":  # the import page does not use the shared filters
+elif page.url_path not in ("admin", "report"):  # the import and report pages do not use the shared filters
     sidebar_filters(frames())
 page.run()

@@ -8,7 +8,8 @@
     python -m loaders history                  earlier versions of data/curated/
     python -m loaders restore VERSION          make an earlier version current again
     python -m loaders package DOC_NO OUT.xlsx  one notice as an import file (a template)
-    python -m loaders export OUTDIR            the export contract
+    python -m loaders export OUTDIR [--as-of YYYY-MM-DD]   the export contract (with progress.csv, task_status.csv)
+    python -m loaders progress …               progress accounts, ledger import, cadence (loaders/progress/cli.py)
     python -m loaders deck OUT.pptx [--district 区县] [--year Y] [--leader 姓名] [--unit 单位] [--pdf OUT.pdf]
                                                the review-meeting deck (as in 汇报模式)
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from loaders.curated import DEFAULT_CURATED_DIR
@@ -25,6 +27,8 @@ from loaders.frames import load_frames
 from loaders.importing import ImportPlan, notice_workbook, plan_import
 from loaders.package import UploadedFile, read_package
 from loaders.problems import CuratedDataError, Problem
+from loaders.progress import cli as progress_cli
+from loaders.progress.export import write_progress_export
 from loaders.reading import NOT_GIVEN, SEPARATOR_RULES, ReadOptions, check_notice, is_notice
 from loaders.store import SaveBusy, restore, save_tables, versions
 
@@ -36,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser("export", help="按导出约定写出 CSV")
     export.add_argument("out_dir", type=Path)
+    export.add_argument("--as-of", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                        help="task_status.csv 的截至日期（默认今天）")
+    export.add_argument("--database", default=None, help="落实进度数据库地址（默认同看板）")
     validate = commands.add_parser("validate", help="只检查，不写任何文件：不给文件时检查规范表，给文件时检查导入文件")
     importing = commands.add_parser("import", help="检查并导入一份通知的表（XLSX，或按表名命名的 CSV，或含这些 CSV 的目录）")
     for command in (validate, importing):
@@ -59,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     package = commands.add_parser("package", help="把一份已导入的通知写成导入用的 XLSX（可作下一年的模板）")
     package.add_argument("doc_no")
     package.add_argument("out", type=Path)
+    progress_cli.add_commands(commands)
     deck = commands.add_parser("deck", help="写出汇报模式的演示文稿（PPTX，可另存 PDF）")
     deck.add_argument("out", type=Path, help="PPTX 文件")
     deck.add_argument("--district", help="区县（数据含多个区县时必填）")
@@ -68,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     deck.add_argument("--pdf", type=Path, help="同时写出同样页面的 PDF（需要 LibreOffice）")
     args = parser.parse_args(argv)
 
+    if args.command == "progress":
+        return progress_cli.run(args, lambda: load_frames(args.curated))
     if args.command in ("validate", "import") and args.files:
         return _import(args)
     if args.command == "history":
@@ -87,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "deck":
         return _deck(frames, args)
-    for path in write_export(frames, args.out_dir):
+    for path in write_export(frames, args.out_dir) + write_progress_export(frames, args.out_dir, args.database,
+                                                                             args.as_of):
         print(path)
     return 0
 

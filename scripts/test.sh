@@ -30,4 +30,8 @@ if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1
   fi
 fi
 
+# The progress tests run on SQLite and on PostgreSQL: start a local PostgreSQL (installing Debian's postgresql
+# when missing and we are root) and export WORK_REPORT_TEST_DATABASE_URL; without it those tests fail and say why.
+eval "$(bash scripts/postgres.sh)"
+
 exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,26 @@
+"""Status lights against 序时进度: stacked bars per leader or unit."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.theme import bar_height, plain, styled
+from loaders.progress.status import STATUS_LABELS, STATUS_ORDER
+
+STATUS_COLORS = {"far_behind": "#c0392b", "behind": "#e6a817", "not_reported": "#7f8c8d", "on_track": "#2a9d5b",
+                 "done": "#1f5fa8", "not_started": "#d5dbe1"}
+
+
+def status_bars(counts: pd.DataFrame, by: str, title: str) -> go.Figure:
+    """Return horizontal bars of tasks per status for each leader or unit (counts from board.counts_by)."""
+    rows = counts.iloc[::-1]
+    names = plain(rows[by])
+    figure = go.Figure()
+    for status in STATUS_ORDER:
+        label = STATUS_LABELS[status]
+        figure.add_bar(y=names, x=rows[status], name=label, orientation="h", marker_color=STATUS_COLORS[status],
+                       customdata=rows[[by]], text=rows[status].where(rows[status] > 0, ""), textposition="inside",
+                       hovertemplate="<b>%{y}</b> " + label + "：%{x}项<extra></extra>")
+    figure.update_layout(barmode="stack", xaxis_title="任务数（项）", yaxis_title=None)
+    return styled(figure, title, bar_height(len(rows)))

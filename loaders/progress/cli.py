@@ -1,0 +1,107 @@
+"""`python -m loaders progress …`: accounts, ledger import, the per-notice cadence.
+
+    python -m loaders progress add-account --district 鹿城区 --unit 区经信局 --login jxj   (password: prompt or stdin)
+    python -m loaders progress add-account --admin --login admin
+    python -m loaders progress accounts
+    python -m loaders progress import LEDGER.xlsx [--by 名字]
+    python -m loaders progress cadence DOC_NO quarter|month [--by 名字]
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+from loaders.frames import Frames
+from loaders.progress.accounts import accounts, add_account
+from loaders.progress.db import database_url, open_database
+from loaders.progress.ledger import import_ledger
+from loaders.progress.periods import CADENCES
+from loaders.progress.reports import Writer, set_cadence, task_book
+
+
+def add_commands(commands) -> None:
+    """Add the `progress` command and its subcommands to the loaders CLI."""
+    progress = commands.add_parser("progress", help="落实进度：填报账号、台账导入、填报周期")
+    progress.add_argument("--database", default=None,
+                          help="数据库地址（默认 WORK_REPORT_DATABASE_URL，未设置时为 data/progress.sqlite3）")
+    sub = progress.add_subparsers(dest="progress_command", required=True)
+    account = sub.add_parser("add-account", help="新建填报账号（密码从提示或标准输入读取）")
+    account.add_argument("--login", required=True)
+    account.add_argument("--district", default="")
+    account.add_argument("--unit", default="")
+    account.add_argument("--admin", action="store_true", help="管理员账号：可查看和更正所有任务")
+    account.add_argument("--by", default="命令行", help="创建人")
+    sub.add_parser("accounts", help="列出账号")
+    ledger = sub.add_parser("import", help="从台账（XLSX）批量导入进度填报，全部通过才保存")
+    ledger.add_argument("ledger", type=Path)
+    ledger.add_argument("--by", default="命令行", help="记为填报人")
+    cadence = sub.add_parser("cadence", help="设定一份通知按季度（quarter）或按月（month）填报")
+    cadence.add_argument("doc_no")
+    cadence.add_argument("cadence", choices=sorted(CADENCES))
+    cadence.add_argument("--by", default="命令行")
+
+
+def run(args, load) -> int:
+    """Run a `progress` subcommand; load() returns the frames (only called when needed)."""
+    url = database_url(args.database)
+    if args.progress_command == "add-account":
+        return _add_account(args, url, load)
+    if args.progress_command == "accounts":
+        for row in accounts(open_database(url)):
+            role = "管理员" if row["is_admin"] else f"{row['district']} {row['unit']}"
+            print(f"{row['login']}\t{role}\t创建：{row['created_by']} {row['created_at']:%Y-%m-%d %H:%M}")
+        return 0
+    if args.progress_command == "cadence":
+        frames: Frames = load()
+        if args.doc_no not in set(frames.documents["doc_no"]):
+            print(f"没有文号为“{args.doc_no}”的通知。", file=sys.stderr)
+            return 1
+        set_cadence(open_database(url), args.doc_no, args.cadence, args.by)
+        print(f"{args.doc_no} 改为按{CADENCES[args.cadence]}填报。")
+        return 0
+    return _import(args, url, load)
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("密码：")
+        if getpass.getpass("再输一次：") != first:
+            print("两次输入的密码不一致。", file=sys.stderr)
+            return ""
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _add_account(args, url: str, load) -> int:
+    known = None
+    if not args.admin:
+        frames: Frames = load()
+        known = set(zip(frames.task_units["district"], frames.task_units["unit"]))
+    password = _read_password()
+    problems = add_account(open_database(url), args.login, password, args.by, args.district, args.unit,
+                           args.admin, known)
+    if problems:
+        print("未创建账号：", file=sys.stderr)
+        for problem in problems:
+            print(f"- {problem}", file=sys.stderr)
+        return 1
+    print(f"已创建账号 {args.login}（{'管理员' if args.admin else args.district + ' ' + args.unit}）。")
+    return 0
+
+
+def _import(args, url: str, load) -> int:
+    if not args.ledger.exists():
+        print(f"找不到文件：{args.ledger}", file=sys.stderr)
+        return 2
+    frames: Frames = load()
+    stored, problems = import_ledger(open_database(url), args.ledger.read_bytes(), args.ledger.name,
+                                     task_book(frames.tasks, frames.task_units), Writer(args.by, is_admin=True))
+    if problems:
+        print(f"台账有 {len(problems)} 处问题，未保存任何填报：", file=sys.stderr)
+        for problem in problems:
+            print(f"- {problem}", file=sys.stderr)
+        return 1
+    print(f"已保存 {stored} 条进度填报（填报人：{args.by}）。")
+    return 0

@@ -1,0 +1,75 @@
+"""落实进度: each task's light against 序时进度 as of a date, per leader and unit; red, overdue, 需协调事项, 催报."""
+
+import streamlit as st
+
+from loaders.progress.status import STATUS_LABELS, STATUS_ORDER, rule_text
+from ui.data import frames
+from ui.filters import current_filters, describe
+from ui.progress import progress_board, status_lights, today
+from ui.show import caption, empty_message, table
+
+BOARD_COLUMNS = {"status_label": "状态", "expected_percent": "序时进度（%）", "latest_shown": "完成进度（%）",
+                 "last_period": "应报报告期", "overdue_periods": "逾期未报", "reported_period": "最近报告期",
+                 "progress": "进展情况", "problems": "存在问题", "next_steps": "下一步措施",
+                 "coordination": "需协调事项", "value_reached": "已完成值", "reported_on": "填报日期",
+                 "unit": "填报单位", "tasks": "任务数", "task_ids": "任务编号", "district": "区县",
+                 "period": "报告期"}
+SHOWN = ["label", "status_label", "expected_percent", "latest_shown", "last_period", "overdue_periods",
+         "leaders", "lead_units", "reported_period", "progress", "problems", "next_steps", "coordination",
+         "value_reached", "content"]
+
+st.title("落实进度")
+st.caption("各项任务对照序时进度的完成情况（牵头单位按季度或按月填报，见“填报”页）。")
+with st.expander("亮灯规则"):
+    st.text(rule_text())
+
+frames()
+filters = current_filters()
+as_of = st.date_input("截至日期", value=today(), key="progress_as_of", format="YYYY-MM-DD")
+st.text(f"当前筛选：{describe(filters)}；截至 {as_of:%Y-%m-%d}")
+data = progress_board(filters, as_of)
+if data.board.empty:
+    empty_message()
+    st.stop()
+
+counts = data.board["status"].value_counts()
+for column, status in zip(st.columns(len(STATUS_ORDER)), STATUS_ORDER):
+    column.metric(STATUS_LABELS[status], f"{counts.get(status, 0)} 项")
+
+
+leader_tab, unit_tab = st.tabs(["按领导", "按牵头单位"])
+with leader_tab:
+    status_lights(data, "leader", "各位领导牵头任务的亮灯情况", "progress_leaders", SHOWN, BOARD_COLUMNS)
+with unit_tab:
+    status_lights(data, "unit", "各牵头单位任务的亮灯情况（前30个）", "progress_units", SHOWN, BOARD_COLUMNS)
+
+st.subheader("严重滞后")
+if data.red.empty:
+    st.info("没有严重滞后的任务。")
+else:
+    table(data.red[SHOWN], BOARD_COLUMNS)
+
+st.subheader("逾期未报")
+if data.overdue.empty:
+    st.info("没有逾期未报的任务。")
+else:
+    table(data.overdue[SHOWN], BOARD_COLUMNS)
+
+st.subheader("各位领导的需协调事项")
+if data.coordination.empty:
+    st.info("截至该日没有需区领导协调的事项。")
+else:
+    leaders = sorted(data.coordination["leader"].unique())
+    leader = st.selectbox("领导", leaders, index=None, placeholder="全部领导", key="progress_coordination_leader")
+    items = data.coordination if not leader else data.coordination[data.coordination["leader"] == leader]
+    table(items, {**BOARD_COLUMNS, "coordination": "需协调事项"}, wide_text=("coordination",))
+
+st.subheader("催报名单")
+caption("最后一个已过填报期限的报告期还没有填报的牵头单位。")
+if data.chase.empty:
+    st.info("没有需要催报的单位。")
+else:
+    table(data.chase, BOARD_COLUMNS)
+
+with st.expander("全部任务的状态"):
+    table(data.board[SHOWN], BOARD_COLUMNS)

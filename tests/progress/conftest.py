@@ -1,0 +1,63 @@
+"""Progress fixtures: a fresh database on SQLite and on PostgreSQL (every database test runs on both)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from loaders.progress.db import forget, make_engine, open_database
+from loaders.progress.reports import Writer, task_book
+
+POSTGRES_VARIABLE = "WORK_REPORT_TEST_DATABASE_URL"
+
+
+def postgres_url() -> str:
+    url = os.environ.get(POSTGRES_VARIABLE)
+    if not url:
+        pytest.fail(f"{POSTGRES_VARIABLE} is not set: the progress tests also run on PostgreSQL. Run "
+                    "`bash scripts/test.sh` (installs and starts Debian's postgresql when run as root), or "
+                    "`sudo apt-get install -y postgresql` and `eval \"$(bash scripts/postgres.sh)\"` before pytest.")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """The URL of an empty, not yet migrated database: a SQLite file, or the test PostgreSQL database wiped."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'progress.sqlite3'}"
+    else:
+        url = postgres_url()
+        forget(url)
+        engine = make_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    yield url
+    forget(url)
+
+
+@pytest.fixture
+def engine(database_url):
+    """A migrated, empty progress database (SQLite, then PostgreSQL)."""
+    return open_database(database_url)
+
+
+@pytest.fixture(scope="session")
+def book(frames):
+    """task_id → TaskInfo of the bundled data."""
+    return task_book(frames.tasks, frames.task_units)
+
+
+@pytest.fixture(scope="session")
+def lead_of(frames):
+    """A Writer for the (first) lead unit of a task of the bundled data."""
+
+    def writer(task_id: str, name: str = "填报员") -> Writer:
+        units = frames.task_units
+        row = units[(units["task_id"] == task_id) & (units["role"] == "lead")].iloc[0]
+        return Writer(name, row["district"], row["unit"])
+
+    return writer

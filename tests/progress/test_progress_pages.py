@@ -1,0 +1,114 @@
+"""The 落实进度 and 填报 screens on a seeded database (SQLite and PostgreSQL): counts, literal text, login, saving."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loaders.progress.accounts import add_account
+from loaders.progress.db import URL_VARIABLE
+from loaders.progress.reports import ReportDraft, report, reports_frame
+from loaders.progress.status import STATUS_LABELS, task_status
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery"
+HTML = "<script>alert(1)</script>请区领导协调用地"
+
+
+@pytest.fixture
+def seeded(engine, database_url, monkeypatch, book, lead_of):
+    """A database with a unit account and three reports (one far behind, one with 需协调事项 in HTML)."""
+    monkeypatch.setenv(URL_VARIABLE, database_url)
+    add_account(engine, "fgj", PASSWORD, "测试", "鹿城区", "区发改局")
+    for task_id, period, percent, coordination in (("2022-annual-01-01", "2022-Q3", 70, HTML),
+                                                   ("2022-annual-01-03", "2022-Q3", 20, ""),
+                                                   ("2022-annual-01-02", "2022-Q3", 100, "")):
+        report(engine, ReportDraft(task_id, period, percent, coordination=coordination), book, lead_of(task_id),
+               today=date(2022, 10, 3))
+    return engine
+
+
+def open_page(page: str, **query) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    app.query_params.update(query)
+    app.run()
+    app.switch_page(page).run()
+    return app
+
+
+def test_progress_page_counts_match_the_rule(seeded, frames):
+    app = open_page("pages/progress.py", year="2022")
+    assert not app.exception, [e.message for e in app.exception]
+    app.date_input(key="progress_as_of").set_value(date.today()).run()
+    assert not app.exception, [e.message for e in app.exception]
+    tasks = frames.tasks[frames.tasks["year"] == 2022]
+    status = task_status(tasks, reports_frame(seeded), as_of=date.today())
+    shown = {metric.label: metric.value for metric in app.metric}
+    for code, label in STATUS_LABELS.items():
+        assert shown[label] == f"{(status['status'] == code).sum()} 项"
+    frames_shown = [element.value for element in app.dataframe]
+    coordination = [f for f in frames_shown if "需协调事项" in f.columns]
+    assert any(HTML in set(f["需协调事项"]) for f in coordination)
+    assert not app.error
+    # picking a leader lists that leader's tasks with their status
+    leader = frames.task_leaders[frames.task_leaders["task_id"] == "2022-annual-01-01"]["leader"].iloc[0]
+    before = [tuple(f.value["任务"]) for f in app.dataframe if "任务" in f.value.columns]
+    app.selectbox(key="progress_leaders_pick").select(leader).run()
+    assert not app.exception, [e.message for e in app.exception]
+    after = [tuple(f.value["任务"]) for f in app.dataframe if "任务" in f.value.columns]
+    new = [rows for rows in after if rows not in before]
+    expected = frames.tasks[frames.tasks["task_id"].isin(
+        frames.task_leaders.loc[frames.task_leaders["leader"] == leader, "task_id"]) & (frames.tasks["year"] == 2022)]
+    assert len(new) == 1 and sorted(new[0]) == sorted(expected["label"])
+
+
+def test_report_page_needs_a_login_and_limits_failures_across_sessions(seeded):
+    for _ in range(5):
+        app = open_page("pages/report.py")  # a new session each time
+        app.text_input(key="progress_login").input("fgj")
+        app.text_input(key="progress_password").input("wrong password")
+        app.button[0].click().run()
+        assert not app.exception
+    app = open_page("pages/report.py")
+    app.text_input(key="progress_login").input("fgj")
+    app.text_input(key="progress_password").input(PASSWORD)
+    app.button[0].click().run()
+    assert any("次数过多" in e.value for e in app.error)
+    assert not app.selectbox  # still no form
+
+
+def test_report_page_saves_a_report_for_the_units_task(engine, database_url, monkeypatch):
+    monkeypatch.setenv(URL_VARIABLE, database_url)
+    add_account(engine, "fgj", PASSWORD, "测试", "鹿城区", "区发改局")
+    app = open_page("pages/report.py")
+    app.text_input(key="progress_login").input("fgj")
+    app.text_input(key="progress_password").input(PASSWORD)
+    app.button[0].click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    task_id = app.selectbox(key="report_task").value
+    app.number_input(key=f"report_percent_{task_id}").set_value(40.0)
+    app.text_area(key=f"report_progress_{task_id}").input("<b>按原样</b>")
+    next(b for b in app.button if b.label == "保存填报").click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert not app.error, [e.value for e in app.error] + [t.value for t in app.text]
+    stored = reports_frame(engine)
+    assert list(stored["task_id"]) == [task_id] and stored.iloc[0]["progress"] == "<b>按原样</b>"
+    assert stored.iloc[0]["unit"] == "区发改局" and stored.iloc[0]["reported_by"] == "fgj"
+    assert any("已保存" in s.value for s in app.success)
+
+
+def test_the_database_url_can_come_from_secrets(tmp_path, monkeypatch, book, lead_of):
+    """Without WORK_REPORT_DATABASE_URL the app uses [database] url from secrets.toml (created on first start)."""
+    monkeypatch.delenv(URL_VARIABLE, raising=False)
+    path = tmp_path / "from_secrets.sqlite3"
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    app.secrets["database"] = {"url": f"sqlite:///{path}"}
+    app.query_params.update({"year": "2022"})
+    app.run()
+    app.switch_page("pages/progress.py").run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert path.exists()
+    assert {m.label: m.value for m in app.metric}["已完成"] == "0 项"

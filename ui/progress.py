@@ -1,0 +1,235 @@
+"""落实进度 in Streamlit: the shared database engine, cached boards per data version, reporter login."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import func, select as sql_select
+from sqlalchemy.exc import SQLAlchemyError
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from loaders.progress import board as boards
+from loaders.progress.accounts import LoginRefused, log_in
+from loaders.progress.db import URL_VARIABLE, database_url, open_database
+from loaders.progress.models import Comment, Milestone, NoticeCadence, Report
+from loaders.progress.reports import (LOCAL_TIME, Writer, cadences, comments_frame, milestones_frame, reports_frame,
+                                      task_book)
+from loaders.progress.status import coordination_items, latest_reports, task_status
+from loaders.select import Filters, select
+from ui.access import current_admin
+from ui.data import cached_frames, data_key
+from ui.show import literal
+
+_WRITER = "_progress_writer"
+
+
+def configured_url() -> str:
+    """Return the database URL: WORK_REPORT_DATABASE_URL, else [database] url in secrets, else the SQLite file."""
+    if os.environ.get(URL_VARIABLE):
+        return database_url()
+    try:
+        section = st.secrets.get("database")
+    except (StreamlitSecretNotFoundError, FileNotFoundError):
+        section = None
+    return database_url(str(section.get("url", "")) if section else None)
+
+
+@st.cache_resource(show_spinner="正在连接落实进度数据库…")
+def _engine(url: str):
+    return open_database(url)
+
+
+def engine():
+    """Return the shared, migrated engine; show what is wrong and stop when the database cannot be reached."""
+    try:
+        return _engine(configured_url())
+    except (SQLAlchemyError, OSError) as error:
+        st.error("无法打开落实进度数据库，请检查 WORK_REPORT_DATABASE_URL 或 secrets.toml 中的 [database] url，"
+                 "以及数据库服务是否运行。")
+        st.text(type(error).__name__)
+        st.stop()
+        raise
+
+
+def today() -> date:
+    return datetime.now(LOCAL_TIME).date()
+
+
+def data_version() -> str:
+    """Return a key that changes whenever anything is written (read on every run; a few index lookups)."""
+    with engine().connect() as connection:
+        marks = [connection.execute(sql_select(func.max(model.id))).scalar()
+                 for model in (Report, Milestone, NoticeCadence, Comment)]
+    return f"{configured_url()}|{marks}"
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _stored(version: str):
+    url = version.split("|", 1)[0]
+    db = open_database(url)
+    return reports_frame(db), milestones_frame(db), cadences(db), comments_frame(db)
+
+
+def stored():
+    """Return (reports, milestones, cadences, comments) as stored now, read once per data version."""
+    return _stored(data_version())
+
+
+@dataclass(frozen=True)
+class Board:
+    """Everything the 落实进度 page shows for one filter state and date."""
+
+    board: pd.DataFrame
+    by_leader: pd.DataFrame
+    by_unit: pd.DataFrame
+    red: pd.DataFrame
+    overdue: pd.DataFrame
+    chase: pd.DataFrame
+    coordination: pd.DataFrame
+
+
+@st.cache_resource(max_entries=32, show_spinner="正在计算序时进度…")
+def _board(key: str, version: str, filters: Filters, as_of: date) -> Board:
+    frames = select(cached_frames(key), filters)
+    reports, milestones, cadence, _ = _stored(version)
+    status = task_status(frames.tasks, reports, milestones, cadence, as_of)
+    board = boards.status_board(frames.tasks, status, latest_reports(reports, as_of))
+    lead = frames.task_units[(frames.task_units["role"] == "lead") & ~frames.task_units["is_placeholder"]]
+    coordination = coordination_items(frames.tasks, frames.task_leaders, reports, as_of)
+    return Board(board, boards.counts_by(board, frames.task_leaders, "leader"), boards.counts_by(board, lead, "unit"),
+                 boards.red_list(board), boards.overdue_list(board), boards.chase_list(board, lead),
+                 boards.leader_coordination(coordination, frames.tasks))
+
+
+def progress_board(filters: Filters, as_of: date) -> Board:
+    """Return the board of the selected tasks as of a date, computed once per data version, filters and date."""
+    return _board(data_key(), data_version(), filters, as_of)
+
+
+def book():
+    """Return task_id → TaskInfo of the current data."""
+    frames = cached_frames(data_key())
+    return task_book(frames.tasks, frames.task_units)
+
+
+def client_address() -> str:
+    """Return the client's address as the server sees it (behind a proxy: the proxy's, unless it forwards one)."""
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    forwarded = forwarded.split(",")[0].strip() if isinstance(forwarded, str) else ""
+    address = st.context.ip_address
+    return forwarded or (address if isinstance(address, str) else "") or "未知"
+
+
+def current_writer() -> Writer | None:
+    """Return who may write in this session: a logged-in reporter, or an admin of 数据维护, or None."""
+    writer = st.session_state.get(_WRITER)
+    if writer:
+        return writer
+    admin = current_admin()
+    return Writer(admin, is_admin=True) if admin else None
+
+
+def _log_in() -> None:
+    login = st.session_state.get("progress_login", "")
+    password = st.session_state.get("progress_password", "")
+    st.session_state["progress_password"] = ""
+    try:
+        st.session_state[_WRITER] = log_in(engine(), login, password, client_address())
+        st.session_state.pop("_progress_login_error", None)
+    except LoginRefused as refused:
+        st.session_state["_progress_login_error"] = str(refused)
+
+
+def require_writer() -> Writer:
+    """Return the writer of this session; otherwise show the login form and stop the page."""
+    writer = current_writer()
+    if writer:
+        return writer
+    st.info("填报需要用本单位的填报账号登录（账号由管理员创建）。查看落实进度不需要登录。", icon=":material/lock:")
+    with st.form("progress_login_form"):
+        st.text_input("登录名", key="progress_login")
+        st.text_input("密码", type="password", key="progress_password")
+        st.form_submit_button("登录", on_click=_log_in, type="primary")
+    if st.session_state.get("_progress_login_error"):
+        st.error(st.session_state["_progress_login_error"])
+    st.stop()
+    raise AssertionError("st.stop() does not return")
+
+
+def log_out() -> None:
+    st.session_state.pop(_WRITER, None)
+
+
+REPORT_FIELDS = ("progress", "problems", "next_steps", "coordination")
+
+
+def save_report_form(task_id: str, writer: Writer) -> None:
+    """Form callback: store what the 填报 form holds for task_id; the outcome is shown on the next run."""
+    from loaders.progress.reports import ReportDraft, report
+
+    state = st.session_state
+    draft = ReportDraft(task_id, state.get(f"report_period_{task_id}"), state.get(f"report_percent_{task_id}"),
+                        value_reached=state.get(f"report_value_{task_id}", ""),
+                        **{name: state.get(f"report_{name}_{task_id}", "") for name in REPORT_FIELDS})
+    problems = report(engine(), draft, book(), writer)
+    _outcome(problems, f"已保存 {task_id} {draft.period} 的填报。")
+
+
+def save_plan_form(task_id: str, writer: Writer) -> None:
+    """Button callback: store the milestone lines typed for task_id as a new plan."""
+    from loaders.progress.reports import parse_milestone_lines, save_milestones
+
+    items, problems = parse_milestone_lines(st.session_state.get(f"milestones_{task_id}", ""))
+    problems = problems or save_milestones(engine(), book()[task_id], items, writer)
+    _outcome(problems, f"已保存 {task_id} 新的时间节点计划（原计划保留在历史中）。")
+
+
+def save_comment_form(writer: Writer) -> None:
+    """Button callback: store a support unit's comment on the chosen task."""
+    from loaders.progress.reports import add_comment
+
+    task_id = st.session_state.get("comment_task")
+    problems = add_comment(engine(), book()[task_id], st.session_state.get(f"comment_{task_id}", ""), writer)
+    _outcome(problems, f"已保存对 {task_id} 的留言。")
+
+
+def _outcome(problems, success: str) -> None:
+    st.session_state["_report_outcome"] = (
+        ("error", "未保存：\n" + "\n".join(str(p) for p in problems)) if problems else ("success", success))
+
+
+def show_outcome() -> None:
+    """Show the outcome of the last save (a success line, or every problem as plain text)."""
+    outcome = st.session_state.get("_report_outcome")  # kept until the next save: a rerun must not lose it
+    if outcome and outcome[0] == "success":
+        st.success(literal(outcome[1]))
+    elif outcome:
+        st.error("未保存，请按下面的说明修改后再保存。")
+        st.text(outcome[1])
+
+
+def status_lights(data: Board, by: str, title: str, key: str, columns: list[str], labels: dict[str, str]) -> None:
+    """Show stacked status bars per leader or unit; clicking a bar (or picking a name) lists its tasks below."""
+    from charts.progress import status_bars
+    from ui.show import figure_of, table
+
+    counts = data.by_leader if by == "leader" else data.by_unit
+    if counts.empty:
+        st.info("当前筛选条件下没有可显示的数据。")
+        return
+    event = st.plotly_chart(figure_of(status_bars, counts.head(30), by, title), theme=None, width="stretch",
+                            key=key, on_select="rerun", selection_mode="points",
+                            config={"displaylogo": False, "locale": "zh-CN"})
+    points = event.selection.points if event else []
+    names = counts[by].tolist()
+    picked = points[0]["customdata"][0] if points and points[0].get("customdata") else None
+    chosen = st.selectbox("查看任务", names, index=names.index(picked) if picked in names else None,
+                          placeholder="点击柱条或在此选择", key=f"{key}_pick")
+    if chosen:
+        column = "leaders" if by == "leader" else "lead_units"
+        rows = data.board[data.board[column].fillna("").str.split("、").map(lambda listed: chosen in listed)]
+        table(rows[columns], labels)
