@@ -27,5 +27,5 @@ if page.url_path == "meeting":
     # the deck brings its own controls; the shared filters would only clutter the projector
     st.set_page_config(initial_sidebar_state="collapsed")
 elif page.url_path != "admin":  # the import page does not use the shared filters
-    sidebar_filters(frames())
+    sidebar_filters(frames(), page.url_path)
 page.run()

@@ -6,7 +6,7 @@ from loaders.downloads import csv_bytes, file_name, xlsx_bytes
 from loaders.select import SCOPE_LABELS, TaskQuery, query_tasks
 from loaders.curated import UNIT_CATEGORIES
 from ui.data import filter_choices, frames, queried
-from ui.filters import current_filters, describe
+from ui.filters import clear_button, current_filters, describe
 from ui.show import caption, empty_message, table
 from ui.task_card import task_card
 
@@ -28,6 +28,8 @@ with st.container(border=True):
     chosen_sections = third.multiselect("板块/分组", choices.sections_of(filters.district), placeholder="全部板块", key="section",
                                         bind="query-params")
     keywords = third.text_input("关键词（多个词用空格分开，须同时出现）", key="q", bind="query-params")
+    if unit or lead_only or categories or with_target or chosen_sections or keywords:
+        clear_button({"unit": None, "lead_only": False, "category": [], "has_target": False, "section": [], "q": ""})
 
 query = TaskQuery(sections=tuple(chosen_sections), unit=unit, lead_only=lead_only,
                   categories=tuple(categories), with_target=with_target, keywords=keywords or "")
@@ -39,7 +41,9 @@ applied = [*([("区县", filters.district)] if filters.district else []),
            ("只看牵头", "是" if lead_only else "否"), ("单位类别", "、".join(categories) or "全部"),
            ("板块/分组", "、".join(chosen_sections) or "全部"), ("有量化指标", "是" if with_target else "否"),
            ("关键词", keywords or "无")]
-st.text(f"当前筛选：{describe(filters)} · 共 {len(tasks)} 项任务")
+PAGE_FILTERS = ("单位", "只看牵头", "单位类别", "板块/分组", "有量化指标", "关键词")
+own = [f"{name}：{value}" for name, value in applied if name in PAGE_FILTERS and value not in ("全部", "否", "无")]
+st.text(f"当前筛选：{' · '.join([describe(filters), *own])} · 共 {len(tasks)} 项任务")
 if tasks.empty:
     empty_message("没有符合条件的任务")
     st.stop()

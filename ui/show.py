@@ -53,7 +53,12 @@ def chart(builder, *args, key: str | None = None, projector: bool = False, **opt
 
 
 def _show_figure(figure: go.Figure, key: str | None) -> None:
-    st.plotly_chart(figure, theme=None, width="stretch", key=key, config={"displaylogo": False, "locale": "zh-CN"})
+    st.plotly_chart(figure, theme=None, width="stretch", key=key, config=PLOTLY_CONFIG)
+
+
+# no plotly toolbar: it covered chart titles on phones and speaks English; the
+# table and page downloads are the way to take data away
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "locale": "zh-CN"}
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -103,52 +108,70 @@ def literal(text: str) -> str:
 
 
 def drill_link(name: str, param: str) -> None:
-    """Show a link that opens the task list filtered to one leader or unit (other filters kept)."""
+    """Show a link that opens the task list filtered to one leader or unit (other filters kept).
+
+    The link carries that one parameter once; the sidebar filters of this session
+    (区县, 年度, 表格) travel with the session, not with the link.
+    """
     st.page_link(TASKS_PAGE, label="打开任务明细：" + literal(name), icon=":material/open_in_new:",
                  query_params={param: name})
 
 
-def _remember(param: str, name: str) -> None:
-    # a widget callback runs before the script, the one moment the sidebar leader may be set
-    st.session_state[param] = name
-    st.session_state[_PICKED] = (param, name)
+def _picks() -> dict[str, str]:
+    # what was picked on each drill-down chart of this session, by chart key; never a filter
+    return st.session_state.setdefault(_PICKED, {})
 
 
 _PICKED = "_drill_picked"
 
 
-def drill_chart(builder, *args, key: str, param: str) -> None:
-    """Show a bar chart; clicking a bar selects that leader or unit and links to its task list.
+def drill_chart(builder, *args, key: str, param: str, names: list[str] | None = None,
+                picker_label: str | None = None, focus_key: str | None = None) -> str | None:
+    """Show a bar chart whose bars lead to their task list; return the name picked, if any.
 
-    The first customdata field of each bar holds the name. (st.switch_page cannot
-    be used: in Streamlit 1.67 it refuses to clear URL parameters bound to widgets.)
+    Clicking a bar (or choosing a name in the optional selectbox above the chart,
+    for keyboards and screen readers) shows, right above the chart, what was picked
+    and a link to its tasks. Nothing else changes: the sidebar filters stay as they
+    are, whichever chart was clicked. The first customdata field of each bar holds
+    the name. `focus_key` names a widget of this page (e.g. the leader shown below
+    the chart) that follows the pick. (st.switch_page cannot be used: in Streamlit 1.67 it refuses to clear
+    URL parameters bound to widgets.)
     """
+    picker = key + "_picker"
 
-    def picked() -> None:
+    def pick(name: str) -> None:
+        _picks()[key] = name
+        if names is not None and name in names:
+            st.session_state[picker] = name
+        if focus_key is not None:
+            st.session_state[focus_key] = name
+
+    def clicked() -> None:
         points = st.session_state[key].selection.points
         if points and points[0].get("customdata"):
-            _remember(param, points[0]["customdata"][0])
+            pick(points[0]["customdata"][0])
 
-    st.plotly_chart(figure_of(builder, *args), theme=None, width="stretch", key=key, on_select=picked,
-                    selection_mode="points",
-                    config={"displaylogo": False, "locale": "zh-CN"})
+    def chosen() -> None:
+        if st.session_state.get(picker):
+            pick(st.session_state[picker])
+        else:
+            _picks().pop(key, None)
 
-
-def drill_picker(label: str, names: list[str], key: str, param: str) -> None:
-    """Offer the same drill-down as a selectbox; shows the link for a bar clicked above too."""
-
-    def picked() -> None:
-        if st.session_state[key]:
-            _remember(param, st.session_state[key])
-
-    st.selectbox(label, names, index=None, placeholder="选择后出现任务明细链接", key=key, on_change=picked)
-    _show_picked(param)
-
-
-def _show_picked(param: str) -> None:
-    picked = st.session_state.get(_PICKED)
-    if picked and picked[0] == param:
-        drill_link(picked[1], param)
+    name = _picks().get(key)
+    if names is not None and name not in names:
+        name = None  # picked under other filters: the bar is gone
+    if names is not None and st.session_state.get(picker) not in names:
+        st.session_state[picker] = None
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+        if names is not None:
+            st.selectbox(picker_label or "选择", names, index=None, key=picker, on_change=chosen,
+                         placeholder="点击柱条或在此选择", width=280)
+        if name is not None:
+            drill_link(name, param)
+    # the link row sits above the chart: a tall chart would push it below the first screen
+    st.plotly_chart(figure_of(builder, *args), theme=None, width="stretch", key=key, on_select=clicked,
+                    selection_mode="points", config=PLOTLY_CONFIG)
+    return name
 
 
 def caption(text: str) -> None:
