@@ -36,11 +36,16 @@ def tasks_per_leader_bar(per_leader: pd.DataFrame, title: str) -> go.Figure:
 
 
 def leader_unit_heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:
-    """Return a heat map of tasks shared by each unit (rows) and leader (columns)."""
+    """Return a heat map of tasks shared by each unit (rows) and leader (columns).
+
+    The leaders stand left to right in the order of the leader bars (top to bottom),
+    as leader_unit_matrix returns them; cells without a shared task are left blank.
+    """
     matrix = matrix.T
     figure = go.Figure(go.Heatmap(
         z=matrix.values, x=plain(matrix.columns.to_series()).tolist(), y=plain(matrix.index.to_series()).tolist(),
-        colorscale="Blues", text=matrix.values, texttemplate="%{text}", textfont=dict(size=13),
+        # an empty cell stays blank: a grid of zeros hid the few shared tasks
+        colorscale="Blues", text=matrix.where(matrix > 0, "").values, texttemplate="%{text}", textfont=dict(size=13),
         hovertemplate="%{x} × %{y}：%{z}项<extra></extra>", colorbar=dict(title=dict(text="任务数")),
     ))
     figure.update_layout(xaxis=dict(side="top", tickangle=0), yaxis=dict(autorange="reversed"))

@@ -16,7 +16,7 @@ frames()  # stops with a clear message when the curated tables have problems
 filters = current_filters()
 st.text(f"当前筛选：{describe(filters)}")
 if analysed("task_count", filters) == 0:
-    empty_message()
+    empty_message(filters=filters)
     st.stop()
 
 per_leader = analysed("tasks_per_leader", filters)
@@ -69,6 +69,6 @@ else:
 st.subheader("领导 × 单位")
 matrix = analysed("leader_unit_matrix", filters)
 if matrix.empty:
-    empty_message("当前筛选条件下没有领导与单位的对应")
+    empty_message("当前筛选条件下没有领导与单位的对应", filters)
 else:
     chart(leader_unit_heatmap, matrix, "领导与责任单位共同承担的任务数（任务最多的20个单位）", key="leaders_matrix")

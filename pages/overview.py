@@ -15,7 +15,7 @@ all_frames = frames()
 filters = current_filters()
 st.text(f"当前筛选：{describe(filters)}")
 if analysed("task_count", filters) == 0:
-    empty_message()
+    empty_message(filters=filters)
     st.stop()
 
 MAX_DOCUMENT_BOXES = 4

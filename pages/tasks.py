@@ -42,10 +42,11 @@ applied = [*([("区县", filters.district)] if filters.district else []),
            ("板块/分组", "、".join(chosen_sections) or "全部"), ("有量化指标", "是" if with_target else "否"),
            ("关键词", keywords or "无")]
 PAGE_FILTERS = ("单位", "只看牵头", "单位类别", "板块/分组", "有量化指标", "关键词")
-own = [f"{name}：{value}" for name, value in applied if name in PAGE_FILTERS and value not in ("全部", "否", "无")]
-st.text(f"当前筛选：{' · '.join([describe(filters), *own])} · 共 {len(tasks)} 项任务")
+own_filters = [(name, value) for name, value in applied if name in PAGE_FILTERS and value not in ("全部", "否", "无")]
+summary = [describe(filters), *(f"{name}：{value}" for name, value in own_filters)]
+st.text(f"当前筛选：{' · '.join(summary)} · 共 {len(tasks)} 项任务")
 if tasks.empty:
-    empty_message("没有符合条件的任务")
+    empty_message("没有符合条件的任务", filters, tuple(name for name, _ in own_filters))
     st.stop()
 
 DISPLAY_LIMIT = 2000  # rows drawn in the browser; the downloads always hold every selected row

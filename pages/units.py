@@ -19,7 +19,7 @@ frames()  # stops with a clear message when the curated tables have problems
 filters = current_filters()
 st.text(f"当前筛选：{describe(filters)}")
 if analysed("task_count", filters) == 0:
-    empty_message()
+    empty_message(filters=filters)
     st.stop()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from loaders.frames import Frames
-from loaders.select import SCOPE_LABELS, Filters
+from loaders.select import KIND_LABELS, SCOPE_LABELS, Filters
 
 ALL = "全部"
 YEAR_KEY, SCOPE_KEY, LEADER_KEY, DISTRICT_KEY = "year", "scope", "leader", "district"
@@ -123,6 +123,8 @@ def _apply_url(choices) -> None:
         known = [labels[s] for s in scopes if s in labels]
         ignored += [f"{SCOPE_KEY}={s}" for s in scopes if s not in labels]
         st.session_state[SCOPE_KEY] = known
+    kinds = set(KIND_LABELS.values())
+    ignored += [f"kind={k}" for k in st.query_params.get_all("kind") if k not in kinds]
     unit = st.query_params.get("unit")
     if unit is not None and unit not in choices.units:
         ignored.append(f"unit={unit}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -24,9 +25,26 @@ COLUMN_LABELS = {
 }
 
 
-def empty_message(what: str = "当前筛选条件下没有任务") -> None:
-    """Say that nothing is selected, instead of drawing an empty chart."""
-    st.info(f"{what}。请在左侧放宽筛选条件（年度、表格或牵头领导）。", icon=":material/filter_alt_off:")
+# where a unit's role was read: the 责任单位 column of the table, or the remark under it
+SOURCE_LABELS = {"table": "责任单位栏", "note": "备注"}
+
+
+def empty_message(what: str = "当前筛选条件下没有任务", filters: Filters | None = None,
+                  own: tuple[str, ...] = ()) -> None:
+    """Say that nothing is selected, instead of drawing an empty chart, and name the filters that caused it.
+
+    `filters` are the sidebar filters (given only on pages that have the sidebar),
+    `own` the names of this page's filters in effect. Without either the message
+    names no place: pages without a sidebar (汇报模式) must not point to one.
+    """
+    causes = []
+    if filters is not None:
+        causes += ["左侧“年度”"] if filters.years else []
+        causes += ["左侧“表格”"] if filters.scopes else []
+        causes += [f"左侧“牵头领导”（{filters.leader}）"] if filters.leader else []
+    causes += [f"本页“{name}”" for name in own]
+    hint = "可放宽：" + "、".join(causes) + "，或点“清除筛选”。" if causes else "请放宽所选条件。"
+    st.info(literal(f"{what}。{hint}"), icon=":material/filter_alt_off:")
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
@@ -87,7 +105,7 @@ def table(frame: pd.DataFrame, columns: dict[str, str] | None = None, height: in
     labels = {**COLUMN_LABELS, **(columns or {})}
     shown = frame.copy()
     for prefix, words in (("scope", SCOPE_LABELS), ("role", ROLE_LABELS), ("kind", KIND_LABELS),
-                          ("qualifier", QUALIFIER_LABELS)):
+                          ("qualifier", QUALIFIER_LABELS), ("source", SOURCE_LABELS)):
         for column in [c for c in shown.columns if c.startswith(prefix)]:
             shown[column] = shown[column].map(words).fillna(shown[column])
     text_columns = shown.select_dtypes(include=["object", "string"]).columns
@@ -172,6 +190,14 @@ def drill_chart(builder, *args, key: str, param: str, names: list[str] | None = 
     st.plotly_chart(figure_of(builder, *args), theme=None, width="stretch", key=key, on_select=clicked,
                     selection_mode="points", config=PLOTLY_CONFIG)
     return name
+
+
+STYLE = Path(__file__).with_name("style.css")
+
+
+def page_style() -> None:
+    """Load the static stylesheet (hides Streamlit's English hints; narrow-screen layout)."""
+    st.html(STYLE)
 
 
 def caption(text: str) -> None:
