@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import SCOPE_COLORS, bar_height, plain, styled
+from charts.theme import SCOPE_COLORS, bar_height, plain, styled, whole_number_ticks
 from loaders.select import SCOPE_LABELS
 
 
@@ -32,7 +32,7 @@ def tasks_per_leader_bar(per_leader: pd.DataFrame, title: str) -> go.Figure:
         )
     figure.update_layout(barmode="stack", xaxis_title="任务数（项）", yaxis_title=None,
                          yaxis=dict(categoryorder="array", categoryarray=order))
-    return styled(figure, title, bar_height(len(order)))
+    return whole_number_ticks(styled(figure, title, bar_height(len(order))), "x")
 
 
 def leader_unit_heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:
@@ -65,4 +65,4 @@ def leader_years_bar(across: pd.DataFrame, title: str) -> go.Figure:
                        text=rows["tasks"], textposition="inside",
                        hovertemplate="%{x} " + label + "：%{y}项<extra></extra>")
     figure.update_layout(barmode="stack", yaxis_title="任务数（项）", xaxis_title=None)
-    return styled(figure, title, 380)
+    return whole_number_ticks(styled(figure, title, 380), "y")

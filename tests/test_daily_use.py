@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from charts.leaders import leader_unit_heatmap
+from charts.leaders import leader_unit_heatmap, tasks_per_leader_bar
 from charts.targets import change_dumbbell
 from loaders.analysis import leader_portfolio, leader_unit_matrix
 from loaders.select import SCOPE_LABELS
@@ -54,12 +55,23 @@ def test_the_task_card_says_where_a_role_was_read_in_words(frames):
     assert "责任单位栏" in values and '"table"' not in values
 
 
-def test_leader_tables_show_task_labels_not_ids(frames):
-    app = open_page(PAGES[1], year="2020")
+@pytest.mark.parametrize("page", [PAGES[1], PAGES[3]])
+def test_tables_show_task_labels_not_ids_nor_codes(frames, page):
+    app = open_page(page, year="2020", year_from="2020", year_to="2022")
     values = shown_values(app)
     assert not any(task_id in values for task_id in frames.tasks["task_id"])
     assert any(label in values for label in frames.tasks["label"])
-    assert '"livelihood"' not in values
+    assert not any(f'"{code}"' in values for code in SCOPE_LABELS)
+
+
+def test_count_axes_tick_at_whole_numbers_only(frames):
+    per_leader = pd.DataFrame({"leader": ["甲", "乙"], "year": [2022, 2022], "scope": ["annual", "annual"],
+                               "tasks": [3, 1], "hover": ["", ""]})
+    axis = tasks_per_leader_bar(per_leader, "t").layout.xaxis
+    assert axis.dtick == 1 and axis.tick0 == 0 and axis.tickformat == ",d"
+    long = per_leader.assign(tasks=[30, 12])
+    axis = tasks_per_leader_bar(long, "t").layout.xaxis
+    assert axis.dtick is None and axis.tickformat == ",d"  # plotly's own steps (5, 10 …) are whole
 
 
 def test_an_invalid_kind_is_named_in_a_notice():
