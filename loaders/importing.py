@@ -51,11 +51,11 @@ class ImportPlan:
 
     def tasks_per_leader(self) -> pd.DataFrame:
         """Return leader, year and task counts of the imported notices, before and after."""
-        return _count_change(self.before, self.frames, self.documents, "task_leaders", ["leader", "year"])
+        return _count_change(self.before, self.frames, self.documents, "task_leaders", ["district", "leader", "year"])
 
     def tasks_per_unit(self) -> pd.DataFrame:
         """Return unit, role and task counts of the imported notices, before and after."""
-        return _count_change(self.before, self.frames, self.documents, "task_units", ["unit", "role"])
+        return _count_change(self.before, self.frames, self.documents, "task_units", ["district", "unit", "role"])
 
     def summary(self) -> pd.DataFrame:
         """Return one row per imported notice: tasks, units and leaders after, and tasks before."""
@@ -65,7 +65,8 @@ class ImportPlan:
             before = self.before.tasks[self.before.tasks["doc_no"] == doc]
             keys = set(after["task_key"])
             rows.append({
-                "doc_no": doc, "action": "替换" if doc in self.replaced_documents else "新增",
+                "doc_no": doc, "district": after["district"].iloc[0] if len(after) else "",
+                "action": "替换" if doc in self.replaced_documents else "新增",
                 "tasks_before": len(before), "tasks_after": len(after),
                 "units": self.frames.task_units[self.frames.task_units["task_key"].isin(keys)]["unit"].nunique(),
                 "leaders": self.frames.task_leaders[self.frames.task_leaders["task_key"].isin(keys)]["leader"].nunique(),
