@@ -7,7 +7,7 @@ import streamlit as st
 from charts.leaders import leader_unit_heatmap, leader_years_bar, tasks_per_leader_bar
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe
-from ui.show import chart, drill_chart, empty_message, table
+from ui.show import chart, drill_chart, empty_message, leader_unit_list, table
 
 st.title("领导分工")
 st.caption("每位领导牵头多少任务、分布在哪些表格；选一位领导查看其全部任务、牵头单位和量化指标。")
@@ -71,4 +71,7 @@ matrix = analysed("leader_unit_matrix", filters)
 if matrix.empty:
     empty_message("当前筛选条件下没有领导与单位的对应", filters)
 else:
-    chart(leader_unit_heatmap, matrix, "领导与责任单位共同承担的任务数（任务最多的20个单位）", key="leaders_matrix")
+    with st.container(key="leader_matrix_box"):  # hidden on phones (ui/style.css): too small to read there
+        chart(leader_unit_heatmap, matrix, "领导与责任单位共同承担的任务数（任务最多的20个单位）", key="leaders_matrix")
+    with st.container(key="leader_units_list"):  # shown on phones only: the same numbers as a list per leader
+        leader_unit_list(matrix)

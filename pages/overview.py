@@ -52,11 +52,6 @@ else:
             columns[4].metric("民生实事（项）", figures.livelihood_projects)
             if figures.content_missing:
                 st.caption("其中 " + str(figures.content_missing) + " 项任务原文缺少内容（见“数据说明”）。")
-    st.subheader("通知原文")
-    table(documents[["doc_no", "district", "title", "signed_date", "issued_date", "attachments"]]
-          .replace({"signed_date": {"": "未注明"}, "issued_date": {"": "未注明"}}),
-          {"title": "标题", "signed_date": "成文日期", "issued_date": "印发日期", "attachments": "附件"},
-          wide_text=("title", "attachments"))
 
 left, right = st.columns(2)
 with left:
@@ -73,3 +68,11 @@ with right:
     top_units = analysed("unit_load", filters).head(10)
     drill_chart(unit_load_bar, top_units, "任务最多的10个责任单位（牵头+配合）", key="overview_units", param="unit")
     st.page_link("pages/units.py", label="查看单位负荷详情", icon=":material/arrow_forward:")
+
+if len(headlines) <= MAX_DOCUMENT_BOXES:
+    # below the charts: the figures and the charts come first, on a phone too
+    st.subheader("通知原文")
+    table(documents[["doc_no", "district", "title", "signed_date", "issued_date", "attachments"]]
+          .replace({"signed_date": {"": "未注明"}, "issued_date": {"": "未注明"}}),
+          {"title": "标题", "signed_date": "成文日期", "issued_date": "印发日期", "attachments": "附件"},
+          wide_text=("title", "attachments"))

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from charts.leaders import leader_unit_heatmap, tasks_per_leader_bar
 from charts.targets import change_dumbbell
 from loaders.analysis import leader_portfolio, leader_unit_matrix
-from loaders.select import SCOPE_LABELS
+from loaders.select import SCOPE_LABELS, Filters, select
 from tests.test_pages import PAGES, TASKS_PAGE, open_page
 
 
@@ -99,3 +99,16 @@ def test_an_empty_message_without_filters_points_to_no_sidebar():
     app = AppTest.from_function(_empty_without_filters).run()
     message = app.info[0].value
     assert "所选对象在该年度没有任务" in message and "左侧" not in message
+
+
+
+def test_the_phone_list_holds_the_numbers_of_the_heatmap(frames):
+    matrix = leader_unit_matrix(select(frames, Filters(years=(2022,))))
+    app = open_page(PAGES[1], year="2022")
+    parts = [t.value.partition("：") for t in app.text]
+    lines = {name: rest for name, _, rest in parts if name in matrix.index}
+    assert list(lines) == list(matrix.index)  # the order of the bars
+    for leader, row in matrix.iterrows():
+        shared = row[row > 0]
+        assert lines[leader] == "、".join(f"{unit} {int(n)}" for unit, n in
+                                         shared.sort_values(ascending=False, kind="stable").items())

@@ -192,6 +192,14 @@ def drill_chart(builder, *args, key: str, param: str, names: list[str] | None = 
     return name
 
 
+def leader_unit_list(matrix: pd.DataFrame) -> None:
+    """Show a leader × unit matrix as one line per leader (units by shared tasks, most first), for phones."""
+    st.caption("领导与责任单位共同承担的任务数（任务最多的20个单位）")
+    for leader, row in matrix.iterrows():
+        shared = row[row > 0].sort_values(ascending=False, kind="stable")
+        st.text(f"{leader}：" + ("、".join(f"{unit} {int(n)}" for unit, n in shared.items()) or "无"))
+
+
 STYLE = Path(__file__).with_name("style.css")
 
 
