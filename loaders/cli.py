@@ -7,6 +7,8 @@
     python -m loaders restore VERSION          make an earlier version current again
     python -m loaders package DOC_NO OUT.xlsx  one notice as an import file (a template)
     python -m loaders export OUTDIR            the export contract
+    python -m loaders deck OUT.pptx [--district 区县] [--year Y] [--leader 姓名] [--unit 单位] [--pdf OUT.pdf]
+                                               the review-meeting deck (as in 汇报模式)
 """
 
 from __future__ import annotations
@@ -45,6 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     package = commands.add_parser("package", help="把一份已导入的通知写成导入用的 XLSX（可作下一年的模板）")
     package.add_argument("doc_no")
     package.add_argument("out", type=Path)
+    deck = commands.add_parser("deck", help="写出汇报模式的演示文稿（PPTX，可另存 PDF）")
+    deck.add_argument("out", type=Path, help="PPTX 文件")
+    deck.add_argument("--district", help="区县（数据含多个区县时必填）")
+    deck.add_argument("--year", type=int, help="年度（默认该区县最近一年）")
+    deck.add_argument("--leader", help="只汇报这位领导牵头的任务")
+    deck.add_argument("--unit", help="只汇报这个单位承担的任务")
+    deck.add_argument("--pdf", type=Path, help="同时写出同样页面的 PDF（需要 LibreOffice）")
     args = parser.parse_args(argv)
 
     if args.command in ("validate", "import") and args.files:
@@ -64,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"规范表检查通过：{len(frames.tasks)} 条任务，{len(frames.task_units)} 条单位分工，"
               f"{len(frames.targets)} 个量化指标。")
         return 0
+    if args.command == "deck":
+        return _deck(frames, args)
     for path in write_export(frames, args.out_dir):
         print(path)
     return 0
@@ -180,4 +191,30 @@ def _package(curated: Path, doc_no: str, out: Path) -> int:
         _print_problems(error.problems, "规范表", "未写出文件")
         return 1
     print(out)
+    return 0
+
+
+def _deck(frames, args) -> int:
+    from loaders.meeting.deck import DeckChoice, build_deck, unknown_choices
+    from loaders.meeting.pdf import PdfUnavailable, pptx_to_pdf
+    from loaders.meeting.powerpoint import deck_pptx
+
+    tasks = frames.tasks if not args.district else frames.tasks[frames.tasks["district"] == args.district]
+    latest = int(tasks["year"].max()) if len(tasks) else 0
+    choice = DeckChoice(args.year if args.year is not None else latest, args.leader, args.unit, args.district)
+    problems = unknown_choices(frames, choice)
+    if problems:
+        print("；".join(problems), file=sys.stderr)
+        return 2
+    slides = build_deck(frames, choice)
+    pptx = deck_pptx(slides)
+    args.out.write_bytes(pptx)
+    print(f"{args.out}：{len(slides)} 页")
+    if args.pdf:
+        try:
+            args.pdf.write_bytes(pptx_to_pdf(pptx))
+        except PdfUnavailable as error:
+            print(str(error), file=sys.stderr)
+            return 1
+        print(args.pdf)
     return 0

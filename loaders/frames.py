@@ -138,11 +138,14 @@ def build_frames(raw: dict[str, pd.DataFrame]) -> tuple[Frames, list[Problem]]:
 
 def _per_district(dictionary_rows: pd.DataFrame, make):
     """Return district → dictionary built from the rows of that district and the shared rows (made once each)."""
+    groups = {district: rows for district, rows in dictionary_rows.groupby("district", sort=False)}
+    shared = groups.get("", dictionary_rows.iloc[:0])
     made: dict[str, object] = {}
 
     def of(district: str):
         if district not in made:
-            made[district] = make(dictionary_rows[dictionary_rows["district"].map(lambda d: applies_to(d, district))])
+            own = groups.get(district, dictionary_rows.iloc[:0]) if district else dictionary_rows.iloc[:0]
+            made[district] = make(pd.concat([own, shared]))
         return made[district]
 
     return of

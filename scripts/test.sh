@@ -17,4 +17,17 @@ if [ ! -x "$chromium_bin" ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; the
   fi
 fi
 
+# The meeting deck's PDF is converted by LibreOffice and its pages rendered by pdftoppm (poppler-utils).
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing libreoffice-impress and poppler-utils for the meeting deck's PDF…"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-impress \
+      poppler-utils >/dev/null
+  else
+    echo "LibreOffice or pdftoppm is missing: run 'sudo apt-get install -y libreoffice-impress poppler-utils'." >&2
+    echo "The PDF test in tests/test_meeting.py will fail until they are installed." >&2
+  fi
+fi
+
 exec .venv/bin/python -m pytest "$@"

@@ -259,17 +259,22 @@ MEETING_PAGE = "pages/meeting.py"
 
 @pytest.mark.parametrize("query", [{}, {"deck_year": "2022", "deck_leader": "林杰"},
                                    {"deck_year": "2020", "deck_unit": "区经信局"}])
-def test_meeting_mode_steps_through_every_view(query):
+def test_meeting_mode_steps_through_every_view(query, frames):
+    from loaders.meeting.deck import VIEWS, DeckChoice, build_deck
+
+    year = int(query.get("deck_year") or frames.tasks["year"].max())
+    deck = build_deck(frames, DeckChoice(year, query.get("deck_leader"), query.get("deck_unit")))
     app = open_page(MEETING_PAGE, **query)
     seen = []
-    for _ in range(5):
+    for _ in deck:
         assert not app.exception, [e.message for e in app.exception]
         seen.append(app.header[0].value)
         next(b for b in app.button if b.label == "下一页").click().run()
-    assert seen == ["1/5 总体情况", "2/5 领导分工", "3/5 单位负荷", "4/5 指标变化", "5/5 民生实事"]
-    assert app.header[0].value == "1/5 总体情况"  # wraps around
+    assert seen == [f"{n}/{len(deck)} {slide.heading}" for n, slide in enumerate(deck, start=1)]
+    assert list(dict.fromkeys(h.split(" ", 1)[1] for h in seen if "（续）" not in h)) == list(VIEWS)
+    assert app.header[0].value == f"1/{len(deck)} 总体情况"  # wraps around
     next(b for b in app.button if b.label == "上一页").click().run()
-    assert app.header[0].value == "5/5 民生实事"
+    assert app.header[0].value == f"{len(deck)}/{len(deck)} {deck[-1].heading}"
 
 
 def test_meeting_mode_counts_for_the_chosen_leader(exported):

@@ -179,3 +179,15 @@ def _filter_choices(key: str) -> FilterChoices:
 def filter_choices() -> FilterChoices:
     """Return the years, leaders and units of the data, worked out once per data version (not per rerun)."""
     return _filter_choices(data_key())
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _deck(key: str, choice):
+    from loaders.meeting.deck import build_deck
+
+    return build_deck(cached_frames(key), choice)
+
+
+def deck(choice) -> list:
+    """Return the slides of a meeting deck (loaders.meeting.deck), built once per data version and choice."""
+    return _deck(data_key(), choice)

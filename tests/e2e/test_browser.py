@@ -159,13 +159,16 @@ def test_downloads_hold_exactly_the_rows_on_screen(page, server, frames):
     assert task_count(page) == shown
 
 
-def test_meeting_mode_steps_through_every_view(page, server):
+def test_meeting_mode_steps_through_every_view(page, server, frames):
+    from loaders.meeting.deck import DeckChoice, build_deck
+
+    deck = build_deck(frames, DeckChoice(2022, leader="张伟"))
     open_app(page, server, "meeting?deck_year=2022&deck_leader=" + quote("张伟"))
     seen = []
-    for _ in range(5):
+    for _ in deck:
         seen.append(page.locator("h2").first.inner_text().strip())
         assert page.locator('[data-testid="stException"]').count() == 0
         page.get_by_role("button", name="下一页").click()
         wait_ready(page)
-    assert seen == ["1/5 总体情况", "2/5 领导分工", "3/5 单位负荷", "4/5 指标变化", "5/5 民生实事"]
+    assert seen == [f"{n}/{len(deck)} {slide.heading}" for n, slide in enumerate(deck, start=1)]
     assert "slide=" in page.url

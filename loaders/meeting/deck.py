@@ -1,0 +1,312 @@
+"""The slides of a review-meeting deck, as plain data: what each slide says, charts and tables as numbers and text.
+
+The meeting page draws these slides on screen and loaders.meeting.powerpoint
+writes the same slides to a PPTX file, so the two always show the same figures.
+A deck is for one year and the whole district (or one district), one leader or
+one unit. Lists longer than a slide holds continue on the next slide, marked （续）.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from loaders.analysis import unit_load, written_target
+from loaders.frames import Frames
+from loaders.select import DIRECTION_LABELS, SCOPE_LABELS, Filters, TaskQuery, query_tasks, restrict
+
+VIEWS = ("总体情况", "领导分工", "单位负荷", "指标变化", "民生实事")
+CONTINUED = "（续）"
+
+MAX_BARS = 10  # bars a chart slide holds with its axis and legend at slide text size
+TOP_UNITS = 20  # units shown on 单位负荷 (two slides at most)
+# A table slide holds LINE_BUDGET lines of slide text; a full-width line holds LINE_CHARS
+# characters (CJK). Both are measured on screen at 1366×768 and 1920×1080 (same 16:9 shape)
+# and hold in the PPTX, whose text is sized to the same share of the slide height.
+LINE_BUDGET = 22.0
+LINE_CHARS = 66
+ROW_PADDING = 0.45  # a row's padding, in lines
+MISSING_TEXT = "（原文缺少任务内容）"
+
+
+@dataclass(frozen=True)
+class DeckChoice:
+    """Whom the deck reports on: a year, and optionally a district, a leader, a unit."""
+
+    year: int
+    leader: str | None = None
+    unit: str | None = None
+    district: str | None = None
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str  # legend text
+    key: str  # colour key: a scope (annual, five_year, livelihood), a role (lead, support) or from/to
+    values: tuple[float, ...]
+    labels: tuple[str, ...] = ()  # text on each bar when it is not the plain value (e.g. 7.5%左右)
+
+
+@dataclass(frozen=True)
+class Bars:
+    """Horizontal bars, categories top to bottom."""
+
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    axis_title: str
+    stacked: bool = True
+    top: float = 0  # the largest bar of the whole view: continued slides share one scale
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[str, ...]
+    widths: tuple[float, ...]  # share of the slide width per column
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Slide:
+    view: str  # one of VIEWS
+    title: str  # what the slide shows, fitted to the deck (e.g. 各位领导牵头的任务数)
+    subject: str  # 汇报对象
+    continued: bool = False
+    metrics: tuple[tuple[str, int], ...] = ()
+    bars: Bars | None = None
+    table: Table | None = None
+    note: str = ""  # said instead of a chart or table when there is nothing to show
+
+    @property
+    def heading(self) -> str:
+        return self.view + (CONTINUED if self.continued else "")
+
+
+def districts_of(frames: Frames) -> list[str]:
+    """Return the districts in the data (none when the data has no district column)."""
+    if "district" not in frames.documents.columns:
+        return []
+    return [d for d in frames.documents["district"].drop_duplicates() if d]
+
+
+def unknown_choices(frames: Frames, choice: DeckChoice) -> list[str]:
+    """Return what in the choice the data does not have, each with the names it does have."""
+    problems = []
+    years = sorted(int(y) for y in frames.tasks["year"].unique())
+    if choice.year not in years:
+        problems.append(f"没有 {choice.year} 年的任务（可选：{'、'.join(map(str, years))}）")
+    if choice.leader and choice.leader not in set(frames.task_leaders["leader"]):
+        problems.append(f"没有名为“{choice.leader}”的牵头领导")
+    if choice.unit and choice.unit not in set(frames.task_units["unit"]):
+        problems.append(f"没有名为“{choice.unit}”的责任单位")
+    districts = districts_of(frames)
+    if choice.district and choice.district not in districts:
+        problems.append(f"没有名为“{choice.district}”的区县（可选：{'、'.join(districts)}）")
+    if not choice.district and len(districts) > 1:
+        # a unit or leader name means one body only within its district: never added across districts
+        problems.append(f"数据含 {len(districts)} 个区县，请指定一个区县（{'、'.join(districts)}）")
+    return problems
+
+
+def deck_tasks(frames: Frames, choice: DeckChoice) -> pd.DataFrame:
+    """Return the tasks of the deck, in notice order."""
+    filters = Filters(years=(choice.year,), leader=choice.leader, district=choice.district)
+    return query_tasks(frames, filters, TaskQuery(unit=choice.unit))
+
+
+def subject_of(frames: Frames, choice: DeckChoice) -> str:
+    """Return whom the deck reports on, e.g. “2022年 全区”, “2022年 林杰牵头的任务”, “瓯海区 2022年 林杰牵头的任务”."""
+    several = len(districts_of(frames)) > 1
+    place = choice.district or ("全部区县" if several else "全区")
+    if choice.leader and choice.unit:
+        who = f"{choice.leader}牵头、{choice.unit}承担的任务"
+    elif choice.leader:
+        who = f"{choice.leader}牵头的任务"
+    elif choice.unit:
+        who = f"{choice.unit}承担的任务（牵头或配合）"
+    else:
+        who = ""
+    if who and not (choice.district and several):
+        return f"{choice.year}年 {who}"
+    if choice.district and several:
+        return " ".join(filter(None, [place, f"{choice.year}年", who]))
+    return " ".join(filter(None, [f"{choice.year}年", place, who]))
+
+
+def build_deck(frames: Frames, choice: DeckChoice) -> list[Slide]:
+    """Return every slide of the deck, the views in VIEWS order, continuation slides after their view."""
+    tasks = deck_tasks(frames, choice)
+    chosen = restrict(frames, tasks["task_key"])
+    subject = subject_of(frames, choice)
+    if tasks.empty:
+        note = "所选对象在该年度没有任务，请换一个年度或汇报对象"
+        return [Slide(view, view, subject, note=note) for view in VIEWS]
+    return [*_overall(chosen, choice, subject), *_leaders(chosen, choice, subject), *_units(chosen, choice, subject),
+            *_changes(frames, tasks, subject), *_livelihood(chosen, subject)]
+
+
+def views_and_parts(slides: list[Slide]) -> dict[str, int]:
+    """Return how many slides each view has."""
+    return {view: sum(s.view == view for s in slides) for view in VIEWS}
+
+
+def _overall(chosen: Frames, choice: DeckChoice, subject: str) -> list[Slide]:
+    tasks = chosen.tasks
+    scopes = tasks.groupby("scope").size()
+    leaders = ("牵头领导（人）", chosen.task_leaders["leader"].nunique())
+    if choice.unit:
+        own = chosen.task_units[chosen.task_units["unit"] == choice.unit]
+        who = [(f"其中{choice.unit}牵头（项）", own.loc[own["role"] == "lead", "task_key"].nunique()),
+               (f"其中{choice.unit}配合（项）", own.loc[own["role"] == "support", "task_key"].nunique()), leaders]
+    else:
+        units = chosen.task_units[~chosen.task_units["is_placeholder"]]
+        who = [leaders, ("责任单位（个）", units["unit"].nunique())]
+    metrics = [("任务（项）", len(tasks)), *who, ("量化指标（个）", len(chosen.targets)),
+               ("年度重点工作（项）", scopes.get("annual", 0)), ("今后五年重点工作（项）", scopes.get("five_year", 0)),
+               ("民生实事（项）", tasks.loc[tasks["scope"] == "livelihood", "seq"].nunique())]
+    if not choice.unit:
+        metrics.append(("原文缺内容（项）", tasks["content_missing"].sum()))
+    return [Slide("总体情况", "任务总体情况", subject, metrics=tuple((label, int(n)) for label, n in metrics))]
+
+
+def _scope_bars(rows: pd.DataFrame, category: str, axis_title: str) -> tuple[list[str], pd.DataFrame]:
+    """Return categories (most tasks first) and a category × scope table of task counts."""
+    table = rows.groupby([category, "scope"])["task_key"].nunique().unstack("scope", fill_value=0)
+    table = table.reindex(columns=[s for s in SCOPE_LABELS if s in table.columns])
+    order = table.sum(axis=1).sort_values(ascending=False, kind="stable")
+    return order.index.tolist(), table
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    """Return items in as few slides of at most `size` as possible, shared out evenly (12 → 6 + 6, not 10 + 2)."""
+    slides = max(math.ceil(len(items) / size), 1)
+    even = math.ceil(len(items) / slides) if items else size
+    return [items[i:i + even] for i in range(0, len(items), even)] or [[]]
+
+
+def _bar_slides(view: str, title: str, subject: str, table: pd.DataFrame, order: list[str],
+                series: dict[str, str], axis_title: str, empty: str) -> list[Slide]:
+    """Return one slide per MAX_BARS categories of table (category × series key counts)."""
+    if not order:
+        return [Slide(view, title, subject, note=empty)]
+    slides = []
+    keys = [key for key in series if key in table.columns]
+    top = float(table.loc[order, keys].sum(axis=1).max())
+    for number, part in enumerate(_chunks(order, MAX_BARS)):
+        bars = Bars(tuple(part), tuple(Series(series[key], key, tuple(int(table.at[c, key]) for c in part))
+                                       for key in keys), axis_title, top=top)
+        slides.append(Slide(view, title, subject, continued=number > 0, bars=bars))
+    return slides
+
+
+def _leaders(chosen: Frames, choice: DeckChoice, subject: str) -> list[Slide]:
+    view, axis = "领导分工", "任务数（项）"
+    if choice.leader:
+        tasks = chosen.tasks
+        group = tasks["subsection"].where(tasks["subsection"] != "", tasks["section"])
+        group = group.where(group != "", tasks["scope"].map(SCOPE_LABELS))
+        order, table = _scope_bars(tasks.assign(group=group), "group", axis)
+        return _bar_slides(view, f"{choice.leader}牵头的任务：按板块", subject, table, order, SCOPE_LABELS, axis,
+                           "所选对象没有牵头的任务")
+    rows = chosen.task_leaders
+    if choice.unit:
+        roles = chosen.task_units.loc[chosen.task_units["unit"] == choice.unit, ["task_key", "role"]]
+        rows = rows.merge(roles.drop_duplicates("task_key"), on="task_key")
+        table = rows.groupby(["leader", "role"])["task_key"].nunique().unstack("role", fill_value=0)
+        table = table.reindex(columns=["lead", "support"], fill_value=0)
+        order = table.sum(axis=1).sort_values(ascending=False, kind="stable").index.tolist()
+        return _bar_slides(view, f"{choice.unit}承担的任务由哪些领导牵头", subject, table, order,
+                           {"lead": f"{choice.unit}牵头", "support": f"{choice.unit}配合"}, axis,
+                           "这些任务没有注明牵头领导")
+    order, table = _scope_bars(rows, "leader", axis)
+    return _bar_slides(view, "各位领导牵头的任务数", subject, table, order, SCOPE_LABELS, axis,
+                       "这些任务没有注明牵头领导")
+
+
+def _units(chosen: Frames, choice: DeckChoice, subject: str) -> list[Slide]:
+    load = unit_load(chosen)
+    if choice.unit:
+        load = load[load["unit"] != choice.unit]
+        title = f"与{choice.unit}共同承担任务的单位"
+    elif choice.leader:
+        title = f"{choice.leader}牵头任务的责任单位"
+    else:
+        title = "各责任单位承担的任务数"
+    if len(load) > TOP_UNITS:
+        title += f"（任务最多的{TOP_UNITS}个）"
+    load = load.head(TOP_UNITS).set_index("unit")
+    return _bar_slides("单位负荷", title, subject, load, load.index.tolist(), {"lead": "牵头", "support": "配合"},
+                       "任务数（项）", "这些任务没有注明具体的责任单位")
+
+
+def _changes(frames: Frames, tasks: pd.DataFrame, subject: str) -> list[Slide]:
+    # the pairs that end in the deck's year (the notice that last set a metric → this year), either task the deck's
+    ids = set(tasks["task_id"])
+    year = int(tasks["year"].iloc[0])
+    changes = frames.target_changes
+    changes = changes[(changes["task_id_from"].isin(ids) | changes["task_id_to"].isin(ids))
+                      & (changes["year_to"] == year)]
+    view = "指标变化"
+    if changes.empty:
+        return [Slide(view, "量化指标的变化", subject, note=f"所选对象没有可与{year}年之前的通知对照的量化指标")]
+    slides = []
+    for (first, second), pair in changes.groupby(["year_from", "year_to"], sort=True):
+        first, second = int(first), int(second)
+        growth = pair[pair["kind"] == "growth"]
+        names = (growth["metric"] + "（" + growth["unit"] + "）").tolist()
+        for number, part in enumerate(_chunks(list(range(len(growth))), MAX_BARS) if len(growth) else []):
+            rows = growth.iloc[part]
+            series = tuple(
+                Series(f"{year}年目标", key, tuple(float(v) for v in rows[value]),
+                       tuple(written_target(v, q, u) for v, q, u in zip(rows[value], rows[qualifier], rows["unit"])))
+                for year, key, value, qualifier in ((first, "from", "value_from", "qualifier_from"),
+                                                    (second, "to", "value_to", "qualifier_to")))
+            top = float(max(growth["value_from"].max(), growth["value_to"].max()))
+            bars = Bars(tuple(names[i] for i in part), series, "目标值（%）", stacked=False, top=top)
+            slides.append(Slide(view, f"增速目标：{first}年 → {second}年（%）", subject, continued=number > 0,
+                                bars=bars))
+        rows = tuple((f"{m}（{u}）", written_target(a, qa, u), written_target(b, qb, u), DIRECTION_LABELS.get(d, d))
+                     for m, u, a, qa, b, qb, d in zip(pair["metric"], pair["unit"], pair["value_from"],
+                                                      pair["qualifier_from"], pair["value_to"], pair["qualifier_to"],
+                                                      pair["direction"]))
+        table = Table(("指标", f"{first}年目标", f"{second}年目标", "变化"), (0.46, 0.2, 0.2, 0.14), rows)
+        slides += _table_slides(view, f"量化指标的变化：{first}年 → {second}年", subject, table)
+    return slides
+
+
+def _livelihood(chosen: Frames, subject: str) -> list[Slide]:
+    projects = chosen.tasks[chosen.tasks["scope"] == "livelihood"].sort_values(["seq", "part"], na_position="first")
+    title = "民生实事项目"
+    if projects.empty:
+        return [Slide("民生实事", title, subject, note="所选对象在该年度没有民生实事项目")]
+    part = projects["part"].astype("string").fillna("")
+    number = projects["seq"].astype(str) + ("-" + part).where(part != "", "")
+    content = projects["content"].where(projects["content"] != "", MISSING_TEXT)
+    rows = tuple(zip(number, projects["project"].fillna(""), content, projects["leaders"].fillna(""),
+                     projects["units"].fillna("")))
+    table = Table(("序号", "项目名称", "任务内容", "牵头领导", "责任单位"), (0.07, 0.17, 0.42, 0.12, 0.22),
+                  tuple(tuple(str(cell) for cell in row) for row in rows))
+    return _table_slides("民生实事", title, subject, table)
+
+
+def row_lines(cells: tuple[str, ...], widths: tuple[float, ...]) -> int:
+    """Return how many lines a table row takes when every cell wraps in its column."""
+    return max(math.ceil(max(len(text), 1) / max(int(width * LINE_CHARS) - 1, 1))
+               for text, width in zip(cells, widths))
+
+
+def _table_slides(view: str, title: str, subject: str, table: Table) -> list[Slide]:
+    """Return the table over as many slides as its wrapped rows need."""
+    header = row_lines(table.columns, table.widths) + ROW_PADDING
+    pages: list[list[tuple[str, ...]]] = [[]]
+    used = header
+    for row in table.rows:
+        cost = row_lines(row, table.widths) + ROW_PADDING
+        if pages[-1] and used + cost > LINE_BUDGET:
+            pages.append([])
+            used = header
+        pages[-1].append(row)
+        used += cost
+    return [Slide(view, title, subject, continued=number > 0, table=Table(table.columns, table.widths, tuple(rows)))
+            for number, rows in enumerate(pages)]

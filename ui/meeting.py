@@ -1,0 +1,204 @@
+"""Showing a meeting slide on one screen, and the keys a presentation clicker sends."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from charts.deck import slide_bars
+from loaders.meeting.deck import VIEWS, Slide
+from loaders.meeting.pdf import PdfUnavailable, office_program, pptx_to_pdf
+from loaders.meeting.powerpoint import deck_pptx
+from ui.data import data_key, deck
+from ui.show import figure_of, literal
+
+# Slide text scales with the screen height (2.3% of it: 25 px at 1080, 18 px at 768), so a
+# slide holds the same at 1366×768 and 1920×1080. Static rules, no data in them.
+SLIDE_STYLE = """
+<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.9rem; padding-bottom: 0; }
+[data-testid="stMain"] h2 { font-size: clamp(22px, 3.6vh, 46px); padding: 0.1em 0 0 0; }
+[data-testid="stMain"] [data-testid="stText"] { font-size: clamp(16px, 2.4vh, 32px); }
+[data-testid="stMetricLabel"] p { font-size: clamp(17px, 2.5vh, 34px) !important; }
+[data-testid="stMetricValue"] { font-size: clamp(30px, 6.5vh, 84px) !important; }
+[data-testid="stTable"] th, [data-testid="stTable"] td {
+  font-size: clamp(16px, 2.3vh, 31px); line-height: 1.4; white-space: normal; word-break: break-all;
+  padding: 0.25em 0.45em; vertical-align: top; }
+[data-testid="stTable"] table { table-layout: fixed; width: 100%; }
+[data-testid="stTable"] td > div, [data-testid="stTable"] th > div { max-width: none !important; }
+[data-testid="stButtonGroup"] button p, [data-testid="stBaseButton-secondary"] p,
+[data-testid="stPopover"] button p { font-size: clamp(16px, 2.3vh, 30px); }
+[data-testid="stAlert"] p { font-size: clamp(17px, 2.5vh, 34px); }
+</style>
+"""
+
+
+def slide_style(widths: tuple[float, ...] = ()) -> None:
+    """Apply the slide type sizes; `widths` fixes the share of each table column."""
+    columns = "".join(f'[data-testid="stTable"] th:nth-child({i + 1}) {{ width: {w * 100:.1f}%; }}'
+                      for i, w in enumerate(widths))
+    st.html(SLIDE_STYLE.replace("</style>", columns + "</style>"))
+
+
+def show_slide(slide: Slide, number: int, total: int) -> None:
+    """Show one slide: heading with its number, what it shows and for whom, then metrics, chart, table or note."""
+    slide_style(slide.table.widths if slide.table else ())
+    st.header(f"{number}/{total} {slide.heading}")
+    st.text(f"{slide.title}　｜　汇报对象：{slide.subject}")
+    if slide.note:
+        st.info(slide.note, icon=":material/info:")
+    if slide.metrics:
+        for start in range(0, len(slide.metrics), 4):
+            row = st.columns(4)
+            for column, (label, value) in zip(row, slide.metrics[start:start + 4]):
+                column.metric(literal(label), value)
+    if slide.bars:
+        st.plotly_chart(figure_of(slide_bars, slide.bars), theme=None, width="stretch",
+                        config={"displaylogo": False, "locale": "zh-CN", "displayModeBar": False})
+    if slide.table:
+        # st.table reads Markdown in cells: the text is escaped so that it shows literally
+        frame = pd.DataFrame([[literal(cell) for cell in row] for row in slide.table.rows],
+                             columns=[literal(c) for c in slide.table.columns])
+        st.table(frame, hide_index=True)
+
+
+# Runs in the component's iframe (same origin as the app): listens for keys on the app page and
+# clicks the page's own 上一页/下一页 buttons, so a key does exactly what a click does.
+KEYS_SCRIPT = """
+<button id="full" title="全屏（F），再按一次退出">全屏（F）</button>
+<style>
+body { margin: 0; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
+#full { width: 100%; height: 40px; border: 1px solid rgba(49,51,63,0.2); border-radius: 8px; background: white;
+        font-size: 18px; cursor: pointer; }
+#full:hover { border-color: #1f5fa8; color: #1f5fa8; }
+</style>
+<script>
+const app = window.parent.document;
+function press(label) {
+  const button = [...app.querySelectorAll('button')].find(b => b.innerText.trim().endsWith(label));  // after its icon
+  if (button) button.click();
+}
+function fullScreen() {
+  if (app.fullscreenElement) app.exitFullscreen();
+  else app.documentElement.requestFullscreen().catch(() => {});
+}
+function onKey(event) {
+  if (!window.frameElement || !window.frameElement.isConnected) {  // the deck is no longer on the page
+    app.removeEventListener('keydown', onKey);
+    return;
+  }
+  const target = event.target;
+  if (event.ctrlKey || event.altKey || event.metaKey) return;
+  if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
+  if (target && target.closest && target.closest('[role="dialog"], [data-baseweb="popover"]')) return;
+  const next = ['ArrowRight', 'PageDown', ' ', 'Spacebar'].includes(event.key);
+  const previous = ['ArrowLeft', 'PageUp'].includes(event.key);
+  if (next || previous) {
+    event.preventDefault();
+    if (target && target.blur) target.blur();  // a focused button would also take Space as a click
+    press(next ? '下一页' : '上一页');
+  } else if (event.key === 'f' || event.key === 'F') {
+    event.preventDefault();
+    fullScreen();
+  }
+}
+// one listener on the app page at a time, removed when this frame goes away
+if (window.parent.__deckKeys) app.removeEventListener('keydown', window.parent.__deckKeys);
+window.parent.__deckKeys = onKey;
+app.addEventListener('keydown', onKey);
+document.addEventListener('keydown', onKey);
+window.addEventListener('pagehide', () => {
+  if (window.parent.__deckKeys !== onKey) return;
+  app.removeEventListener('keydown', onKey);
+  window.parent.__deckKeys = null;
+});
+document.getElementById('full').addEventListener('click', fullScreen);
+</script>
+"""
+
+
+def clicker_keys() -> None:
+    """Make → / PageDown / Space turn to the next slide, ← / PageUp back, F full screen; shows a 全屏 button."""
+    st.iframe(KEYS_SCRIPT, height=42)
+
+
+PART_KEY = "deck_part"  # which slide of the view (0 = the first), in the URL as deck_part=2 for the second
+_PARTS = "_deck_parts"
+
+
+def start_at_url(slide_key: str) -> None:
+    """On a session's first run, open the view and continuation slide the URL names (or the first)."""
+    if st.session_state.get(slide_key) is None:
+        asked = st.query_params.get(slide_key)
+        st.session_state[slide_key] = asked if asked in VIEWS else VIEWS[0]
+    if PART_KEY not in st.session_state:
+        asked = st.query_params.get(PART_KEY, "1")
+        st.session_state[PART_KEY] = int(asked) - 1 if asked.isdigit() and int(asked) > 0 else 0
+
+
+def remember_parts(parts: dict[str, int]) -> None:
+    """Keep how many slides each view has, for the next click of 上一页/下一页."""
+    st.session_state[_PARTS] = parts
+
+
+def step(slide_key: str, offset: int) -> None:
+    """Turn to the next (offset 1) or previous (-1) slide, through continuation slides, wrapping around."""
+    parts = st.session_state.get(_PARTS) or dict.fromkeys(VIEWS, 1)
+    order = [(view, part) for view in VIEWS for part in range(parts.get(view, 1))]
+    now = (st.session_state.get(slide_key) or VIEWS[0], st.session_state.get(PART_KEY, 0))
+    index = order.index(now) if now in order else 0
+    st.session_state[slide_key], st.session_state[PART_KEY] = order[(index + offset) % len(order)]
+
+
+def view_changed() -> None:
+    st.session_state[PART_KEY] = 0
+
+
+def slide_now(slides: list[Slide], slide_key: str) -> int:
+    """Return the index of the slide to show, and write its continuation number to the URL."""
+    view = st.session_state.get(slide_key) or VIEWS[0]
+    positions = [i for i, slide in enumerate(slides) if slide.view == view]
+    part = min(max(st.session_state.get(PART_KEY, 0), 0), len(positions) - 1)
+    st.session_state[PART_KEY] = part
+    if part:
+        st.query_params[PART_KEY] = str(part + 1)
+    else:
+        st.query_params.pop(PART_KEY, None)
+    return positions[part]
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _pdf(key: str, choice) -> bytes:
+    # key: the data version (the slides of a choice change with it)
+    return pptx_to_pdf(deck_pptx(deck(choice)))
+
+
+def deck_exports(choice, slides: list[Slide]) -> None:
+    """Offer the deck as a PPTX (editable charts and tables) and a PDF of the same slides."""
+    st.caption(f"导出这套页面（{len(slides)} 页，与屏幕上相同）")
+    name = "汇报材料_" + _UNSAFE.sub("_", slides[0].subject).replace(" ", "_")
+    st.download_button("下载 PPTX（图表可编辑）", lambda: deck_pptx(slides), f"{name}.pptx", icon=":material/slideshow:",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       on_click="ignore", width="stretch")
+    if not office_program():
+        st.caption("服务器未安装 LibreOffice，暂不能导出 PDF；可下载 PPTX 后在 PowerPoint 或 WPS 中另存为 PDF。")
+        return
+    asked = st.session_state.get(_PDF_ASKED) == choice
+    if not asked:
+        st.button("生成 PDF", icon=":material/picture_as_pdf:", width="stretch",
+                  on_click=lambda: st.session_state.__setitem__(_PDF_ASKED, choice))
+        return
+    try:
+        with st.spinner("正在生成 PDF…"):
+            pdf = _pdf(data_key(), choice)
+    except PdfUnavailable as error:
+        st.error(str(error))
+        return
+    st.download_button("下载 PDF", pdf, f"{name}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
+                       on_click="ignore", width="stretch")
+
+
+_PDF_ASKED = "_deck_pdf_for"
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s=+@-]')
