@@ -5,6 +5,7 @@ import streamlit as st
 from ui.access import admin_configured
 from ui.data import frames
 from ui.filters import sidebar_filters
+from ui.show import page_style
 
 st.set_page_config(page_title="工作报告责任分解看板", page_icon=":material/assignment:", layout="wide")
 
@@ -25,9 +26,10 @@ if admin_configured():
     PAGES.append(st.Page("pages/admin.py", title="数据维护", icon=":material/upload_file:", url_path="admin"))
 
 page = st.navigation(PAGES)
+page_style()
 if page.url_path == "meeting":
     # the deck brings its own controls; the shared filters would only clutter the projector
     st.set_page_config(initial_sidebar_state="collapsed")
 elif page.url_path not in ("admin", "report"):  # the import and report pages do not use the shared filters
-    sidebar_filters(frames())
+    sidebar_filters(frames(), page.url_path)
 page.run()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import SCOPE_COLORS, bar_height, plain, styled
+from charts.theme import SCOPE_COLORS, bar_height, plain, styled, whole_number_ticks
 from loaders.select import SCOPE_LABELS
 
 
@@ -32,15 +32,20 @@ def tasks_per_leader_bar(per_leader: pd.DataFrame, title: str) -> go.Figure:
         )
     figure.update_layout(barmode="stack", xaxis_title="任务数（项）", yaxis_title=None,
                          yaxis=dict(categoryorder="array", categoryarray=order))
-    return styled(figure, title, bar_height(len(order)))
+    return whole_number_ticks(styled(figure, title, bar_height(len(order))), "x")
 
 
 def leader_unit_heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:
-    """Return a heat map of tasks shared by each unit (rows) and leader (columns)."""
+    """Return a heat map of tasks shared by each unit (rows) and leader (columns).
+
+    The leaders stand left to right in the order of the leader bars (top to bottom),
+    as leader_unit_matrix returns them; cells without a shared task are left blank.
+    """
     matrix = matrix.T
     figure = go.Figure(go.Heatmap(
         z=matrix.values, x=plain(matrix.columns.to_series()).tolist(), y=plain(matrix.index.to_series()).tolist(),
-        colorscale="Blues", text=matrix.values, texttemplate="%{text}", textfont=dict(size=13),
+        # an empty cell stays blank: a grid of zeros hid the few shared tasks
+        colorscale="Blues", text=matrix.where(matrix > 0, "").values, texttemplate="%{text}", textfont=dict(size=13),
         hovertemplate="%{x} × %{y}：%{z}项<extra></extra>", colorbar=dict(title=dict(text="任务数")),
     ))
     # many leaders (or leaders of several years, 林杰（2022年）) no longer fit side by side
@@ -62,4 +67,4 @@ def leader_years_bar(across: pd.DataFrame, title: str) -> go.Figure:
                        text=rows["tasks"], textposition="inside",
                        hovertemplate="%{x} " + label + "：%{y}项<extra></extra>")
     figure.update_layout(barmode="stack", yaxis_title="任务数（项）", xaxis_title=None)
-    return styled(figure, title, 380)
+    return whole_number_ticks(styled(figure, title, 380), "y")

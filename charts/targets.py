@@ -52,7 +52,9 @@ def change_dumbbell(changes: pd.DataFrame, title: str, log_scale: bool = False) 
     if log_scale:
         low, high = math.log10(max(values.min(), 0.1)), math.log10(max(values.max(), 1))
         pad = (high - low) * 0.12 + 0.1
-        figure.update_xaxes(type="log", range=[low - pad, high + pad])
+        # ticks at 1, 10, 100, 1,000 … written out in full (not 10k, nor the 2 and 5 between decades)
+        figure.update_xaxes(type="log", range=[low - pad, high + pad], dtick=1, exponentformat="none",
+                            separatethousands=True)
     elif len(values):
         pad = (values.max() - values.min()) * 0.12 + 1
         figure.update_xaxes(range=[values.min() - pad, values.max() + pad])

@@ -57,6 +57,28 @@ def styled(figure: go.Figure, title: str, height: int | None = None) -> go.Figur
     return figure
 
 
+def whole_number_ticks(figure: go.Figure, axis: str = "x") -> go.Figure:
+    """Return the figure with ticks only at whole numbers on its count axis (no 0.5 tasks).
+
+    Plotly steps by 0.5 when the longest bar is short; below 8 the step is set to 1,
+    above it plotly's own steps (2, 5, 10 …) are whole already.
+    """
+    totals: dict = {}
+    for trace in figure.data:
+        if trace.type != "bar":
+            continue
+        values = trace.x if axis == "x" else trace.y
+        keys = trace.y if axis == "x" else trace.x
+        for key, value in zip(keys if keys is not None else range(len(values)), values):
+            totals[key] = totals.get(key, 0) + (value or 0)
+    longest = max(totals.values(), default=0)
+    options = dict(tickformat=",d", rangemode="tozero")
+    if longest < 8:
+        options.update(tick0=0, dtick=1)
+    figure.update_xaxes(**options) if axis == "x" else figure.update_yaxes(**options)
+    return figure
+
+
 def bar_height(n_bars: int, per_bar: int = 34, minimum: int = 360, extra: int = 190) -> int:
     """Return a chart height that keeps every horizontal bar's label readable."""
     return max(minimum, n_bars * per_bar + extra)

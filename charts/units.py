@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import PAIR_COLORS, ROLE_COLORS, bar_height, plain, styled
+from charts.theme import PAIR_COLORS, ROLE_COLORS, bar_height, plain, styled, whole_number_ticks
 from loaders.select import ROLE_LABELS
 
 
@@ -22,7 +22,7 @@ def unit_load_bar(load: pd.DataFrame, title: str) -> go.Figure:
             hovertemplate="<b>%{y}</b> " + ROLE_LABELS[role] + "：%{x}项<br>%{customdata[1]}<extra></extra>",
         )
     figure.update_layout(barmode="stack", xaxis_title="任务数（项）", yaxis_title=None)
-    return styled(figure, title, bar_height(len(rows)))
+    return whole_number_ticks(styled(figure, title, bar_height(len(rows))), "x")
 
 
 def category_bar(categories: pd.DataFrame, title: str) -> go.Figure:
@@ -35,7 +35,7 @@ def category_bar(categories: pd.DataFrame, title: str) -> go.Figure:
                        textposition="auto", customdata=rows[["units"]],
                        hovertemplate="%{y} " + ROLE_LABELS[role] + "：%{x}次（%{customdata[0]}个单位）<extra></extra>")
     figure.update_layout(barmode="stack", xaxis_title="分工次数（单位×任务）", yaxis_title=None)
-    return styled(figure, title, bar_height(len(rows), minimum=440))
+    return whole_number_ticks(styled(figure, title, bar_height(len(rows), minimum=440)), "x")
 
 
 def pareto_curve(curve: pd.DataFrame, title: str) -> go.Figure:
@@ -63,7 +63,7 @@ def co_assignment_bar(pairs: pd.DataFrame, title: str) -> go.Figure:
                               text=rows["tasks"], textposition="inside",
                               hovertemplate="%{y}：共同承担%{x}项<extra></extra>"))
     figure.update_layout(xaxis_title="共同承担的任务数（项）", yaxis_title=None, showlegend=False)
-    return styled(figure, title, bar_height(len(rows)))
+    return whole_number_ticks(styled(figure, title, bar_height(len(rows))), "x")
 
 
 def unit_years_dumbbell(comparison: pd.DataFrame, title: str, years: tuple[int, int]) -> go.Figure:

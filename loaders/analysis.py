@@ -11,7 +11,7 @@ import html
 import pandas as pd
 
 from loaders.frames import Frames
-from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS
+from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS, SCOPE_LABELS
 from loaders.targets import pair_between
 
 HOVER_TASKS = 6
@@ -213,7 +213,8 @@ def leader_portfolio(frames: Frames, leader: str) -> dict[str, pd.DataFrame]:
     """Return one leader's tasks, sections, lead units, targets and livelihood projects."""
     ids = frames.task_leaders.loc[frames.task_leaders["leader"] == leader, "task_id"]
     tasks = with_labels(frames.tasks[frames.tasks["task_id"].isin(ids)])
-    sections = (tasks.assign(section=tasks["section"].where(tasks["section"] != "", tasks["scope"]))
+    # a task outside any section is listed under its table's name (民生实事), never its code
+    sections = (tasks.assign(section=tasks["section"].where(tasks["section"] != "", tasks["scope"].map(SCOPE_LABELS)))
                 .groupby(["year", "scope", "section"]).size().rename("tasks").reset_index())
     units = frames.task_units[frames.task_units["task_id"].isin(ids) & (frames.task_units["role"] == "lead")]
     lead_units = (units.groupby(["unit", "category"])["task_id"].nunique().rename("tasks")

@@ -115,8 +115,16 @@ def _style(sheet, widths: dict[str, int]) -> None:
 
 
 def file_name(applied: list[tuple[str, str]], extension: str) -> str:
-    """Return a file name that says what is inside: 任务明细_2022_区经信局.xlsx."""
-    named = ("区县", "年度", "表格", "牵头领导", "单位")
-    parts = ["任务明细"] + [value for name, value in applied if name in named and value not in ("", "全部")]
+    """Return a file name that says what is inside: 任务明细_2022_区经信局_只看牵头_关键词垃圾.xlsx.
+
+    Every filter in effect is named, so two different selections never get the same
+    name (and never overwrite each other in the downloads folder): values as they
+    are, switches (是/否) by their name, the keyword after 关键词.
+    """
+    parts = ["任务明细"]
+    for name, value in applied:
+        if value in ("", "全部", "否", "无"):
+            continue
+        parts.append(name if value == "是" else "关键词" + "、".join(value.split()) if name == "关键词" else value)
     name = "_".join(parts)
     return re.sub(r'[\\/:*?"<>|\s]+', "", name)[:80] + "." + extension

@@ -7,7 +7,7 @@ import streamlit as st
 from charts.leaders import leader_unit_heatmap, leader_years_bar, tasks_per_leader_bar
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe
-from ui.show import chart, drill_chart, drill_picker, empty_message, table
+from ui.show import chart, drill_chart, empty_message, leader_unit_list, table
 
 st.title("领导分工")
 st.caption("每位领导牵头多少任务、分布在哪些表格；选一位领导查看其全部任务、牵头单位和量化指标。")
@@ -16,7 +16,7 @@ frames()  # stops with a clear message when the curated tables have problems
 filters = current_filters()
 st.text(f"当前筛选：{describe(filters)}")
 if analysed("task_count", filters) == 0:
-    empty_message()
+    empty_message(filters=filters)
     st.stop()
 
 per_leader = analysed("tasks_per_leader", filters)
@@ -27,11 +27,10 @@ if per_leader.empty:
 several_years = per_leader["year"].nunique() > 1
 drill_chart(tasks_per_leader_bar, per_leader,
             "各位领导牵头的任务数（按表格分色" + ("，各年度分列" if several_years else "") + "）",
-            key="leaders_bar", param="leader")
-st.caption("一项任务有两位牵头领导时，两人各计一次。点击柱条后出现该领导的任务明细链接。"
-           + (f"另有 {unled} 项任务通知未列明牵头领导，不计入任何人。" if unled else ""))
-drill_picker("在任务明细中查看某位领导", per_leader["leader"].drop_duplicates().tolist(), key="leaders_drill",
-             param="leader")
+            key="leaders_bar", param="leader", names=per_leader["leader"].drop_duplicates().tolist(),
+            picker_label="查看某位领导的任务", focus_key=None if filters.leader else "leader_focus")
+st.caption("一项任务有两位牵头领导时，两人各计一次。点击柱条：下方显示该领导的任务，并出现任务明细链接；"
+           "左侧筛选不变。" + (f"另有 {unled} 项任务通知未列明牵头领导，不计入任何人。" if unled else ""))
 
 st.subheader("一位领导的任务")
 names = analysed("leaders_by_load", filters)
@@ -70,6 +69,9 @@ else:
 st.subheader("领导 × 单位")
 matrix = analysed("leader_unit_matrix", filters)
 if matrix.empty:
-    empty_message("当前筛选条件下没有领导与单位的对应")
+    empty_message("当前筛选条件下没有领导与单位的对应", filters)
 else:
-    chart(leader_unit_heatmap, matrix, "领导与责任单位共同承担的任务数（任务最多的20个单位）", key="leaders_matrix")
+    with st.container(key="leader_matrix_box"):  # hidden on phones (ui/style.css): too small to read there
+        chart(leader_unit_heatmap, matrix, "领导与责任单位共同承担的任务数（任务最多的20个单位）", key="leaders_matrix")
+    with st.container(key="leader_units_list"):  # shown on phones only: the same numbers as a list per leader
+        leader_unit_list(matrix)

@@ -6,7 +6,7 @@ from charts.leaders import tasks_per_leader_bar
 from charts.units import unit_load_bar
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe
-from ui.show import chart, empty_message, table
+from ui.show import drill_chart, empty_message, table
 
 st.title("总览")
 st.caption("每份通知有多少任务、领导、责任单位和量化指标；下方小图可进入详细页面。")
@@ -15,7 +15,7 @@ all_frames = frames()
 filters = current_filters()
 st.text(f"当前筛选：{describe(filters)}")
 if analysed("task_count", filters) == 0:
-    empty_message()
+    empty_message(filters=filters)
     st.stop()
 
 MAX_DOCUMENT_BOXES = 4
@@ -52,11 +52,6 @@ else:
             columns[4].metric("民生实事（项）", figures.livelihood_projects)
             if figures.content_missing:
                 st.caption("其中 " + str(figures.content_missing) + " 项任务原文缺少内容（见“数据说明”）。")
-    st.subheader("通知原文")
-    table(documents[["doc_no", "district", "title", "signed_date", "issued_date", "attachments"]]
-          .replace({"signed_date": {"": "未注明"}, "issued_date": {"": "未注明"}}),
-          {"title": "标题", "signed_date": "成文日期", "issued_date": "印发日期", "attachments": "附件"},
-          wide_text=("title", "attachments"))
 
 left, right = st.columns(2)
 with left:
@@ -65,11 +60,19 @@ with left:
     if per_leader.empty:
         st.info(f"这 {unled} 项任务，通知都未列明牵头领导。")
     else:
-        chart(tasks_per_leader_bar, per_leader, "各位领导牵头的任务数", key="overview_leaders")
+        drill_chart(tasks_per_leader_bar, per_leader, "各位领导牵头的任务数", key="overview_leaders", param="leader")
         if unled:
             st.caption(f"另有 {unled} 项任务通知未列明牵头领导，不计入任何人。")
     st.page_link("pages/leaders.py", label="查看领导分工详情", icon=":material/arrow_forward:")
 with right:
     top_units = analysed("unit_load", filters).head(10)
-    chart(unit_load_bar, top_units, "任务最多的10个责任单位（牵头+配合）", key="overview_units")
+    drill_chart(unit_load_bar, top_units, "任务最多的10个责任单位（牵头+配合）", key="overview_units", param="unit")
     st.page_link("pages/units.py", label="查看单位负荷详情", icon=":material/arrow_forward:")
+
+if len(headlines) <= MAX_DOCUMENT_BOXES:
+    # below the charts: the figures and the charts come first, on a phone too
+    st.subheader("通知原文")
+    table(documents[["doc_no", "district", "title", "signed_date", "issued_date", "attachments"]]
+          .replace({"signed_date": {"": "未注明"}, "issued_date": {"": "未注明"}}),
+          {"title": "标题", "signed_date": "成文日期", "issued_date": "印发日期", "attachments": "附件"},
+          wide_text=("title", "attachments"))

@@ -29,7 +29,8 @@ if pair is not None:
     span = f"{first}年 → {second}年"
     changes = analysed("changes_of_kinds", all_years, tuple(kinds), pair)
     if changes.empty:
-        empty_message(f"当前筛选条件下没有{first}年和{second}年都设定的年度指标")
+        empty_message(f"当前筛选条件下没有{first}年和{second}年都设定的年度指标", replace(filters, years=()),
+                      ("指标类型",) if st.session_state.get("kind") else ())
     else:
         drawn = set(changes["kind"])  # the kinds chosen above that have pairs
         if "growth" in drawn:
@@ -83,7 +84,8 @@ st.subheader("全部量化指标")
 targets = analysed("target_table", filters)
 targets = targets[targets["kind"].isin(kinds)]
 if targets.empty:
-    empty_message("当前筛选条件下没有量化指标")
+    empty_message("当前筛选条件下没有量化指标", filters,
+                  ("指标类型",) if st.session_state.get("kind") else ())
 else:
     st.text(f"共 {len(targets)} 个指标，来自 {targets['task_id'].nunique()} 项任务。")
     if len(targets) > DISPLAY_LIMIT:

@@ -6,9 +6,9 @@ from loaders.downloads import csv_bytes, file_name, xlsx_bytes
 from loaders.select import SCOPE_LABELS, TaskQuery, query_tasks
 from loaders.curated import UNIT_CATEGORIES
 from ui.data import filter_choices, frames, queried
-from ui.filters import current_filters, describe
+from ui.filters import clear_button, current_filters, describe
 from ui.show import caption, empty_message, table
-from ui.task_card import task_card
+from ui.task_card import task_card, task_cards
 
 st.title("任务明细")
 st.caption("按单位、板块、关键词等筛选任务，点选一行查看任务卡片；下载的文件正好包含表中的行。")
@@ -28,6 +28,8 @@ with st.container(border=True):
     chosen_sections = third.multiselect("板块/分组", choices.sections_of(filters.district), placeholder="全部板块", key="section",
                                         bind="query-params")
     keywords = third.text_input("关键词（多个词用空格分开，须同时出现）", key="q", bind="query-params")
+    if unit or lead_only or categories or with_target or chosen_sections or keywords:
+        clear_button({"unit": None, "lead_only": False, "category": [], "has_target": False, "section": [], "q": ""})
 
 query = TaskQuery(sections=tuple(chosen_sections), unit=unit, lead_only=lead_only,
                   categories=tuple(categories), with_target=with_target, keywords=keywords or "")
@@ -39,9 +41,12 @@ applied = [*([("区县", filters.district)] if filters.district else []),
            ("只看牵头", "是" if lead_only else "否"), ("单位类别", "、".join(categories) or "全部"),
            ("板块/分组", "、".join(chosen_sections) or "全部"), ("有量化指标", "是" if with_target else "否"),
            ("关键词", keywords or "无")]
-st.text(f"当前筛选：{describe(filters)} · 共 {len(tasks)} 项任务")
+PAGE_FILTERS = ("单位", "只看牵头", "单位类别", "板块/分组", "有量化指标", "关键词")
+own_filters = [(name, value) for name, value in applied if name in PAGE_FILTERS and value not in ("全部", "否", "无")]
+summary = [describe(filters), *(f"{name}：{value}" for name, value in own_filters)]
+st.text(f"当前筛选：{' · '.join(summary)} · 共 {len(tasks)} 项任务")
 if tasks.empty:
-    empty_message("没有符合条件的任务")
+    empty_message("没有符合条件的任务", filters, tuple(name for name, _ in own_filters))
     st.stop()
 
 DISPLAY_LIMIT = 2000  # rows drawn in the browser; the downloads always hold every selected row
@@ -50,15 +55,23 @@ if len(tasks) > DISPLAY_LIMIT:
 shown = tasks.head(DISPLAY_LIMIT)
 shown = shown.assign(content=shown["content"].where(~shown["content_missing"], "（原文缺少任务内容）"),
                      leaders=shown["leaders"].where(shown["leaders"] != "", "（通知未列明）"))
-event = st.dataframe(
-    shown[["label", "content", "leaders", "lead_units", "support_units", "note"]].rename(columns={
-        "label": "任务", "content": "任务内容", "leaders": "牵头领导", "lead_units": "牵头单位",
-        "support_units": "配合单位", "note": "备注"}),
-    hide_index=True, width="stretch", height=420, key="task_table", on_select="rerun",
-    selection_mode="single-row",
-    column_config={"任务内容": st.column_config.TextColumn(width="large"),
-                   "任务": st.column_config.TextColumn(width="medium")},
-)
+with st.container(key="task_table_box"):  # hidden on phones (ui/style.css), where the cards below stand in
+    event = st.dataframe(
+        shown[["label", "content", "leaders", "lead_units", "support_units", "note"]].rename(columns={
+            "label": "任务", "content": "任务内容", "leaders": "牵头领导", "lead_units": "牵头单位",
+            "support_units": "配合单位", "note": "备注"}),
+        hide_index=True, width="stretch", height=420, key="task_table", on_select="rerun",
+        selection_mode="single-row",
+        column_config={"任务内容": st.column_config.TextColumn(width="large"),
+                       "任务": st.column_config.TextColumn(width="medium")},
+    )
+    rows = event.selection.rows if event else []
+    if rows:  # right under the table, not below the downloads
+        task_card(all_frames, shown.iloc[rows[0]]["task_id"])
+    else:
+        st.caption("在表中点选一行，即可在此查看任务卡片（全文、单位与角色、领导、指标、备注、出处）。")
+with st.container(key="task_cards_box"):  # shown on phones only (ui/style.css)
+    task_cards(shown)
 
 left, right = st.columns(2)
 left.download_button("下载 CSV（Excel/WPS 可直接打开）", lambda: csv_bytes(tasks),
@@ -78,9 +91,3 @@ if st.toggle("逐条阅读（全文换行显示）", key="reading", bind="query-
             st.text(task.content)
     if len(tasks) > READING_LIMIT:
         caption(f"逐条阅读只显示前 {READING_LIMIT} 项；请缩小筛选范围，或下载文件查看全部 {len(tasks)} 项。")
-
-rows = event.selection.rows if event else []
-if rows:
-    task_card(all_frames, shown.iloc[rows[0]]["task_id"])
-else:
-    st.caption("在表中点选一行，即可在此查看任务卡片（全文、单位与角色、领导、指标、备注、出处）。")

@@ -9,7 +9,7 @@ from loaders.analysis import concentration, top_share
 from loaders.select import Filters
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe, year_pair
-from ui.show import chart, drill_chart, drill_picker, empty_message, table
+from ui.show import chart, drill_chart, empty_message, table
 
 st.title("单位负荷")
 st.caption("每个责任单位牵头和配合多少任务，负荷是否集中在少数单位；“相关街镇”等统称单独列出，不参与排名。"
@@ -19,7 +19,7 @@ frames()  # stops with a clear message when the curated tables have problems
 filters = current_filters()
 st.text(f"当前筛选：{describe(filters)}")
 if analysed("task_count", filters) == 0:
-    empty_message()
+    empty_message(filters=filters)
     st.stop()
 
 
@@ -28,9 +28,8 @@ def unit_sections(filters: Filters, key: str) -> None:
     load = analysed("unit_load", filters)
     top_n = st.slider("显示任务最多的单位数", 10, max(10, len(load)), min(25, len(load)), step=5, key="units_top" + key)
     drill_chart(unit_load_bar, load.head(top_n), f"各责任单位承担的任务数（前{min(top_n, len(load))}个，牵头/配合）",
-                key="units_load" + key, param="unit")
-    st.caption("点击柱条后出现该单位的任务明细链接。")
-    drill_picker("在任务明细中查看某个单位", load["unit"].tolist(), key="units_drill" + key, param="unit")
+                key="units_load" + key, param="unit", names=load["unit"].tolist(), picker_label="查看某个单位的任务")
+    st.caption("点击柱条（或在上方选择单位）后出现该单位的任务明细链接；左侧筛选不变。")
 
     curve = concentration(load)
     columns = st.columns(3)

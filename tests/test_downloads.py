@@ -78,10 +78,26 @@ def test_formulas_are_neutralized():
 
 
 def test_file_names_say_what_is_inside():
-    assert file_name([("年度", "2022"), ("单位", "区经信局"), ("关键词", "鞋")], "xlsx") == "任务明细_2022_区经信局.xlsx"
+    assert file_name([("年度", "2022"), ("单位", "区经信局"), ("关键词", "鞋")], "xlsx") == \
+        "任务明细_2022_区经信局_关键词鞋.xlsx"
     assert file_name([("年度", "2022"), ("牵头领导", "林杰")], "csv") == "任务明细_2022_林杰.csv"
     assert file_name([("年度", "2022"), ("表格", "全部"), ("牵头领导", "全部"), ("单位", "区经信局")],
                      "csv") == "任务明细_2022_区经信局.csv"
+
+
+def test_file_names_carry_every_filter_so_two_selections_never_share_a_name():
+    base = [("区县", "鹿城区"), ("年度", "2022"), ("表格", "民生实事"), ("牵头领导", "林杰"), ("单位", "区经信局"),
+            ("只看牵头", "否"), ("单位类别", "全部"), ("板块/分组", "全部"), ("有量化指标", "否"), ("关键词", "无")]
+    variants = [base,
+                [*base[:5], ("只看牵头", "是"), *base[6:]],
+                [*base[:6], ("单位类别", "区级部门"), *base[7:]],
+                [*base[:8], ("有量化指标", "是"), base[9]],
+                [*base[:9], ("关键词", "垃圾")],
+                [*base[:9], ("关键词", "垃圾 分类")]]
+    names = [file_name(applied, "csv") for applied in variants]
+    assert len(set(names)) == len(names)
+    assert names[0] == "任务明细_鹿城区_2022_民生实事_林杰_区经信局.csv"
+    assert "只看牵头" in names[1] and "有量化指标" in names[3] and "关键词垃圾、分类" in names[5]
 
 
 def test_chinese_characters_count_double_width():

@@ -5,10 +5,13 @@ Filters live in the URL as their Chinese labels (?year=2022&scope=民生实事&l
 Expected numbers come from the export (`python -m loaders export`), not from the pages.
 """
 
+import json
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pandas as pd
 import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from loaders.export import export_frames
@@ -189,20 +192,66 @@ def test_unknown_url_parameters_do_not_break_the_page():
     assert not app.exception
 
 
+def click_bar(app: AppTest, key: str, name: str) -> AppTest:
+    """Send what the browser sends when a bar of the chart `key` is clicked (first customdata: its name)."""
+    chart = next(e for e in app.get("plotly_chart") if e.key == key)
+    states = app._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps(
+        {"selection": {"points": [{"customdata": [name, ""]}], "point_indices": [0], "box": [], "lasso": []}})))
+    return app._run(states)
+
+
+def drill_links(app: AppTest) -> list[tuple[str, dict[str, list[str]]]]:
+    return [(link.proto.label, parse_qs(link.proto.query_string)) for link in app.get("page_link")
+            if "任务明细" in link.proto.label]
+
+
 def test_picking_a_unit_offers_its_task_list():
     app = open_page(PAGES[2], year="2022")
-    app.selectbox(key="units_drill").select("区经信局").run()
+    app.selectbox(key="units_load_picker").select("区经信局").run()
     assert not app.exception
-    links = app.get("page_link")
-    assert any("区经信局" in link.proto.label and "unit=" in link.proto.query_string for link in links)
+    assert drill_links(app) == [("打开任务明细：区经信局", {"unit": ["区经信局"]})]
 
 
-def test_picking_a_leader_sets_the_leader_filter(exported):
+def test_clicking_a_leader_bar_links_to_the_tasks_and_keeps_the_sidebar_filter(exported):
     leaders = exported["task_leaders.csv"]
     app = open_page(PAGES[1], year="2022")
-    app.selectbox(key="leaders_drill").select("王永林").run()
-    assert app.selectbox(key="leader").value == "王永林"
+    click_bar(app, "leaders_bar", "王永林")
+    assert not app.exception
+    assert app.selectbox(key="leader").value == "全部"  # the app-wide filter is untouched
+    assert drill_links(app) == [("打开任务明细：王永林", {"leader": ["王永林"]})]
+    # the leader shown below the chart follows the click; the chart still shows every leader
+    assert app.selectbox(key="leader_focus").value == "王永林"
     assert metric_values(app)["牵头任务（项）"] == [str((leaders["leader"] == "王永林").sum())]
+    assert app.session_state["leaders_bar_picker"] == "王永林"
+
+
+def test_clicking_a_bar_on_the_overview_keeps_every_filter():
+    app = open_page(PAGES[0], year="2022")
+    click_bar(app, "overview_units", "区经信局")
+    assert not app.exception
+    assert drill_links(app) == [("打开任务明细：区经信局", {"unit": ["区经信局"]})]
+    assert app.selectbox(key="leader").value == "全部" and app.selectbox(key="year").value == "2022"
+
+
+def test_clear_filters_restores_the_latest_year_and_keeps_the_district():
+    app = open_page(PAGES[2], year="2020", scope=["民生实事"], leader="林杰")
+    latest = app.selectbox(key="year").options[0]
+    app.button(key="clear_filters").click().run()
+    assert not app.exception
+    assert app.selectbox(key="year").value == latest != "2020"
+    assert app.multiselect(key="scope").value == [] and app.selectbox(key="leader").value == "全部"
+    assert not [b for b in app.button if b.key == "clear_filters"]  # nothing left to clear
+
+
+def test_the_task_list_names_and_clears_its_own_filters():
+    app = open_page(TASKS_PAGE, year="2022", unit="区经信局", lead_only="true", q="项目")
+    summary = app.text[0].value
+    assert "单位：区经信局" in summary and "只看牵头：是" in summary and "关键词：项目" in summary
+    app.button(key="clear_unit_lead_only_category_has_target_section_q").click().run()
+    assert not app.exception
+    assert app.selectbox(key="unit").value is None and app.text_input(key="q").value == ""
+    assert "单位：" not in app.text[0].value and app.selectbox(key="year").value == "2022"
 
 
 MEETING_PAGE = "pages/meeting.py"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from loaders.frames import Frames
-from loaders.select import SCOPE_LABELS, Filters
+from loaders.select import KIND_LABELS, SCOPE_LABELS, Filters
 
 ALL = "全部"
 YEAR_KEY, SCOPE_KEY, LEADER_KEY, DISTRICT_KEY = "year", "scope", "leader", "district"
@@ -14,7 +14,7 @@ YEAR_KEY, SCOPE_KEY, LEADER_KEY, DISTRICT_KEY = "year", "scope", "leader", "dist
 FILTERS_STATE = "_shared_filters"
 
 
-def sidebar_filters(frames: Frames) -> Filters:
+def sidebar_filters(frames: Frames, page: str = "") -> Filters:
     """Draw the shared filters in the sidebar (called once, from app.py) and return what they select.
 
     区县 appears when the data holds several districts; one district is shown at a
@@ -26,8 +26,11 @@ def sidebar_filters(frames: Frames) -> Filters:
     from ui.data import filter_choices, leader_choices
 
     choices = filter_choices()
-    if not st.session_state.get(URL_APPLIED):
-        _apply_url_once(choices)
+    if not st.session_state.get(URL_APPLIED) or st.session_state.get(PAGE_SEEN) != page:
+        # a new session, or a link (e.g. a drill-down link to 任务明细) opened another page: the
+        # sidebar widgets keep their state across pages, so the URL is read here, not by them
+        _apply_url(choices)
+    st.session_state[PAGE_SEEN] = page
     with st.sidebar:
         st.header("筛选")
         district = None
@@ -45,6 +48,10 @@ def sidebar_filters(frames: Frames) -> Filters:
         if st.session_state.get(LEADER_KEY) not in names:
             st.session_state[LEADER_KEY] = ALL
         leader = st.selectbox("牵头领导", names, key=LEADER_KEY, bind="query-params")
+        latest = years[0] if years else ALL
+        if year != latest or scopes or leader not in (ALL, None):
+            st.button("清除筛选", key="clear_filters", icon=":material/filter_alt_off:", on_click=_clear_sidebar,
+                      args=(latest,), help="年度回到最新一年，表格和牵头领导回到“全部”；区县不变")
     filters = Filters(
         years=() if year in (ALL, None) else (int(year),),
         scopes=tuple(scopes or ()),
@@ -56,6 +63,24 @@ def sidebar_filters(frames: Frames) -> Filters:
 
 
 URL_APPLIED = "_url_filters_applied"
+PAGE_SEEN = "_filters_page"
+
+
+def _clear_sidebar(latest: str) -> None:
+    # a callback runs before the widgets are drawn, the one moment their state may be set
+    st.session_state[YEAR_KEY] = latest
+    st.session_state[SCOPE_KEY] = []
+    st.session_state[LEADER_KEY] = ALL
+
+
+def clear_button(keys: dict[str, object], label: str = "清除本页筛选") -> None:
+    """Show a button that puts this page's own filters (widget key → empty value) back to empty."""
+
+    def clear() -> None:
+        for key, empty in keys.items():
+            st.session_state[key] = empty
+
+    st.button(label, key="clear_" + "_".join(keys), icon=":material/filter_alt_off:", on_click=clear)
 
 
 # every parameter some screen reads from the URL
@@ -63,15 +88,13 @@ KNOWN_PARAMS = {YEAR_KEY, SCOPE_KEY, LEADER_KEY, DISTRICT_KEY, "year_from", "yea
                 "kind", "slide", "deck_year", "deck_leader", "deck_unit", "deck_district", "deck_part", "reading"}
 
 
-def _apply_url_once(choices) -> None:
-    """On a session's first run, take the sidebar filters from the URL and say what was ignored.
+def _apply_url(choices) -> None:
+    """On a session's first run and on each new page, take the sidebar filters from the URL; say what was ignored.
 
     `bind="query-params"` silently drops values that are not valid choices; a
     person who opens an outdated link should be told (e.g. year=1999), so the
     URL is read once here and anything unusable is named in a short notice.
     """
-    if st.session_state.get(URL_APPLIED):
-        return
     st.session_state[URL_APPLIED] = True
     ignored = []
     district = st.query_params.get(DISTRICT_KEY)
@@ -100,6 +123,8 @@ def _apply_url_once(choices) -> None:
         known = [labels[s] for s in scopes if s in labels]
         ignored += [f"{SCOPE_KEY}={s}" for s in scopes if s not in labels]
         st.session_state[SCOPE_KEY] = known
+    kinds = set(KIND_LABELS.values())
+    ignored += [f"kind={k}" for k in st.query_params.get_all("kind") if k not in kinds]
     unit = st.query_params.get("unit")
     if unit is not None and unit not in choices.units:
         ignored.append(f"unit={unit}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -24,9 +25,26 @@ COLUMN_LABELS = {
 }
 
 
-def empty_message(what: str = "当前筛选条件下没有任务") -> None:
-    """Say that nothing is selected, instead of drawing an empty chart."""
-    st.info(f"{what}。请在左侧放宽筛选条件（年度、表格或牵头领导）。", icon=":material/filter_alt_off:")
+# where a unit's role was read: the 责任单位 column of the table, or the remark under it
+SOURCE_LABELS = {"table": "责任单位栏", "note": "备注"}
+
+
+def empty_message(what: str = "当前筛选条件下没有任务", filters: Filters | None = None,
+                  own: tuple[str, ...] = ()) -> None:
+    """Say that nothing is selected, instead of drawing an empty chart, and name the filters that caused it.
+
+    `filters` are the sidebar filters (given only on pages that have the sidebar),
+    `own` the names of this page's filters in effect. Without either the message
+    names no place: pages without a sidebar (汇报模式) must not point to one.
+    """
+    causes = []
+    if filters is not None:
+        causes += ["左侧“年度”"] if filters.years else []
+        causes += ["左侧“表格”"] if filters.scopes else []
+        causes += [f"左侧“牵头领导”（{filters.leader}）"] if filters.leader else []
+    causes += [f"本页“{name}”" for name in own]
+    hint = "可放宽：" + "、".join(causes) + "，或点“清除筛选”。" if causes else "请放宽所选条件。"
+    st.info(literal(f"{what}。{hint}"), icon=":material/filter_alt_off:")
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
@@ -53,7 +71,12 @@ def chart(builder, *args, key: str | None = None, projector: bool = False, **opt
 
 
 def _show_figure(figure: go.Figure, key: str | None) -> None:
-    st.plotly_chart(figure, theme=None, width="stretch", key=key, config={"displaylogo": False, "locale": "zh-CN"})
+    st.plotly_chart(figure, theme=None, width="stretch", key=key, config=PLOTLY_CONFIG)
+
+
+# no plotly toolbar: it covered chart titles on phones and speaks English; the
+# table and page downloads are the way to take data away
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "locale": "zh-CN"}
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -82,7 +105,7 @@ def table(frame: pd.DataFrame, columns: dict[str, str] | None = None, height: in
     labels = {**COLUMN_LABELS, **(columns or {})}
     shown = frame.copy()
     for prefix, words in (("scope", SCOPE_LABELS), ("role", ROLE_LABELS), ("kind", KIND_LABELS),
-                          ("qualifier", QUALIFIER_LABELS)):
+                          ("qualifier", QUALIFIER_LABELS), ("source", SOURCE_LABELS)):
         for column in [c for c in shown.columns if c.startswith(prefix)]:
             shown[column] = shown[column].map(words).fillna(shown[column])
     for column in ("signed_date", "issued_date"):  # a notice that prints no date: never invented
@@ -106,52 +129,86 @@ def literal(text: str) -> str:
 
 
 def drill_link(name: str, param: str) -> None:
-    """Show a link that opens the task list filtered to one leader or unit (other filters kept)."""
+    """Show a link that opens the task list filtered to one leader or unit (other filters kept).
+
+    The link carries that one parameter once; the sidebar filters of this session
+    (区县, 年度, 表格) travel with the session, not with the link.
+    """
     st.page_link(TASKS_PAGE, label="打开任务明细：" + literal(name), icon=":material/open_in_new:",
                  query_params={param: name})
 
 
-def _remember(param: str, name: str) -> None:
-    # a widget callback runs before the script, the one moment the sidebar leader may be set
-    st.session_state[param] = name
-    st.session_state[_PICKED] = (param, name)
+def _picks() -> dict[str, str]:
+    # what was picked on each drill-down chart of this session, by chart key; never a filter
+    return st.session_state.setdefault(_PICKED, {})
 
 
 _PICKED = "_drill_picked"
 
 
-def drill_chart(builder, *args, key: str, param: str) -> None:
-    """Show a bar chart; clicking a bar selects that leader or unit and links to its task list.
+def drill_chart(builder, *args, key: str, param: str, names: list[str] | None = None,
+                picker_label: str | None = None, focus_key: str | None = None) -> str | None:
+    """Show a bar chart whose bars lead to their task list; return the name picked, if any.
 
-    The first customdata field of each bar holds the name. (st.switch_page cannot
-    be used: in Streamlit 1.67 it refuses to clear URL parameters bound to widgets.)
+    Clicking a bar (or choosing a name in the optional selectbox above the chart,
+    for keyboards and screen readers) shows, right above the chart, what was picked
+    and a link to its tasks. Nothing else changes: the sidebar filters stay as they
+    are, whichever chart was clicked. The first customdata field of each bar holds
+    the name. `focus_key` names a widget of this page (e.g. the leader shown below
+    the chart) that follows the pick. (st.switch_page cannot be used: in Streamlit 1.67 it refuses to clear
+    URL parameters bound to widgets.)
     """
+    picker = key + "_picker"
 
-    def picked() -> None:
+    def pick(name: str) -> None:
+        _picks()[key] = name
+        if names is not None and name in names:
+            st.session_state[picker] = name
+        if focus_key is not None:
+            st.session_state[focus_key] = name
+
+    def clicked() -> None:
         points = st.session_state[key].selection.points
         if points and points[0].get("customdata"):
-            _remember(param, points[0]["customdata"][0])
+            pick(points[0]["customdata"][0])
 
-    st.plotly_chart(figure_of(builder, *args), theme=None, width="stretch", key=key, on_select=picked,
-                    selection_mode="points",
-                    config={"displaylogo": False, "locale": "zh-CN"})
+    def chosen() -> None:
+        if st.session_state.get(picker):
+            pick(st.session_state[picker])
+        else:
+            _picks().pop(key, None)
+
+    name = _picks().get(key)
+    if names is not None and name not in names:
+        name = None  # picked under other filters: the bar is gone
+    if names is not None and st.session_state.get(picker) not in names:
+        st.session_state[picker] = None
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+        if names is not None:
+            st.selectbox(picker_label or "选择", names, index=None, key=picker, on_change=chosen,
+                         placeholder="点击柱条或在此选择", width=280)
+        if name is not None:
+            drill_link(name, param)
+    # the link row sits above the chart: a tall chart would push it below the first screen
+    st.plotly_chart(figure_of(builder, *args), theme=None, width="stretch", key=key, on_select=clicked,
+                    selection_mode="points", config=PLOTLY_CONFIG)
+    return name
 
 
-def drill_picker(label: str, names: list[str], key: str, param: str) -> None:
-    """Offer the same drill-down as a selectbox; shows the link for a bar clicked above too."""
-
-    def picked() -> None:
-        if st.session_state[key]:
-            _remember(param, st.session_state[key])
-
-    st.selectbox(label, names, index=None, placeholder="选择后出现任务明细链接", key=key, on_change=picked)
-    _show_picked(param)
+def leader_unit_list(matrix: pd.DataFrame) -> None:
+    """Show a leader × unit matrix as one line per leader (units by shared tasks, most first), for phones."""
+    st.caption("领导与责任单位共同承担的任务数（任务最多的20个单位）")
+    for leader, row in matrix.iterrows():
+        shared = row[row > 0].sort_values(ascending=False, kind="stable")
+        st.text(f"{leader}：" + ("、".join(f"{unit} {int(n)}" for unit, n in shared.items()) or "无"))
 
 
-def _show_picked(param: str) -> None:
-    picked = st.session_state.get(_PICKED)
-    if picked and picked[0] == param:
-        drill_link(picked[1], param)
+STYLE = Path(__file__).with_name("style.css")
+
+
+def page_style() -> None:
+    """Load the static stylesheet (hides Streamlit's English hints; narrow-screen layout)."""
+    st.html(STYLE)
 
 
 def caption(text: str) -> None:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from loaders.frames import Frames
 from loaders.select import SCOPE_LABELS
-from ui.show import table
+from ui.show import literal, table
 
 
 def task_card(frames: Frames, task_id: str) -> None:
@@ -36,3 +36,28 @@ def task_card(frames: Frames, task_id: str) -> None:
         if task["note"]:
             st.text(f"备注：{task['note']}")
         st.text(f"出处：{task['source_file']} 第{task['source_line']}行；原文责任单位：{task['units_printed']}")
+
+
+PHONE_CARDS = 30  # cards drawn for phones; the rest are in the downloads
+
+
+def task_cards(tasks) -> None:
+    """Show the tasks as a list of cards for narrow screens: label, first lines, lead units; a tap opens one in place.
+
+    Each card is an expander (its title is plain text, never markdown from the data);
+    inside are the full text, leaders and units. ui/style.css shows this list only on
+    screens up to 640 px wide, where a table shows a few characters of each task.
+    """
+    for task in tasks.head(PHONE_CARDS).itertuples():
+        first_lines = task.content[:40] + ("…" if len(task.content) > 40 else "")
+        lead = f" · 牵头：{task.lead_units}" if task.lead_units else ""
+        with st.expander(literal(f"{task.label} {first_lines}{lead}")):
+            st.text(task.content)
+            st.text(f"牵头领导：{task.leaders}")
+            st.text(f"牵头单位：{task.lead_units or '—'}")
+            if task.support_units:
+                st.text(f"配合单位：{task.support_units}")
+            if task.note:
+                st.text(f"备注：{task.note}")
+    if len(tasks) > PHONE_CARDS:
+        st.caption(f"只列出前 {PHONE_CARDS} 项（共 {len(tasks)} 项）；请缩小筛选范围，或下载文件查看全部。")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pandas as pd
 import pytest
@@ -67,22 +67,57 @@ def test_choosing_a_leader_changes_figures_and_table(page, server, frames):
     assert metric(page, "任务（项）") == str(len(expected))
 
 
-def test_clicking_a_bar_drills_down(page, server, frames):
-    open_app(page, server, "units?year=2022")
+def click_top_bar(page) -> None:
     chart = page.locator(".js-plotly-plot").first
     chart.locator(".main-svg").first.wait_for()
-    top_bar = chart.locator("g.point path").last  # bars are drawn bottom-up: the last is the top unit
+    top_bar = chart.locator("g.point path").last  # bars are drawn bottom-up: the last is the top one
     box = top_bar.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     wait_ready(page)
-    link = page.locator('[data-testid="stPageLink"] a[href*="tasks"]').last
+
+
+def drill_link(page):
+    link = page.locator('[data-testid="stPageLink"] a[href*="tasks"]', has_text="打开任务明细").first
     link.wait_for()
-    unit = link.inner_text().split("：", 1)[1].strip()
+    return link, link.inner_text().split("：", 1)[1].strip()
+
+
+def test_clicking_a_bar_drills_down(page, server, frames):
+    open_app(page, server, "units?year=2022")
+    click_top_bar(page)
+    link, unit = drill_link(page)
     link.click()
     page.wait_for_url("**/tasks**")
     wait_ready(page)
     expected = query_tasks(frames, Filters(years=(2022,)), TaskQuery(unit=unit))
     assert task_count(page) == len(expected) > 0
+
+
+def test_clicking_a_leader_bar_keeps_the_sidebar_and_links_to_exactly_that_leader(page, server, frames):
+    open_app(page, server, "leaders?year=2022")
+    led = frames.task_leaders[frames.task_leaders["year"] == 2022].merge(frames.tasks[["task_id", "scope"]])
+    bars = len(led[["leader", "scope"]].drop_duplicates())  # one bar segment per leader and table
+    click_top_bar(page)
+    link, leader = drill_link(page)
+    # nothing app-wide changed: the sidebar still says 全部 and the chart still has every bar
+    sidebar = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]', has_text="牵头领导")
+    assert sidebar.locator("input").first.input_value() == "全部"
+    assert "leader=" not in page.url
+    assert page.locator(".js-plotly-plot").first.locator("g.point path").count() == bars
+    # the link sits right under the chart, within the first screen
+    assert link.bounding_box()["y"] < page.viewport_size["height"]
+    assert parse_qs(urlsplit(link.get_attribute("href")).query) == {"leader": [leader]}
+    link.click()
+    page.wait_for_url("**/tasks**")
+    wait_ready(page)
+    assert parse_qs(urlsplit(page.url).query)["leader"] == [leader]  # once, not leader=…&leader=…
+    expected = query_tasks(frames, Filters(years=(2022,), leader=leader), TaskQuery())
+    assert task_count(page) == len(expected) > 0
+    # the filter is shown and can be cleared in one click
+    page.get_by_role("button", name="清除筛选").click()
+    wait_ready(page)
+    assert "leader=" not in page.url
+    assert task_count(page) > len(expected)
 
 
 def test_a_shared_link_restores_its_filters(page, server, frames):

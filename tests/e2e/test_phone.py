@@ -1,0 +1,90 @@
+"""The dashboard on a 390×844 phone screen: no sideways scrolling, the first chart of 总览 in the first screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from loaders.frames import load_frames
+from loaders.select import Filters, TaskQuery, query_tasks
+from tests.e2e.conftest import open_app
+
+PHONE = {"width": 390, "height": 844}
+PAGES = ["", "leaders", "units", "tasks", "targets", "about"]
+
+# the widest scrollable box on the page: Streamlit scrolls inside its own containers, not the document
+WIDEST_OVERFLOW = """() => {
+    let worst = 0;
+    for (const el of [document.documentElement, document.body, ...document.querySelectorAll(
+            '[data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"], '
+            + '[data-testid="stMainBlockContainer"]')]) {
+        worst = Math.max(worst, el.scrollWidth - el.clientWidth);
+    }
+    return worst;
+}"""
+
+
+@pytest.fixture(scope="module")
+def frames_2022():
+    frames = load_frames()
+    return query_tasks(frames, Filters(years=(2022,)), TaskQuery())
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_page_scrolls_sideways_on_a_phone(phone, server, path):
+    open_app(phone, server, path)
+    assert phone.locator('[data-testid="stException"]').count() == 0
+    assert phone.evaluate(WIDEST_OVERFLOW) <= 1
+
+
+def test_the_first_chart_of_the_overview_is_in_the_first_screen(phone, server):
+    open_app(phone, server, "")
+    chart = phone.locator(".js-plotly-plot").first
+    chart.locator(".main-svg").first.wait_for()
+    top = chart.bounding_box()["y"]
+    assert top + 150 < PHONE["height"], f"the first chart starts at {top:.0f} px"
+    # the figures are still all there, only smaller and side by side
+    assert phone.locator('[data-testid="stMetric"]').count() >= 5
+    boxes = [phone.locator('[data-testid="stMetric"]').nth(i).bounding_box() for i in range(3)]
+    assert boxes[0]["y"] == boxes[1]["y"] == boxes[2]["y"]  # three to a row
+
+
+def test_the_task_list_is_cards_on_a_phone_and_a_task_opens_in_place(phone, server, frames_2022):
+    open_app(phone, server, "tasks?year=2022")
+    assert not phone.locator('[data-testid="stDataFrame"]').first.is_visible()  # the table gives way
+    cards = phone.locator('.st-key-task_cards_box [data-testid="stExpander"]')
+    first = frames_2022.iloc[0]
+    assert cards.count() == min(30, len(frames_2022))
+    header = cards.first.locator("summary")
+    assert first["label"] in header.inner_text() and first["lead_units"].split("、")[0] in header.inner_text()
+    header.scroll_into_view_if_needed()
+    header.tap()
+    text = cards.first.get_by_text(first["content"], exact=True)
+    text.wait_for()
+    # the card opens where it was tapped: its full text starts right under the header, on screen
+    below = text.bounding_box()["y"] - header.bounding_box()["y"]
+    assert 0 < below < 200
+    assert phone.evaluate(WIDEST_OVERFLOW) <= 1
+
+
+def test_on_a_wide_screen_the_table_stays_and_the_cards_are_hidden(page, server):
+    open_app(page, server, "tasks?year=2022")
+    assert page.locator('[data-testid="stDataFrame"]').first.is_visible()
+    assert not page.locator(".st-key-task_cards_box").first.is_visible()
+
+
+def test_the_leader_unit_matrix_is_a_list_per_leader_on_a_phone(phone, server):
+    open_app(phone, server, "leaders?year=2022")
+    listing = phone.locator(".st-key-leader_units_list")
+    listing.scroll_into_view_if_needed()
+    assert listing.is_visible()
+    assert not phone.locator(".st-key-leader_matrix_box").is_visible()
+    lines = listing.locator('[data-testid="stText"]')
+    assert lines.count() > 1 and "：" in lines.first.inner_text()

@@ -1,0 +1,114 @@
+"""Daily use (issue 15): only Chinese on screen, readable charts, notices for every bad URL parameter."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from charts.leaders import leader_unit_heatmap, tasks_per_leader_bar
+from charts.targets import change_dumbbell
+from loaders.analysis import leader_portfolio, leader_unit_matrix
+from loaders.select import SCOPE_LABELS, Filters, select
+from tests.test_pages import PAGES, TASKS_PAGE, open_page
+
+
+def test_the_heatmap_leaves_empty_cells_blank_and_keeps_the_numbers(frames):
+    matrix = leader_unit_matrix(frames)
+    figure = leader_unit_heatmap(matrix, "t")
+    texts = [str(t) for row in figure.data[0].text for t in row]
+    zeros = int((matrix.values == 0).sum())
+    assert zeros > 0 and texts.count("") == zeros and "0" not in texts
+    assert sorted(int(t) for t in texts if t) == sorted(int(v) for v in matrix.values.ravel() if v > 0)
+
+
+def test_the_count_and_amount_dumbbell_writes_its_ticks_out_in_full():
+    changes = pd.DataFrame({"metric": ["新增就业", "固定资产投资"], "unit": ["人", "亿元"],
+                            "value_from": [12000.0, 3.0], "value_to": [15000.0, 5.0],
+                            "direction": ["raised", "raised"], "year_from": [2021, 2021], "year_to": [2022, 2022],
+                            "qualifier_from": ["approx", "approx"], "qualifier_to": ["approx", "approx"],
+                            "label_from": ["2021年度(1)", "2021年度(2)"], "label_to": ["2022年度(1)", "2022年度(2)"]})
+    axis = change_dumbbell(changes, "t", log_scale=True).layout.xaxis
+    assert axis.type == "log" and axis.dtick == 1 and axis.exponentformat == "none" and axis.separatethousands
+
+
+def test_a_leader_portfolio_names_tables_not_codes(frames):
+    leaders = frames.task_leaders.merge(frames.tasks[["task_id", "scope", "section"]], on="task_id")
+    unsectioned = leaders[leaders["section"] == ""]["leader"]
+    assert not unsectioned.empty
+    sections = leader_portfolio(frames, unsectioned.iloc[0])["sections"]["section"].tolist()
+    assert not set(sections) & set(SCOPE_LABELS) and set(sections) & set(SCOPE_LABELS.values())
+
+
+def shown_values(app) -> str:
+    return json.dumps([df.value.astype(str).values.tolist() for df in app.dataframe], ensure_ascii=False)
+
+
+def test_the_task_card_says_where_a_role_was_read_in_words(frames):
+    app = open_page(TASKS_PAGE, year="2020")
+    app.session_state["task_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    app.run()
+    assert not app.exception
+    values = shown_values(app)
+    assert "责任单位栏" in values and '"table"' not in values
+
+
+@pytest.mark.parametrize("page", [PAGES[1], PAGES[3]])
+def test_tables_show_task_labels_not_ids_nor_codes(frames, page):
+    app = open_page(page, year="2020", year_from="2020", year_to="2022")
+    values = shown_values(app)
+    assert not any(task_id in values for task_id in frames.tasks["task_id"])
+    assert any(label in values for label in frames.tasks["label"])
+    assert not any(f'"{code}"' in values for code in SCOPE_LABELS)
+
+
+def test_count_axes_tick_at_whole_numbers_only(frames):
+    per_leader = pd.DataFrame({"leader": ["甲", "乙"], "year": [2022, 2022], "scope": ["annual", "annual"],
+                               "tasks": [3, 1], "hover": ["", ""]})
+    axis = tasks_per_leader_bar(per_leader, "t").layout.xaxis
+    assert axis.dtick == 1 and axis.tick0 == 0 and axis.tickformat == ",d"
+    long = per_leader.assign(tasks=[30, 12])
+    axis = tasks_per_leader_bar(long, "t").layout.xaxis
+    assert axis.dtick is None and axis.tickformat == ",d"  # plotly's own steps (5, 10 …) are whole
+
+
+def test_an_invalid_kind_is_named_in_a_notice():
+    app = open_page(PAGES[3], kind=["增速", "速度"])
+    assert not app.exception
+    notices = " ".join(t.value for t in app.toast)
+    assert "kind=速度" in notices and "kind=增速" not in notices
+
+
+def test_an_empty_task_list_names_the_filters_that_emptied_it():
+    app = open_page(TASKS_PAGE, year="2022", q="这个词不会出现在任何任务里")
+    message = " ".join(i.value for i in app.info)
+    assert "关键词" in message and "清除筛选" in message
+    assert "年度" in message  # the sidebar year is in effect too
+
+
+def _empty_without_filters():
+    from ui.show import empty_message
+
+    empty_message("所选对象在该年度没有任务")
+
+
+def test_an_empty_message_without_filters_points_to_no_sidebar():
+    # 汇报模式 has no sidebar and calls empty_message(what) alone
+    app = AppTest.from_function(_empty_without_filters).run()
+    message = app.info[0].value
+    assert "所选对象在该年度没有任务" in message and "左侧" not in message
+
+
+
+def test_the_phone_list_holds_the_numbers_of_the_heatmap(frames):
+    matrix = leader_unit_matrix(select(frames, Filters(years=(2022,))))
+    app = open_page(PAGES[1], year="2022")
+    parts = [t.value.partition("：") for t in app.text]
+    lines = {name: rest for name, _, rest in parts if name in matrix.index}
+    assert list(lines) == list(matrix.index)  # the order of the bars
+    for leader, row in matrix.iterrows():
+        shared = row[row > 0]
+        assert lines[leader] == "、".join(f"{unit} {int(n)}" for unit, n in
+                                         shared.sort_values(ascending=False, kind="stable").items())
