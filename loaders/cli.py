@@ -21,7 +21,9 @@ from loaders.frames import load_frames
 from loaders.importing import ImportPlan, notice_workbook, plan_import
 from loaders.package import UploadedFile, read_package
 from loaders.problems import CuratedDataError, Problem
-from loaders.store import SaveBusy, restore, save_tables, versions
+from loaders.store import SaveBusy, StaleBase, damaged_records, restore, save_tables, versions
+
+REPLAN_ATTEMPTS = 10
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,15 +120,28 @@ def _import(args) -> int:
         print("检查通过（未保存）。导入请运行：python -m loaders import " + " ".join(map(str, args.files))
               + (" --replace" if plan.replaced_documents else ""))
         return 0
-    if not plan.changed:
+    for _ in range(REPLAN_ATTEMPTS):
+        if not plan.changed:
+            return 0
+        try:
+            version = save_tables(args.curated, {name: plan.merged[name] for name in plan.changed}, plan.action(),
+                                  args.by, base=plan.base)
+        except SaveBusy as error:
+            print(str(error), file=sys.stderr)
+            return 1
+        except StaleBase as error:
+            # another import saved after this one was checked: check again against the data as it is now
+            print(f"注意：{error.args[0].split('。')[0]}。已按现在的数据重新检查：")
+            plan, problems = plan_import(package, args.curated, replace=args.replace, added_units=added)
+            if problems:
+                _print_problems(problems, "重新检查时导入文件", "规范表未做任何修改")
+                return 1
+            print_plan(plan)
+            continue
+        print(f"已保存：{plan.action()}。导入前的数据保存为版本 {version}（python -m loaders restore {version} 可恢复）。")
         return 0
-    try:
-        version = save_tables(args.curated, {name: plan.merged[name] for name in plan.changed}, plan.action(), args.by)
-    except SaveBusy as error:
-        print(str(error), file=sys.stderr)
-        return 1
-    print(f"已保存：{plan.action()}。导入前的数据保存为版本 {version}（python -m loaders restore {version} 可恢复）。")
-    return 0
+    print(f"规范表在检查期间反复被修改（{REPLAN_ATTEMPTS} 次），本次未保存；请稍后重新导入。", file=sys.stderr)
+    return 1
 
 
 def print_plan(plan: ImportPlan) -> None:
@@ -146,6 +161,8 @@ def print_plan(plan: ImportPlan) -> None:
 
 def _history(curated: Path) -> int:
     found = versions(curated)
+    for message in damaged_records(curated):
+        print(f"注意：{message}", file=sys.stderr)
     if not found:
         print("还没有历史版本（每次导入或恢复前的数据会保存在这里）。")
     for version in found:

@@ -10,12 +10,13 @@ Nothing here writes a file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from loaders.curated import SPECS, UNIT_CATEGORIES, check_references, check_shape, read_curated, table_bytes
+from loaders.curated import (SPECS, UNIT_CATEGORIES, check_references, check_shape, read_curated,
+                             read_curated_version, table_bytes)
 from loaders.frames import Frames, build_frames
 from loaders.package import PACKAGE_TABLES, Package, package_workbook
 from loaders.problems import CuratedDataError, Problem
@@ -36,6 +37,8 @@ class ImportPlan:
     new_units: pd.DataFrame
     new_leaders: pd.DataFrame
     new_metrics: pd.DataFrame
+    # sha256 of each curated file the plan was made on: the save is refused if they changed since
+    base: dict[str, str] = field(default_factory=dict)
 
     @property
     def documents(self) -> tuple[str, ...]:
@@ -90,7 +93,7 @@ def added_units_frame(units: dict[str, str]) -> pd.DataFrame:
 def plan_import(package: Package, directory: Path, replace: bool = False,
                 added_units: dict[str, str] | None = None) -> tuple[ImportPlan | None, list[Problem]]:
     """Return the plan of importing package into the curated folder, or every problem found."""
-    current, problems = read_curated(Path(directory))
+    current, problems, base = read_curated_version(Path(directory))
     if problems:
         return None, [Problem(p.file, p.row, p.column, "现有规范表有问题：" + p.message, p.fix) for p in problems]
     tables = _complete(package)
@@ -132,6 +135,7 @@ def plan_import(package: Package, directory: Path, replace: bool = False,
         new_units=_new_rows(tables["units"], current["units"], ["unit"]),
         new_leaders=_new_rows(tables["leaders"], current["leaders"], ["leader", "year"]),
         new_metrics=_new_rows(tables["metrics"], current["metrics"], ["metric"]),
+        base=base,
     ), []
 
 
