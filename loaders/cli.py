@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -19,15 +20,24 @@ from loaders.curated import DEFAULT_CURATED_DIR
 from loaders.export import write_export
 from loaders.frames import load_frames
 from loaders.importing import ImportPlan, notice_workbook, plan_import
-from loaders.package import UploadedFile, read_package
+from loaders.package import MAX_IMPORT_BYTES, UploadedFile, read_package
 from loaders.problems import CuratedDataError, Problem
 from loaders.store import SaveBusy, StaleBase, damaged_records, restore, save_tables, versions
 
 REPLAN_ATTEMPTS = 10
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that tells how to name a file whose name starts with '-' (else read as an option)."""
+
+    def error(self, message: str):
+        if any(token.startswith("-") and Path(token).exists() for token in sys.argv[1:]) or "unrecognized" in message:
+            message += "。文件名以 - 开头时，写成 ./-文件名，或在文件名前加 --（如 import -- -通知.xlsx）"
+        super().error(message)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m loaders", description="工作报告责任分解看板的数据命令")
+    parser = _Parser(prog="python -m loaders", description="工作报告责任分解看板的数据命令")
     parser.add_argument("--curated", type=Path, default=DEFAULT_CURATED_DIR,
                         help="规范表目录（默认 data/curated）")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -78,12 +88,24 @@ def _print_problems(problems: list[Problem], what: str, consequence: str) -> Non
 
 
 def read_files(paths: list[Path]) -> list[UploadedFile]:
-    """Return the files named on the command line; a folder stands for the CSV files in it."""
+    """Return the files named on the command line; a folder stands for the CSV files in it.
+
+    A file larger than the import limit is not read whole: its first bytes and its size are enough
+    for read_package to refuse it.
+    """
     files = []
     for path in paths:
-        members = sorted(path.glob("*.csv")) if path.is_dir() else [path]
-        files += [UploadedFile(member.name, member.read_bytes()) for member in members]
+        for member in sorted(path.glob("*.csv")) if path.is_dir() else [path]:
+            with open(member, "rb") as handle:
+                files.append(UploadedFile(member.name, handle.read(MAX_IMPORT_BYTES + 1), member.stat().st_size))
     return files
+
+
+def import_command(files: list[Path], replace: bool) -> str:
+    """Return the import command for files, safe to paste into a shell (quoted, '-' names not options)."""
+    names = [str(path) if not str(path).startswith("-") else f"./{path}" for path in files]
+    return ("python -m loaders import " + ("--replace " if replace else "") + "-- "
+            + " ".join(shlex.quote(name) for name in names))
 
 
 def parse_added_units(values: list[str]) -> tuple[dict[str, str], list[Problem]]:
@@ -117,8 +139,7 @@ def _import(args) -> int:
         return 1
     print_plan(plan)
     if args.command == "validate":
-        print("检查通过（未保存）。导入请运行：python -m loaders import " + " ".join(map(str, args.files))
-              + (" --replace" if plan.replaced_documents else ""))
+        print("检查通过（未保存）。导入请运行：" + import_command(args.files, plan.replaced_documents))
         return 0
     for _ in range(REPLAN_ATTEMPTS):
         if not plan.changed:

@@ -19,7 +19,7 @@ from loaders.curated import (SPECS, UNIT_CATEGORIES, check_references, check_sha
                              read_curated_version, table_bytes)
 from loaders.frames import Frames, build_frames
 from loaders.package import PACKAGE_TABLES, Package, package_workbook
-from loaders.problems import CuratedDataError, Problem
+from loaders.problems import CuratedDataError, Problem, cap_problems
 
 ADDED_UNITS = "新增单位"  # where units added on the import page (or with --add-unit) are reported
 
@@ -92,7 +92,13 @@ def added_units_frame(units: dict[str, str]) -> pd.DataFrame:
 
 def plan_import(package: Package, directory: Path, replace: bool = False,
                 added_units: dict[str, str] | None = None) -> tuple[ImportPlan | None, list[Problem]]:
-    """Return the plan of importing package into the curated folder, or every problem found."""
+    """Return the plan of importing package into the curated folder, or the problems found (at most 100 a file)."""
+    plan, problems = _plan_import(package, directory, replace, added_units)
+    return plan, cap_problems(problems)
+
+
+def _plan_import(package: Package, directory: Path, replace: bool,
+                 added_units: dict[str, str] | None) -> tuple[ImportPlan | None, list[Problem]]:
     current, problems, base = read_curated_version(Path(directory))
     if problems:
         return None, [Problem(p.file, p.row, p.column, "现有规范表有问题：" + p.message, p.fix) for p in problems]

@@ -9,7 +9,8 @@ import streamlit as st
 
 from loaders.curated import UNIT_CATEGORIES, parse_csv_bytes, read_curated_files
 from loaders.importing import ImportPlan, notice_workbook, plan_import
-from loaders.package import UploadedFile, read_package
+from loaders.package import UploadedFile
+from loaders.security.isolated import read_package_isolated
 from loaders.problems import Problem
 from loaders.problems import CuratedDataError
 from loaders.store import SaveBusy, StaleBase, damaged_records, restore, save_tables, versions
@@ -33,7 +34,8 @@ class Checked:
 @st.cache_data(max_entries=4, show_spinner="正在检查导入文件…")
 def _check(files: tuple[tuple[str, bytes], ...], key: str, replace: bool,
            added: tuple[tuple[str, str], ...]) -> Checked:
-    package, problems = read_package([UploadedFile(name, data) for name, data in files])
+    # parsed in a child process with memory and time limits: a hostile file cannot grow or stall the server
+    package, problems = read_package_isolated([UploadedFile(name, data) for name, data in files])
     documents = tuple(package.tables["documents"]["doc_no"]) if "documents" in package.tables and \
         "doc_no" in package.tables["documents"] else ()
     documents_file = read_curated_files(directory_of(key))["documents"]
