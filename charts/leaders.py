@@ -10,16 +10,22 @@ from loaders.select import SCOPE_LABELS
 
 
 def tasks_per_leader_bar(per_leader: pd.DataFrame, title: str) -> go.Figure:
-    """Return horizontal bars of tasks per leader, stacked by table (annual / five-year / livelihood)."""
-    order = plain(per_leader.groupby("leader")["tasks"].sum().sort_values(ascending=True).index.to_series()).tolist()
+    """Return horizontal bars of tasks per leader, stacked by table (annual / five-year / livelihood).
+
+    A bar is one leader in one year (`who`): several years stand side by side,
+    latest year on top, each ranked on its own.
+    """
+    if "who" not in per_leader:
+        per_leader = per_leader.assign(who=per_leader["leader"])
+    order = plain(per_leader["who"].drop_duplicates().iloc[::-1]).tolist()  # analysis order: year, then load
     figure = go.Figure()
     for scope, label in SCOPE_LABELS.items():
-        rows = per_leader[per_leader["scope"] == scope].groupby("leader", as_index=False).agg(
+        rows = per_leader[per_leader["scope"] == scope].groupby(["who", "leader"], as_index=False).agg(
             tasks=("tasks", "sum"), hover=("hover", "<br>".join))
         if rows.empty:
             continue
         figure.add_bar(
-            y=plain(rows["leader"]), x=rows["tasks"], name=label, orientation="h",
+            y=plain(rows["who"]), x=rows["tasks"], name=label, orientation="h",
             marker_color=SCOPE_COLORS[scope], customdata=rows[["leader", "hover"]],
             text=rows["tasks"], textposition="inside", insidetextanchor="middle",
             hovertemplate="<b>%{y}</b> " + label + "：%{x}项<br>%{customdata[1]}<extra></extra>",
@@ -44,7 +50,8 @@ def leader_unit_heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:
 def leader_years_bar(across: pd.DataFrame, title: str) -> go.Figure:
     """Return grouped bars of a leader's tasks per notice year, stacked by table."""
     figure = go.Figure()
-    across = across.assign(who=plain(across["leader"]) + " " + across["year"].astype(str) + "年")
+    across = across.sort_values(["leader", "year"]).assign(
+        who=plain(across["leader"]) + " " + across["year"].astype(str) + "年")
     for scope, label in SCOPE_LABELS.items():
         rows = across[across["scope"] == scope]
         if rows.empty:

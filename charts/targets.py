@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import DIRECTION_COLORS, YEAR_COLORS, bar_height, plain, styled
+from charts.theme import DIRECTION_COLORS, PAIR_COLORS, bar_height, plain, styled
 from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS
 
 
@@ -30,9 +30,9 @@ def change_dumbbell(changes: pd.DataFrame, title: str, log_scale: bool = False) 
         if xs:
             figure.add_scatter(x=xs, y=ys, mode="lines", showlegend=False, hoverinfo="skip",
                                line=dict(color=color, width=5))
-    for year_column, value_column, qualifier_column, task_column, other_column in (
-            ("year_from", "value_from", "qualifier_from", "task_id_from", "value_to"),
-            ("year_to", "value_to", "qualifier_to", "task_id_to", "value_from")):
+    for year_column, value_column, qualifier_column, task_column, other_column, color in (
+            ("year_from", "value_from", "qualifier_from", "label_from", "value_to", PAIR_COLORS[0]),
+            ("year_to", "value_to", "qualifier_to", "label_to", "value_from", PAIR_COLORS[1])):
         year = int(rows[year_column].iloc[0]) if len(rows) else 0
         qualifiers = rows[qualifier_column].map(QUALIFIER_LABELS)
         # the smaller of the two values is labelled on its left, the larger on its right
@@ -40,10 +40,10 @@ def change_dumbbell(changes: pd.DataFrame, title: str, log_scale: bool = False) 
                      for v, o in zip(rows[value_column], rows[other_column])]
         figure.add_scatter(
             x=rows[value_column], y=names, mode="markers+text", name=f"{year}年目标",
-            marker=dict(size=16, color=YEAR_COLORS.get(year, "#333")),
+            marker=dict(size=16, color=color),
             text=[_plain(v) + q for v, q in zip(rows[value_column], qualifiers)],
             textposition=positions, textfont=dict(size=14),
-            customdata=pd.concat([rows[task_column], rows["direction"].map(DIRECTION_LABELS)], axis=1),
+            customdata=pd.concat([plain(rows[task_column]), rows["direction"].map(DIRECTION_LABELS)], axis=1),
             hovertemplate="%{y}<br>" + f"{year}年" + "：%{text}<br>任务 %{customdata[0]}<extra></extra>",
         )
     figure.update_layout(xaxis_title="目标值" + ("（对数刻度）" if log_scale else ""), yaxis_title=None,

@@ -12,7 +12,7 @@ TEMPLATE_NAME = "work_report"
 
 SCOPE_COLORS = {"annual": "#1f5fa8", "five_year": "#e08a1e", "livelihood": "#2a9d5b"}
 ROLE_COLORS = {"lead": "#1f5fa8", "support": "#9cc3e6"}
-YEAR_COLORS = {2020: "#9aa5b1", 2022: "#1f5fa8"}
+PAIR_COLORS = ("#9aa5b1", "#1f5fa8")  # the earlier and the later of two compared years
 DIRECTION_COLORS = {"raised": "#2a9d5b", "lowered": "#c0392b", "unchanged": "#7f8c8d"}
 PLACEHOLDER_COLOR = "#b0b0b0"
 

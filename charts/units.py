@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import ROLE_COLORS, YEAR_COLORS, bar_height, plain, styled
+from charts.theme import PAIR_COLORS, ROLE_COLORS, bar_height, plain, styled
 from loaders.select import ROLE_LABELS
 
 
 def unit_load_bar(load: pd.DataFrame, title: str) -> go.Figure:
     """Return horizontal bars of tasks per unit, lead and support stacked."""
     rows = load.iloc[::-1]
-    rows = rows.assign(name=plain(rows["unit"]))
+    rows = rows.assign(name=plain(rows["who"] if "who" in rows else rows["unit"]))
     figure = go.Figure()
     for role in ("lead", "support"):
         figure.add_bar(
@@ -66,8 +66,8 @@ def co_assignment_bar(pairs: pd.DataFrame, title: str) -> go.Figure:
     return styled(figure, title, bar_height(len(rows)))
 
 
-def unit_years_dumbbell(comparison: pd.DataFrame, title: str, years: tuple[int, int] = (2020, 2022)) -> go.Figure:
-    """Return a dumbbell chart of each unit's tasks in two years."""
+def unit_years_dumbbell(comparison: pd.DataFrame, title: str, years: tuple[int, int]) -> go.Figure:
+    """Return a dumbbell chart of each unit's tasks in two chosen years (earlier grey, later blue)."""
     rows = comparison.iloc[::-1]
     rows = rows.assign(unit=plain(rows["unit"]))
     first, second = (f"tasks_{y}" for y in years)
@@ -78,9 +78,9 @@ def unit_years_dumbbell(comparison: pd.DataFrame, title: str, years: tuple[int, 
         ys += [unit, unit, None]
     figure.add_scatter(x=xs, y=ys, mode="lines", line=dict(color="#c9d1d9", width=4),
                        showlegend=False, hoverinfo="skip")
-    for year, column in zip(years, (first, second)):
+    for year, column, color in zip(years, (first, second), PAIR_COLORS):
         figure.add_scatter(x=rows[column], y=rows["unit"], mode="markers", name=f"{year}年",
-                           marker=dict(size=14, color=YEAR_COLORS.get(year)),
+                           marker=dict(size=14, color=color),
                            hovertemplate="%{y} " + f"{year}年" + "：%{x}项<extra></extra>")
     figure.update_layout(xaxis_title="任务数（项）", yaxis_title=None)
     return styled(figure, title, bar_height(len(rows)))

@@ -11,7 +11,8 @@ import html
 import pandas as pd
 
 from loaders.frames import Frames
-from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS, task_labels
+from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS
+from loaders.targets import pair_between
 
 HOVER_TASKS = 6
 
@@ -20,17 +21,16 @@ TEXT_START = 28
 
 
 def with_labels(tasks: pd.DataFrame) -> pd.DataFrame:
-    """Return tasks with `label` (how people cite the task) and `text_start` columns."""
+    """Return tasks with a `text_start` column beside `label` (how people cite the task)."""
     content = tasks["content"]
     start = content.str.slice(0, TEXT_START) + pd.Series("…", index=tasks.index).where(
         content.str.len() > TEXT_START, "")
-    return tasks.assign(label=task_labels(tasks),
-                        text_start=start.where(content != "", "（原文缺少任务内容）"))
+    return tasks.assign(text_start=start.where(content != "", "（原文缺少任务内容）"))
 
 
 def hover_by(rows: pd.DataFrame, key: str, tasks: pd.DataFrame) -> pd.Series:
     """Return, per value of `key`, hover text listing its first tasks (number and start of text)."""
-    labelled = with_labels(tasks[["task_key", "year", "scope", "seq", "part", "section_no", "content"]])
+    labelled = with_labels(tasks[["task_key", "label", "content"]])
     lines = rows[[key, "task_key"]].drop_duplicates().merge(labelled[["task_key", "label", "text_start"]],
                                                             on="task_key", how="left")
     counts = lines.groupby(key)["task_key"].size()
@@ -52,6 +52,26 @@ def leaders_by_load(frames: Frames) -> list[str]:
     return frames.task_leaders["leader"].value_counts().index.tolist()
 
 
+NO_LEADER = "未列明牵头领导"
+
+
+def tasks_without_leader(frames: Frames) -> int:
+    """Return how many selected tasks name no leader (notices that print only units): never a person."""
+    return int((~frames.tasks["task_key"].isin(frames.task_leaders["task_key"])).sum())
+
+
+def years_of(frames: Frames) -> list[int]:
+    """Return the notice years of the selected tasks, latest first."""
+    return sorted((int(y) for y in frames.tasks["year"].unique()), reverse=True)
+
+
+def target_years(frames: Frames, scope: str = "annual") -> list[int]:
+    """Return the years whose notices set targets of a scope in the selected districts, latest first."""
+    targets = frames.all_targets
+    rows = targets[targets["district"].isin(frames.tasks["district"].unique()) & (targets["scope"] == scope)]
+    return sorted((int(y) for y in rows["year"].unique()), reverse=True)
+
+
 def headline(frames: Frames) -> pd.DataFrame:
     """Return per document: tasks, leaders, units (no placeholders), targets, livelihood projects."""
     doc_of = frames.tasks.set_index("task_key")["doc_no"]
@@ -66,31 +86,59 @@ def headline(frames: Frames) -> pd.DataFrame:
         "livelihood_projects": livelihood.groupby("doc_no")["seq"].nunique(),
         "content_missing": tasks["content_missing"].sum(),
     })
-    table = frames.documents[["doc_no", "year"]].merge(counts, left_on="doc_no", right_index=True, how="left")
+    table = frames.documents[["doc_no", "district", "year"]].merge(counts, left_on="doc_no", right_index=True,
+                                                                   how="left")
     return table.fillna(0).astype({c: int for c in counts.columns}).reset_index(drop=True)
 
 
 def tasks_per_leader(frames: Frames) -> pd.DataFrame:
-    """Return leader, year, scope, tasks and hover text; a task with two leaders counts for both."""
-    leaders = frames.task_leaders.assign(group=frames.task_leaders["leader"] + "|" + frames.task_leaders["year"].astype(str)
-                                         + "|" + frames.task_leaders["scope"])
-    result = leaders.groupby(["leader", "year", "scope", "group"], sort=False).size().rename("tasks").reset_index()
+    """Return leader, year, scope, tasks and hover text; a task with two leaders counts for both.
+
+    Each year's leadership is its own ranking: with several years selected, a
+    bar is one leader in one year (`who` = 林杰（2022年）), latest year first,
+    never a sum over years. With several districts the district names the bar too.
+    """
+    task_leaders = frames.task_leaders
+    leaders = task_leaders.assign(group=task_leaders["district"] + "|" + task_leaders["leader"] + "|"
+                                  + task_leaders["year"].astype(str) + "|" + task_leaders["scope"])
+    result = (leaders.groupby(["district", "leader", "year", "scope", "group"], sort=False).size()
+              .rename("tasks").reset_index())
     result["hover"] = result["group"].map(hover_by(leaders, "group", frames.tasks))
     result = result.drop(columns="group")
-    totals = result.groupby("leader")["tasks"].transform("sum")
-    return result.assign(leader_total=totals).sort_values(["leader_total", "leader"], ascending=[False, True])
+    totals = result.groupby(["district", "leader", "year"])["tasks"].transform("sum")
+    who = result["leader"]
+    if result["district"].nunique() > 1:
+        who = result["district"] + "·" + who
+    if result["year"].nunique() > 1:
+        who = who + "（" + result["year"].astype(str) + "年）"
+    return (result.assign(leader_total=totals, who=who)
+            .sort_values(["year", "leader_total", "leader"], ascending=[False, False, True]))
 
 
 def unit_load(frames: Frames, placeholders: bool = False) -> pd.DataFrame:
-    """Return per unit the tasks it leads and supports (one count per task and unit)."""
+    """Return per unit the tasks it leads and supports (one count per task and unit).
+
+    With several years selected a row is one unit in one year (`who` = 区发改局（2022年）),
+    latest year first: years stand side by side and are never summed into one ranking.
+    """
     units = frames.task_units[frames.task_units["is_placeholder"] == placeholders]
-    counts = units.groupby(["unit", "category", "role"])["task_key"].nunique().unstack("role", fill_value=0)
+    several = units["year"].nunique() > 1
+    keys = ["unit", "category"] + (["year"] if several else [])
+    counts = units.groupby(keys + ["role"])["task_key"].nunique().unstack("role", fill_value=0)
     counts = counts.reindex(columns=["lead", "support"], fill_value=0).reset_index()
     counts.columns.name = None
-    hover = hover_by(units, "unit", frames.tasks)
     counts["total"] = counts["lead"] + counts["support"]
-    counts["hover"] = counts["unit"].map(hover)
-    return counts.sort_values(["total", "lead", "unit"], ascending=[False, False, True]).reset_index(drop=True)
+    if several:
+        group = units["unit"] + "|" + units["year"].astype(str)
+        hover = hover_by(units.assign(group=group), "group", frames.tasks)
+        counts["hover"] = (counts["unit"] + "|" + counts["year"].astype(str)).map(hover)
+        counts["who"] = counts["unit"] + "（" + counts["year"].astype(str) + "年）"
+        order, ascending = ["year", "total", "lead", "unit"], [False, False, False, True]
+    else:
+        counts["hover"] = counts["unit"].map(hover_by(units, "unit", frames.tasks))
+        counts["who"] = counts["unit"]
+        order, ascending = ["total", "lead", "unit"], [False, False, True]
+    return counts.sort_values(order, ascending=ascending).reset_index(drop=True)
 
 
 def category_load(frames: Frames) -> pd.DataFrame:
@@ -131,8 +179,11 @@ def co_assignments(frames: Frames, top: int = 15) -> pd.DataFrame:
     return table.sort_values(["tasks", "unit_a", "unit_b"], ascending=[False, True, True]).head(top).reset_index(drop=True)
 
 
-def unit_years(frames: Frames, years: tuple[int, int] = (2020, 2022)) -> pd.DataFrame:
-    """Return per unit the tasks it carries in each of two years (aliases already merged)."""
+def unit_years(frames: Frames, years: tuple[int, int]) -> pd.DataFrame:
+    """Return per unit the tasks it carries in each of two chosen years (aliases already merged).
+
+    Call it on one district's frames: a unit is one unit only within its district.
+    """
     units = frames.task_units[~frames.task_units["is_placeholder"] & frames.task_units["year"].isin(years)]
     table = units.pivot_table(index="unit", columns="year", values="task_id", aggfunc="nunique", fill_value=0)
     table = table.reindex(columns=list(years), fill_value=0)
@@ -142,15 +193,20 @@ def unit_years(frames: Frames, years: tuple[int, int] = (2020, 2022)) -> pd.Data
 
 
 def leader_unit_matrix(frames: Frames, top_units: int = 20) -> pd.DataFrame:
-    """Return a leader × unit table of shared tasks, for the most loaded units."""
+    """Return a leader × unit table of shared tasks, for the most loaded units (a row per leader and year
+    when several years are selected, in the order of the leader bars)."""
     units = frames.task_units[~frames.task_units["is_placeholder"]]
-    joined = frames.task_leaders[["task_id", "leader"]].merge(units[["task_id", "unit"]], on="task_id")
+    leaders = frames.task_leaders[["task_id", "leader", "year"]]
+    if leaders["year"].nunique() > 1:
+        leaders = leaders.assign(leader=leaders["leader"] + "（" + leaders["year"].astype(str) + "年）")
+    joined = leaders.merge(units[["task_id", "unit"]], on="task_id")
     if joined.empty:
         return pd.DataFrame()
     keep = joined["unit"].value_counts().head(top_units).index
     matrix = pd.crosstab(joined["leader"], joined["unit"]).reindex(columns=keep)
-    order = matrix.sum(axis=1).sort_values(ascending=False).index
-    return matrix.loc[order]
+    order = tasks_per_leader(frames)["who"].drop_duplicates()
+    return matrix.reindex([w for w in order if w in matrix.index] +
+                          [w for w in matrix.index if w not in set(order)])
 
 
 def leader_portfolio(frames: Frames, leader: str) -> dict[str, pd.DataFrame]:
@@ -162,43 +218,51 @@ def leader_portfolio(frames: Frames, leader: str) -> dict[str, pd.DataFrame]:
     units = frames.task_units[frames.task_units["task_id"].isin(ids) & (frames.task_units["role"] == "lead")]
     lead_units = (units.groupby(["unit", "category"])["task_id"].nunique().rename("tasks")
                   .reset_index().sort_values("tasks", ascending=False))
-    targets = frames.targets[frames.targets["task_id"].isin(ids)].merge(
-        tasks[["task_id", "label"]], on="task_id")
+    targets = frames.targets[frames.targets["task_id"].isin(ids)]
     livelihood = tasks[tasks["scope"] == "livelihood"]
     return {"tasks": tasks, "sections": sections, "lead_units": lead_units,
             "targets": targets, "livelihood": livelihood}
 
 
 def leaders_across_years(frames: Frames) -> pd.DataFrame:
-    """Return leaders named in more than one notice, with their tasks per year and table."""
-    years = frames.task_leaders.groupby("leader")["year"].nunique()
-    several = years[years > 1].index
-    rows = frames.task_leaders[frames.task_leaders["leader"].isin(several)]
-    return rows.groupby(["leader", "year", "scope"]).size().rename("tasks").reset_index()
+    """Return leaders named in notices of several years of their district, with their tasks per year and table."""
+    leaders = frames.task_leaders
+    years = leaders.groupby(["district", "leader"])["year"].transform("nunique")
+    rows = leaders[years > 1]
+    return rows.groupby(["district", "leader", "year", "scope"]).size().rename("tasks").reset_index()
 
 
 def target_table(frames: Frames) -> pd.DataFrame:
     """Return every target with the task it came from (label and full text)."""
-    tasks = with_labels(frames.tasks)[["task_id", "label", "content", "leaders", "lead_units"]]
+    tasks = frames.tasks[["task_id", "content", "leaders", "lead_units"]]
     return frames.targets.merge(tasks, on="task_id", how="left")
 
 
-def one_year_metrics(frames: Frames, scope: str = "annual", years: tuple[int, int] = (2020, 2022)) -> pd.DataFrame:
-    """Return metrics of a scope set in only one of two years: `dropped` (first only) or `new`."""
-    targets = frames.targets[frames.targets["scope"] == scope]
-    paired = set(map(tuple, frames.target_changes[["metric", "unit"]].values.tolist()))
-    rows = targets[targets["year"].isin(years)]
-    rows = rows[[(m, u) not in paired for m, u in zip(rows["metric"], rows["unit"])]]
+def one_year_metrics(frames: Frames, years: tuple[int, int], scope: str = "annual") -> pd.DataFrame:
+    """Return metrics of a scope set in only one of two years of a district: `dropped` (first only) or `new`."""
+    targets = frames.targets[(frames.targets["scope"] == scope) & frames.targets["year"].isin(years)]
+    pool = frames.all_targets
+    pool = pool[(pool["scope"] == scope) & pool["year"].isin(years)]
+    set_in = pool.groupby(["district", "metric", "unit"])["year"].nunique()
+    both = set(set_in[set_in > 1].index)
+    rows = targets[[k not in both for k in zip(targets["district"], targets["metric"], targets["unit"])]]
     rows = rows.assign(status=rows["year"].map({years[0]: "dropped", years[1]: "new"}))
-    return rows.drop_duplicates(["metric", "unit", "year"])
+    return rows.drop_duplicates(["district", "metric", "unit", "year"])
 
 
-def five_year_beside_annual(frames: Frames, year: int = 2022) -> pd.DataFrame:
-    """Return the five-year targets of a notice beside the same metric's annual target."""
+def five_year_year(frames: Frames) -> int | None:
+    """Return the latest year whose notice sets five-year targets in the selection, if any."""
+    years = frames.targets.loc[frames.targets["scope"] == "five_year", "year"]
+    return int(years.max()) if len(years) else None
+
+
+def five_year_beside_annual(frames: Frames, year: int) -> pd.DataFrame:
+    """Return the five-year targets of a notice beside the same metric's annual target of that year."""
     targets = frames.targets[frames.targets["year"] == year]
     five = targets[targets["scope"] == "five_year"]
     annual = targets[targets["scope"] == "annual"].drop_duplicates(["metric", "unit"])
-    merged = five.merge(annual[["metric", "unit", "value", "qualifier", "task_id"]], on=["metric", "unit"],
+    merged = five.merge(annual[["district", "metric", "unit", "value", "qualifier", "task_id"]],
+                        on=["district", "metric", "unit"],
                         how="left", suffixes=("_five_year", "_annual"))
     return merged.assign(
         target_five_year=[written_target(v, q, u) for v, q, u in
@@ -217,12 +281,25 @@ def written_target(value: float, qualifier: str, unit: str) -> str:
     return f"{number}{unit}{QUALIFIER_LABELS.get(qualifier, '')}"
 
 
-def change_table(frames: Frames) -> pd.DataFrame:
-    """Return target_changes with both targets written out and qualifier changes named."""
-    # only pairs whose two tasks are both in the selection
+def change_table(frames: Frames, years: tuple[int, int] | None = None, scope: str = "annual") -> pd.DataFrame:
+    """Return target pairs with both targets written out and qualifier changes named.
+
+    Without years: the pairs between consecutive notices (target_changes). With
+    years: the pairs between those two years of each selected district. A pair is
+    kept when either of its tasks is selected, so a leader's or a unit's
+    comparison includes the pair when either year's task was theirs.
+    """
     ids = set(frames.tasks["task_id"].tolist())
-    changes = frames.target_changes
-    changes = changes[changes["task_id_from"].isin(ids) & changes["task_id_to"].isin(ids)].copy()
+    if years is None:
+        changes = frames.target_changes
+    else:
+        changes = pd.concat([pair_between(frames.all_targets, district, scope, *years)
+                             for district in frames.tasks["district"].unique()] or [pair_between(
+                                 frames.all_targets, "", scope, *years)], ignore_index=True)
+    changes = changes[changes["task_id_from"].isin(ids) | changes["task_id_to"].isin(ids)].copy()
+    label = dict(zip(frames.all_targets["task_id"], frames.all_targets["label"]))
+    changes["label_from"] = changes["task_id_from"].map(label)
+    changes["label_to"] = changes["task_id_to"].map(label)
     written = written_target
 
     changes["target_from"] = [written(v, q, u) for v, q, u in
@@ -236,9 +313,9 @@ def change_table(frames: Frames) -> pd.DataFrame:
     return changes
 
 
-def changes_of_kinds(frames: Frames, kinds: tuple[str, ...]) -> pd.DataFrame:
-    """Return change_table restricted to these kinds of target (增速, 比率, 数量, 金额)."""
-    changes = change_table(frames)
+def changes_of_kinds(frames: Frames, kinds: tuple[str, ...], years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Return change_table (between two years, or consecutive notices) restricted to these kinds of target."""
+    changes = change_table(frames, years)
     return changes[changes["kind"].isin(kinds)]
 
 

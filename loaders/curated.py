@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from loaders.districts import district_of_issuer
 from loaders.problems import Problem
 
 DEFAULT_CURATED_DIR = Path(__file__).resolve().parents[1] / "data" / "curated"
@@ -35,15 +36,18 @@ class TableSpec:
     columns: tuple[str, ...]
     required: tuple[str, ...]
     key: tuple[str, ...]
+    # columns a file may lack (files written before the column existed): read as empty
+    optional: tuple[str, ...] = ()
 
 
 SPECS: dict[str, TableSpec] = {
     "documents": TableSpec(
         "documents.csv",
         ("doc_no", "year", "title", "issuer", "signed_date", "issued_date",
-         "publication", "source_file", "attachments", "lead_mark", "source_sha256"),
-        ("doc_no", "year", "title", "issuer", "signed_date", "source_file"),
+         "publication", "source_file", "attachments", "lead_mark", "source_sha256", "district"),
+        ("doc_no", "year", "title", "issuer"),
         ("doc_no",),
+        ("district",),
     ),
     "tables": TableSpec(
         "tables.csv",
@@ -61,10 +65,12 @@ SPECS: dict[str, TableSpec] = {
         ("task_id",),
     ),
     "units": TableSpec(
-        "units.csv", ("unit", "category", "aliases"), ("unit", "category"), ("unit",)
+        "units.csv", ("unit", "category", "aliases", "district"), ("unit", "category"), ("district", "unit"),
+        ("district",),
     ),
     "leaders": TableSpec(
-        "leaders.csv", ("leader", "year", "title"), ("leader", "year"), ("leader", "year")
+        "leaders.csv", ("leader", "year", "title", "district"), ("leader", "year"), ("district", "leader", "year"),
+        ("district",),
     ),
     "metrics": TableSpec(
         "metrics.csv",
@@ -79,6 +85,7 @@ UNIT_CATEGORIES = (
     "国有企业", "事业单位·中心", "统称",
 )
 METRIC_KINDS = ("growth", "count", "amount", "ratio")
+LEADERS_FROM = ("column", "heading", "none")
 
 
 def read_csv_text(path: Path) -> pd.DataFrame:
@@ -209,7 +216,7 @@ def check_shape(frame: pd.DataFrame, spec: TableSpec) -> list[Problem]:
     """Return problems with headers, empty required cells and duplicate keys."""
     problems: list[Problem] = []
     for column in spec.columns:
-        if column not in frame.columns:
+        if column not in frame.columns and column not in spec.optional:
             close = difflib.get_close_matches(column, frame.columns, n=1, cutoff=0.6)
             hint = f"表头“{close[0]}”是否应为“{column}”？" if close else f"在第1行加上列“{column}”"
             problems.append(Problem(spec.file, 1, column, "缺少列", hint))
@@ -247,8 +254,13 @@ def check_references(tables: dict[str, pd.DataFrame]) -> list[Problem]:
                                 "表的年份应与所属通知（documents 的 year）一致"))
     problems += _unknown(table_list, "tables.csv", "scope", set(SCOPES), lambda v: f"类别“{v}”无效",
                          "填 annual（年度）、five_year（五年）或 livelihood（民生实事）")
-    problems += _unknown(table_list, "tables.csv", "leaders_from", {"column", "heading"}, lambda v: f"“{v}”无效",
-                         "填 column（表中有牵头领导列）或 heading（领导写在分组标题中）")
+    problems += _unknown(table_list, "tables.csv", "leaders_from", set(LEADERS_FROM), lambda v: f"“{v}”无效",
+                         "填 column（表中有牵头领导列）、heading（领导写在分组标题中）或 none（通知未列牵头领导）")
+    for index in documents.index[documents["district"] == ""]:
+        if district_of_issuer(documents.loc[index, "issuer"]) is None:
+            problems.append(Problem("documents.csv", index + 2, "district",
+                                    f"发文机关“{documents.loc[index, 'issuer']}”中看不出所属区县",
+                                    "在 district 列填写区县名称，如“鹿城区”"))
     problems += _unknown(tasks, "tasks.csv", "table_id", set(table_list["table_id"]),
                          lambda v: f"表“{v}”不在 tables.csv 中", "改成 tables.csv 中的 table_id，或先登记该表")
     problems += _unknown(tasks, "tasks.csv", "content_missing", TRUE_WORDS | FALSE_WORDS,

@@ -18,16 +18,16 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from loaders.frames import Frames
-from loaders.select import ROLE_LABELS, SCOPE_LABELS, task_labels
+from loaders.select import ROLE_LABELS, SCOPE_LABELS
 
 TASK_COLUMNS = {
-    "label": "任务", "task_id": "任务编号", "year": "年度", "doc_no": "文号", "scope": "表格",
+    "label": "任务", "task_id": "任务编号", "district": "区县", "year": "年度", "doc_no": "文号", "scope": "表格",
     "section": "板块/分组", "subsection": "小节", "seq": "序号", "project": "项目名称",
     "content": "任务内容", "leaders": "牵头领导", "lead_units": "牵头单位", "support_units": "配合单位",
     "note": "备注", "source_line": "原文行号",
 }
 UNIT_COLUMNS = {
-    "task_id": "任务编号", "unit": "单位", "unit_raw": "原文写法", "capacity": "兼任身份",
+    "task_id": "任务编号", "district": "区县", "unit": "单位", "unit_raw": "原文写法", "capacity": "兼任身份",
     "category": "单位类别", "role": "角色", "source": "来源",
 }
 MISSING_TEXT = "（原文缺少任务内容）"
@@ -59,7 +59,6 @@ def curated_csv_download(data: bytes) -> bytes:
 def task_rows(tasks: pd.DataFrame) -> pd.DataFrame:
     """Return the selected tasks with Chinese headers, codes as words and missing text said."""
     rows = tasks.assign(
-        label=task_labels(tasks),
         scope=tasks["scope"].map(SCOPE_LABELS),
         content=tasks["content"].where(~tasks["content_missing"], MISSING_TEXT),
     )
@@ -132,7 +131,7 @@ def _style(sheet, widths: dict[str, int]) -> None:
 
 def file_name(applied: list[tuple[str, str]], extension: str) -> str:
     """Return a file name that says what is inside: 任务明细_2022_区经信局.xlsx."""
-    named = ("年度", "表格", "牵头领导", "单位")
+    named = ("区县", "年度", "表格", "牵头领导", "单位")
     parts = ["任务明细"] + [value for name, value in applied if name in named and value not in ("", "全部")]
     name = "_".join(parts)
     return re.sub(r'[\\/:*?"<>|\s]+', "", name)[:80] + "." + extension

@@ -11,12 +11,12 @@ from loaders.frames import Frames
 # Users' scripts rely on these names: columns may be added, never renamed.
 CONTRACT: dict[str, list[str]] = {
     "tasks.csv": ["task_id", "year", "doc_no", "scope", "section", "subsection", "seq", "project",
-                  "content", "content_missing", "leaders", "units", "lead_units", "note"],
-    "task_units.csv": ["task_id", "unit", "unit_raw", "capacity", "category", "role", "source"],
-    "task_leaders.csv": ["task_id", "leader", "title"],
-    "targets.csv": ["task_id", "year", "scope", "metric", "value", "unit", "qualifier", "phrase"],
+                  "content", "content_missing", "leaders", "units", "lead_units", "note", "district"],
+    "task_units.csv": ["task_id", "unit", "unit_raw", "capacity", "category", "role", "source", "district"],
+    "task_leaders.csv": ["task_id", "leader", "title", "district"],
+    "targets.csv": ["task_id", "year", "scope", "metric", "value", "unit", "qualifier", "phrase", "district"],
     "target_changes.csv": ["metric", "unit", "scope", "year_from", "value_from", "year_to",
-                           "value_to", "change"],
+                           "value_to", "change", "district"],
 }
 EXTRA: dict[str, list[str]] = {
     "tasks.csv": ["table_id", "section_no", "part", "support_units", "source_file", "source_line", "n_targets"],

@@ -14,8 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.curated import DEFAULT_CURATED_DIR, as_bool, read_curated
+from loaders.districts import applies_to, district_of_issuer
 from loaders.leaders import LeaderDictionary
 from loaders.problems import CuratedDataError, Problem
+from loaders.labels import task_labels
 from loaders.targets import MetricDictionary, extract_targets, pair_targets
 from loaders.text import join_list
 from loaders.units import UnitDictionary, note_lead_organs, roles, split_unit_list
@@ -33,10 +35,11 @@ class Frames:
     task_units: pd.DataFrame
     task_leaders: pd.DataFrame
     targets: pd.DataFrame
-    target_changes: pd.DataFrame
+    target_changes: pd.DataFrame  # consecutive-notice pairs of every district (not narrowed by a selection)
     units: pd.DataFrame
     leaders: pd.DataFrame
     metrics: pd.DataFrame
+    all_targets: pd.DataFrame  # every target with its task's label, whatever is selected (pairs need both years)
 
 
 def load_frames(directory: Path = DEFAULT_CURATED_DIR) -> Frames:
@@ -53,20 +56,25 @@ def load_frames(directory: Path = DEFAULT_CURATED_DIR) -> Frames:
 def build_frames(raw: dict[str, pd.DataFrame]) -> tuple[Frames, list[Problem]]:
     """Return the frames and the problems found while interpreting the tables."""
     problems: list[Problem] = []
-    unit_dictionary = UnitDictionary(raw["units"])
-    leader_dictionary = LeaderDictionary(raw["leaders"])
     metric_dictionary = MetricDictionary.from_frame(raw["metrics"])
-    tables = raw["tables"].assign(year=lambda t: t["year"].astype(int))
-    documents = raw["documents"].assign(year=lambda t: t["year"].astype(int))
+    documents = raw["documents"].assign(
+        year=lambda t: t["year"].astype(int),
+        district=lambda t: [d or district_of_issuer(i) or "" for d, i in zip(t["district"], t["issuer"])])
+    district_of_doc = dict(zip(documents["doc_no"], documents["district"]))
+    tables = raw["tables"].assign(year=lambda t: t["year"].astype(int),
+                                  district=lambda t: t["doc_no"].map(district_of_doc))
     table_info = {t["table_id"]: t for t in tables.to_dict("records")}
+    unit_dictionaries = _per_district(raw["units"], UnitDictionary)
+    leader_dictionaries = _per_district(raw["leaders"], LeaderDictionary)
 
     task_rows, unit_rows, leader_rows, target_rows = [], [], [], []
     for index, row in enumerate(raw["tasks"].to_dict("records")):
         spreadsheet_row = index + 2
         table = table_info[row["table_id"]]
-        year, scope = int(table["year"]), table["scope"]
+        year, scope, district = int(table["year"]), table["scope"], table["district"]
+        unit_dictionary, leader_dictionary = unit_dictionaries(district), leader_dictionaries(district)
 
-        units, unit_problems = _task_units(row, unit_dictionary, spreadsheet_row)
+        units, unit_problems = _task_units(row, unit_dictionary, spreadsheet_row, district)
         problems += unit_problems
         leaders, leader_problems = _task_leaders(row, table, leader_dictionary, year, spreadsheet_row)
         problems += leader_problems
@@ -74,7 +82,7 @@ def build_frames(raw: dict[str, pd.DataFrame]) -> tuple[Frames, list[Problem]]:
         content_missing = as_bool(row["content_missing"])
         targets = [] if content_missing else extract_targets(row["content"], metric_dictionary)
         task_rows.append({
-            "task_id": row["task_id"], "year": year, "doc_no": table["doc_no"],
+            "task_id": row["task_id"], "district": district, "year": year, "doc_no": table["doc_no"],
             "table_id": row["table_id"], "scope": scope,
             "section_no": int(row["section_no"]) if row["section_no"] else None,
             "section": row["section"], "subsection": row["subsection"],
@@ -89,6 +97,8 @@ def build_frames(raw: dict[str, pd.DataFrame]) -> tuple[Frames, list[Problem]]:
             "source_file": row["source_file"],
             "source_line": int(row["source_line"]) if row["source_line"] else None,
             "n_targets": len(targets),
+            # numbering restarts under each leader's heading (2022 附件1–2): cite as 年度·一(7)
+            "numbered_in_groups": table["leaders_from"] == "heading",
         })
         for unit in units:
             unit_rows.append({"task_id": row["task_id"], **unit})
@@ -111,27 +121,42 @@ def build_frames(raw: dict[str, pd.DataFrame]) -> tuple[Frames, list[Problem]]:
         "phrase", "kind", "per_year_average"])
     # an integer key per task: selecting rows by integers is much faster than by id strings
     tasks.insert(0, "task_key", range(len(tasks)))
-    context = tasks[["task_id", "task_key", "year", "scope", "table_id"]]
+    # how people cite a task; the district leads the label when the data holds several
+    tasks["label"] = task_labels(tasks, district=documents["district"].nunique() > 1)
+    context = tasks[["task_id", "task_key", "district", "year", "scope", "table_id"]]
     task_units = task_units.merge(context, on="task_id", how="left")
     task_leaders = task_leaders.merge(context, on="task_id", how="left")
-    targets = targets.merge(tasks[["task_id", "task_key"]], on="task_id", how="left")
+    targets = targets.merge(tasks[["task_id", "task_key", "district", "label"]], on="task_id", how="left")
     frames = Frames(
         documents=documents, tables=tables, tasks=tasks, task_units=task_units,
-        task_leaders=task_leaders, targets=targets, target_changes=pair_targets(targets, "annual"),
+        task_leaders=task_leaders, targets=targets, target_changes=pair_targets(targets),
         units=raw["units"], leaders=raw["leaders"].assign(year=lambda t: t["year"].astype(int)),
-        metrics=raw["metrics"],
+        metrics=raw["metrics"], all_targets=targets,
     )
     return frames, problems
 
 
-def _task_units(row: dict, dictionary: UnitDictionary, spreadsheet_row: int) -> tuple[list[dict], list[Problem]]:
+def _per_district(dictionary_rows: pd.DataFrame, make):
+    """Return district → dictionary built from the rows of that district and the shared rows (made once each)."""
+    made: dict[str, object] = {}
+
+    def of(district: str):
+        if district not in made:
+            made[district] = make(dictionary_rows[dictionary_rows["district"].map(lambda d: applies_to(d, district))])
+        return made[district]
+
+    return of
+
+
+def _task_units(row: dict, dictionary: UnitDictionary, spreadsheet_row: int,
+                district: str) -> tuple[list[dict], list[Problem]]:
     """Return the unit assignments of one task: table units with roles, then 备注 organs."""
     problems: list[Problem] = []
     mentions = split_unit_list(row["units"], dictionary)
     assignments: dict[str, dict] = {}
     for mention, role in zip(mentions, roles(mentions)):
         if not mention.known:
-            problems.append(_unknown_unit("units", mention.unit, dictionary, spreadsheet_row))
+            problems.append(_unknown_unit("units", mention.unit, dictionary, spreadsheet_row, district))
             continue
         assignments.setdefault(mention.unit, {
             "unit": mention.unit, "unit_raw": mention.unit_raw, "capacity": mention.capacity,
@@ -141,7 +166,7 @@ def _task_units(row: dict, dictionary: UnitDictionary, spreadsheet_row: int) -> 
     for organ in note_lead_organs(row["note"]):
         mention = dictionary.resolve(organ)
         if not mention.known:
-            problems.append(_unknown_unit("note", mention.unit, dictionary, spreadsheet_row))
+            problems.append(_unknown_unit("note", mention.unit, dictionary, spreadsheet_row, district))
             continue
         # a unit already listed in the table keeps its table row
         assignments.setdefault(mention.unit, {
@@ -155,11 +180,13 @@ def _task_units(row: dict, dictionary: UnitDictionary, spreadsheet_row: int) -> 
     return list(assignments.values()), problems
 
 
-def _unknown_unit(column: str, name: str, dictionary: UnitDictionary, spreadsheet_row: int) -> Problem:
-    closest = dictionary.closest(name)
+def _unknown_unit(column: str, name: str, dictionary: UnitDictionary, spreadsheet_row: int,
+                  district: str) -> Problem:
+    closest = dictionary.closest(name)  # the dictionary of this district only
     hint = f"是否为“{'”或“'.join(closest)}”？" if closest else ""
-    return Problem("tasks.csv", spreadsheet_row, column, f"单位“{name}”不在单位词典中",
-                   hint + "改正拼写，或在 units.csv 中新增该单位（写明类别），别名写在 aliases 列", value=name)
+    return Problem("tasks.csv", spreadsheet_row, column, f"单位“{name}”不在{district}的单位词典中",
+                   hint + f"改正拼写，或在 units.csv 中新增该单位（district 填“{district}”，写明类别），"
+                   "别名写在 aliases 列", value=name)
 
 
 def _task_leaders(row, table, dictionary: LeaderDictionary, year: int, spreadsheet_row: int):
@@ -187,7 +214,8 @@ def _task_leaders(row, table, dictionary: LeaderDictionary, year: int, spreadshe
                                         "按通知原文改正 leaders.csv 的 title 列"))
             if heading.leader not in (name for name, _ in found):
                 found.append((heading.leader, heading.title))
-    if not found and not problems:
+    if not found and not problems and table["leaders_from"] != "none":
         problems.append(Problem("tasks.csv", spreadsheet_row, "leaders", "没有牵头领导",
-                                "填写 leaders 列（或检查分组标题中的领导姓名）"))
+                                "填写 leaders 列（或检查分组标题中的领导姓名）；通知未列牵头领导时，"
+                                "把 tables.csv 中该表的 leaders_from 填为 none"))
     return found, problems

@@ -15,13 +15,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from loaders.districts import district_of_issuer
 from loaders.curated import (SPECS, UNIT_CATEGORIES, check_references, check_shape, read_curated,
                              read_curated_version, table_bytes)
 from loaders.frames import Frames, build_frames
 from loaders.package import PACKAGE_TABLES, Package, package_workbook
 from loaders.problems import CuratedDataError, Problem, cap_problems
 
-ADDED_UNITS = "新增单位"  # where units added on the import page (or with --add-unit) are reported
+ADDED_UNITS = "新增单位"
+UNIT_KEY = ["district", "unit"]  # a unit is one unit only within its district
+LEADER_KEY = ["district", "leader", "year"]  # where units added on the import page (or with --add-unit) are reported
 
 
 @dataclass(frozen=True)
@@ -85,9 +88,16 @@ def _count_change(before: Frames, after: Frames, documents, table: str, by: list
     return joined.sort_values(["tasks_after", "tasks_before"], ascending=False, ignore_index=True)
 
 
-def added_units_frame(units: dict[str, str]) -> pd.DataFrame:
-    """Return units chosen on the import page (or with --add-unit 名称=类别) as units rows."""
-    return pd.DataFrame({"unit": list(units), "category": list(units.values()), "aliases": ""})
+def added_units_frame(units: dict[str, str], district: str = "") -> pd.DataFrame:
+    """Return units chosen on the import page (or with --add-unit 名称=类别) as units rows of a district."""
+    return pd.DataFrame({"unit": list(units), "category": list(units.values()), "aliases": "",
+                         "district": district})
+
+
+def package_district(documents: pd.DataFrame) -> str:
+    """Return the district of the package's notices (given, or read from the issuer); "" when unclear."""
+    named = {d or district_of_issuer(i) or "" for d, i in zip(documents["district"], documents["issuer"])}
+    return named.pop() if len(named) == 1 else ""
 
 
 def plan_import(package: Package, directory: Path, replace: bool = False,
@@ -113,7 +123,7 @@ def _plan_import(package: Package, directory: Path, replace: bool,
     problems += _collisions(package, tables, current, replaced, replace)
     problems += _dictionary_conflicts(package, tables, current)
     problems += [package.locate(p) for p in check_references(tables)]
-    added = added_units_frame(added_units or {})
+    added = added_units_frame(added_units or {}, package_district(tables["documents"]))
     problems += _check_added_units(added, current["units"])
     if problems:
         return None, problems
@@ -138,8 +148,8 @@ def _plan_import(package: Package, directory: Path, replace: bool,
         added_documents=tuple(d for d in tables["documents"]["doc_no"] if d not in replaced),
         replaced_documents=tuple(d for d in tables["documents"]["doc_no"] if d in replaced),
         frames=frames, before=before,
-        new_units=_new_rows(tables["units"], current["units"], ["unit"]),
-        new_leaders=_new_rows(tables["leaders"], current["leaders"], ["leader", "year"]),
+        new_units=_new_rows(tables["units"], current["units"], UNIT_KEY),
+        new_leaders=_new_rows(tables["leaders"], current["leaders"], LEADER_KEY),
         new_metrics=_new_rows(tables["metrics"], current["metrics"], ["metric"]),
         base=base,
     ), []
@@ -151,8 +161,9 @@ def _check_added_units(added: pd.DataFrame, known: pd.DataFrame) -> list[Problem
         if row.category not in UNIT_CATEGORIES:
             problems.append(Problem(ADDED_UNITS, position, "category", f"单位“{row.unit}”的类别“{row.category}”无效",
                                     "选择以下之一：" + "、".join(UNIT_CATEGORIES)))
-        if row.unit in set(known["unit"]):
-            problems.append(Problem(ADDED_UNITS, position, "unit", f"单位“{row.unit}”已在词典中", "不必新增"))
+        if (row.district, row.unit) in set(zip(known["district"], known["unit"])):
+            problems.append(Problem(ADDED_UNITS, position, "unit", f"单位“{row.unit}”已在{row.district}的词典中",
+                                    "不必新增"))
     return problems
 
 
@@ -165,6 +176,13 @@ def _complete(package: Package) -> dict[str, pd.DataFrame]:
             if column not in frame.columns:
                 frame[column] = ""
         tables[name] = frame[list(spec.columns)].astype(str).reset_index(drop=True)
+    # dictionary rows of a package without a district column (templates made before districts)
+    # belong to the district of its notices; with the column, an empty unit district means shared
+    district = package_district(tables["documents"])
+    for name in ("units", "leaders"):
+        given = name in package.tables and "district" in package.tables[name].columns
+        if not given or name == "leaders":
+            tables[name]["district"] = tables[name]["district"].where(tables[name]["district"] != "", district)
     return tables
 
 
@@ -214,7 +232,7 @@ def _collisions(package: Package, tables, current, replaced: set[str], replace: 
 def _dictionary_conflicts(package: Package, tables, current) -> list[Problem]:
     """Return dictionary rows of the import that contradict the curated dictionary."""
     problems = []
-    for name, key in (("units", ["unit"]), ("metrics", ["metric"]), ("leaders", ["leader", "year"])):
+    for name, key in (("units", UNIT_KEY), ("metrics", ["metric"]), ("leaders", LEADER_KEY)):
         known = current[name].set_index(key)
         for index, row in tables[name].iterrows():
             at = tuple(row[k] for k in key) if len(key) > 1 else row[key[0]]
@@ -225,10 +243,11 @@ def _dictionary_conflicts(package: Package, tables, current) -> list[Problem]:
                        and not (name == "leaders" and c == "title" and row[c] == "")]
             if differs:
                 column = differs[0]
-                named = "、".join(str(row[k]) for k in key)
+                named = "、".join(str(row[k]) for k in key if k != "district")
+                where = f"{row['district'] or '各区县共用'}的" if "district" in key else ""
                 problems.append(package.locate(Problem(
                     SPECS[name].file, index + 2, column,
-                    f"“{named}”已在词典中，{column} 为“{existing[column]}”，与本文件的“{row[column]}”不同",
+                    f"“{named}”已在{where}词典中，{column} 为“{existing[column]}”，与本文件的“{row[column]}”不同",
                     f"与词典保持一致（删去该行即沿用词典）；确需修改时先改 data/curated/{SPECS[name].file}")))
     return problems
 
@@ -241,7 +260,7 @@ def _merge(current: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame], re
         "tables": _splice(current["tables"], current["tables"]["doc_no"].isin(replaced), tables["tables"]),
         "tasks": _splice(current["tasks"], current["tasks"]["table_id"].isin(old_tables), tables["tasks"]),
     }
-    for name, key in (("units", ["unit"]), ("leaders", ["leader", "year"]), ("metrics", ["metric"])):
+    for name, key in (("units", UNIT_KEY), ("leaders", LEADER_KEY), ("metrics", ["metric"])):
         merged[name] = _upsert(current[name], tables[name], key)
     return merged
 
@@ -280,12 +299,12 @@ def _for_import(problem: Problem) -> Problem:
     """Return an unknown-unit or unknown-leader problem with the ways to fix it in an import."""
     if problem.value is None:
         return problem
-    if "不在单位词典中" in problem.message:
+    if "的单位词典中" in problem.message:
         hint = problem.fix.split("改正拼写")[0]
         fix = (f"{hint}改正拼写；若是新单位，在数据维护页“新增单位”中选类别，或在 units 工作表加一行"
                f"（命令行：--add-unit {problem.value}=类别，类别为{'、'.join(UNIT_CATEGORIES)}之一）")
     else:
-        fix = f"改正姓名；若是新任领导，在 leaders 工作表加一行（leader、year、title）"
+        fix = "改正姓名；若是新任领导，在 leaders 工作表加一行（leader、year、title、district）"
     return Problem(problem.file, problem.row, problem.column, problem.message, fix, problem.sheet, problem.value)
 
 
@@ -296,12 +315,14 @@ def notice_tables(frames: Frames, raw: dict[str, pd.DataFrame], doc_no: str) -> 
     used = set(frames.task_units.loc[frames.task_units["task_id"].isin(tasks["task_id"]), "unit"])
     used |= set(frames.task_units.loc[frames.task_units["task_id"].isin(tasks["task_id"]), "capacity"])
     years = set(tables["year"])
+    district = frames.documents.loc[frames.documents["doc_no"] == doc_no, "district"].iloc[0]
+    units, leaders = raw["units"], raw["leaders"]
     return {
         "documents": raw["documents"][raw["documents"]["doc_no"] == doc_no],
         "tables": tables,
         "tasks": tasks,
-        "units": raw["units"][raw["units"]["unit"].isin(used)],
-        "leaders": raw["leaders"][raw["leaders"]["year"].isin(years)],
+        "units": units[units["unit"].isin(used) & units["district"].isin(["", district])],
+        "leaders": leaders[leaders["year"].isin(years) & (leaders["district"] == district)],
     }
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from loaders.frames import Frames
+from loaders.labels import task_labels  # noqa: F401  (pages cite tasks through select)
 
 SCOPE_LABELS = {"annual": "年度重点工作", "five_year": "今后五年重点工作", "livelihood": "民生实事"}
 ROLE_LABELS = {"lead": "牵头", "support": "配合"}
@@ -22,18 +23,22 @@ class Filters:
     years: tuple[int, ...] = ()
     scopes: tuple[str, ...] = ()
     leader: str | None = None
+    district: str | None = None
 
 
 def task_keys(frames: Frames, filters: Filters) -> pd.Series:
     """Return the integer keys of the tasks the filters select."""
     tasks = frames.tasks
     keep = pd.Series(True, index=tasks.index)
+    if filters.district:
+        keep &= tasks["district"] == filters.district
     if filters.years:
         keep &= tasks["year"].isin(filters.years)
     if filters.scopes:
         keep &= tasks["scope"].isin(filters.scopes)
     if filters.leader:
-        led = frames.task_leaders.loc[frames.task_leaders["leader"] == filters.leader, "task_key"]
+        leaders = frames.task_leaders
+        led = leaders.loc[leaders["leader"] == filters.leader, "task_key"]
         keep &= tasks["task_key"].isin(led)
     return tasks.loc[keep, "task_key"]
 
@@ -59,40 +64,6 @@ def restrict(frames: Frames, keys) -> Frames:
         task_leaders=frames.task_leaders[frames.task_leaders["task_key"].isin(keys)],
         targets=frames.targets[frames.targets["task_key"].isin(keys)],
     )
-
-
-def task_label(task: pd.Series | object) -> str:
-    """Return how people cite a task: “2020年度(34)”, “2022年度·一(7)”, “2022民生实事9-2”."""
-    scope = getattr(task, "scope")
-    year = getattr(task, "year")
-    seq = getattr(task, "seq")
-    if scope == "livelihood":
-        part = getattr(task, "part")
-        return f"{year}民生实事{seq}" + (f"-{part}" if pd.notna(part) else "")
-    name = "年度" if scope == "annual" else "五年"
-    section_no = getattr(task, "section_no")
-    if year >= 2022 and pd.notna(section_no):
-        return f"{year}{name}·{_chinese_number(int(section_no))}({seq})"
-    return f"{year}{name}({seq})"
-
-
-def task_labels(tasks: pd.DataFrame) -> pd.Series:
-    """Return task_label for every row of tasks, computed column-wise."""
-    year = tasks["year"].astype(str)
-    seq = tasks["seq"].astype(str)
-    part = tasks["part"].astype("string").fillna("")
-    section = tasks["section_no"].map(lambda n: _chinese_number(int(n)) if pd.notna(n) else "")
-    livelihood = year + "民生实事" + seq + ("-" + part).where(part != "", "")
-    name = tasks["scope"].map({"annual": "年度", "five_year": "五年"}).fillna("")
-    grouped = year + name + "·" + section + "(" + seq + ")"
-    plain = year + name + "(" + seq + ")"
-    labels = plain.where(~((tasks["year"] >= 2022) & tasks["section_no"].notna()), grouped)
-    return labels.where(tasks["scope"] != "livelihood", livelihood)
-
-
-def _chinese_number(n: int) -> str:
-    digits = "零一二三四五六七八九十"
-    return digits[n] if n <= 10 else "十" + digits[n - 10]
 
 
 def text_start(text: str, length: int = 28) -> str:

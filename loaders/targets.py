@@ -264,31 +264,60 @@ def _kind(unit: str, pre: str, dictionary_kind: str | None = None) -> str:
     return "count"
 
 
-def pair_targets(targets: pd.DataFrame, scope: str = "annual") -> pd.DataFrame:
-    """Return metrics set in two years of one scope, with both values and the change.
+PAIR_COLUMNS = ["district", "metric", "unit", "scope", "year_from", "value_from", "qualifier_from",
+                "task_id_from", "year_to", "value_to", "qualifier_to", "task_id_to",
+                "change", "direction", "kind"]
 
-    Pairs are made on the same metric and unit; where a year sets a metric more
-    than once the first occurrence (in task order) is used.
+
+def pair_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    """Return the year-on-year pairs: within one district and one scope, between consecutive notices.
+
+    A metric (with its unit) set in several years of a district and scope is paired
+    year by year: 2020→2022, then 2022→2023 when 2023 sets it too. Where a year sets
+    a metric more than once, the first occurrence (in task order) is used. Nothing
+    is ever paired across districts or scopes.
     """
-    columns = ["metric", "unit", "scope", "year_from", "value_from", "qualifier_from",
-               "task_id_from", "year_to", "value_to", "qualifier_to", "task_id_to",
-               "change", "direction", "kind"]
-    rows = targets[targets["scope"] == scope]
-    years = sorted(rows["year"].unique())
-    pairs = []
-    for year_from, year_to in zip(years, years[1:]):
-        first = rows[rows["year"] == year_from].drop_duplicates(["metric", "unit"])
-        second = rows[rows["year"] == year_to].drop_duplicates(["metric", "unit"])
-        merged = first.merge(second, on=["metric", "unit"], suffixes=("_from", "_to"))
-        for row in merged.itertuples():
-            change = round(row.value_to - row.value_from, 6)
-            direction = "raised" if change > 0 else "lowered" if change < 0 else "unchanged"
-            pairs.append({
-                "metric": row.metric, "unit": row.unit, "scope": scope,
-                "year_from": row.year_from, "value_from": row.value_from,
-                "qualifier_from": row.qualifier_from, "task_id_from": row.task_id_from,
-                "year_to": row.year_to, "value_to": row.value_to,
-                "qualifier_to": row.qualifier_to, "task_id_to": row.task_id_to,
-                "change": change, "direction": direction, "kind": row.kind_to,
-            })
-    return pd.DataFrame(pairs, columns=columns)
+    firsts = targets.drop_duplicates(["district", "scope", "year", "metric", "unit"])
+    firsts = firsts.sort_values(["district", "scope", "metric", "unit", "year"], kind="stable")
+    following = firsts.groupby(["district", "scope", "metric", "unit"], sort=False).shift(-1)
+    keep = following["year"].notna()
+    first = firsts[keep]
+    second = following[keep].assign(**{c: first[c] for c in ("district", "scope", "metric", "unit")})
+    # listed by district, scope and pair of years, then in the first year's task order
+    order = first.assign(_row=first.index).sort_values(["district", "scope", "year", "_row"], kind="stable").index
+    return _pairs(first.loc[order], second.loc[order])
+
+
+def pair_between(targets: pd.DataFrame, district: str, scope: str, year_from: int, year_to: int) -> pd.DataFrame:
+    """Return the pairs of one district and scope between two chosen years (e.g. 2020 and 2023)."""
+    rows = targets[(targets["district"] == district) & (targets["scope"] == scope)]
+    first = rows[rows["year"] == year_from].drop_duplicates(["metric", "unit"])
+    second = rows[rows["year"] == year_to].drop_duplicates(["metric", "unit"])
+    merged = first.merge(second, on=["district", "scope", "metric", "unit"], suffixes=("_from", "_to"))
+    return _pairs(_split(merged, "_from"), _split(merged, "_to"))
+
+
+def _split(merged: pd.DataFrame, suffix: str) -> pd.DataFrame:
+    """Return one side of a merged pair frame with its own column names."""
+    shared = ["district", "scope", "metric", "unit"]
+    side = {c[:-len(suffix)]: merged[c] for c in merged.columns if c.endswith(suffix)}
+    return pd.DataFrame({**{c: merged[c] for c in shared}, **side}, index=merged.index)
+
+
+def _pairs(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """Return pair rows from two aligned frames of targets (first year, second year)."""
+    if first.empty:
+        return pd.DataFrame(columns=PAIR_COLUMNS)
+    change = (second["value"].to_numpy() - first["value"].to_numpy()).round(6)
+    pairs = pd.DataFrame({
+        "district": first["district"].to_numpy(), "metric": first["metric"].to_numpy(),
+        "unit": first["unit"].to_numpy(), "scope": first["scope"].to_numpy(),
+        "year_from": first["year"].astype(int).to_numpy(), "value_from": first["value"].to_numpy(),
+        "qualifier_from": first["qualifier"].to_numpy(), "task_id_from": first["task_id"].to_numpy(),
+        "year_to": second["year"].astype(int).to_numpy(), "value_to": second["value"].to_numpy(),
+        "qualifier_to": second["qualifier"].to_numpy(), "task_id_to": second["task_id"].to_numpy(),
+        "change": change,
+        "direction": ["raised" if c > 0 else "lowered" if c < 0 else "unchanged" for c in change],
+        "kind": second["kind"].to_numpy(),
+    })
+    return pairs.reset_index(drop=True)

@@ -20,9 +20,16 @@ if analysed("task_count", filters) == 0:
     st.stop()
 
 per_leader = analysed("tasks_per_leader", filters)
-drill_chart(tasks_per_leader_bar, per_leader, "各位领导牵头的任务数（按表格分色）", key="leaders_bar",
-            param="leader")
-st.caption("一项任务有两位牵头领导时，两人各计一次。点击柱条后出现该领导的任务明细链接。")
+unled = analysed("tasks_without_leader", filters)
+if per_leader.empty:
+    st.info(f"当前筛选条件下的 {unled} 项任务，通知都未列明牵头领导（只列了牵头单位和配合单位）。")
+    st.stop()
+several_years = per_leader["year"].nunique() > 1
+drill_chart(tasks_per_leader_bar, per_leader,
+            "各位领导牵头的任务数（按表格分色" + ("，各年度分列" if several_years else "") + "）",
+            key="leaders_bar", param="leader")
+st.caption("一项任务有两位牵头领导时，两人各计一次。点击柱条后出现该领导的任务明细链接。"
+           + (f"另有 {unled} 项任务通知未列明牵头领导，不计入任何人。" if unled else ""))
 drill_picker("在任务明细中查看某位领导", per_leader["leader"].drop_duplicates().tolist(), key="leaders_drill",
              param="leader")
 
@@ -53,12 +60,12 @@ if not portfolio["livelihood"].empty:
 st.markdown("**全部任务**")
 table(portfolio["tasks"][["label", "section", "content", "lead_units", "support_units"]])
 
-st.subheader("同一位领导在两份通知中")
+st.subheader("同一位领导在不同年度")
 across = analysed("leaders_across_years", replace(filters, years=(), leader=None))
 if across.empty:
-    st.info("当前表格中没有在两份通知里都出现的领导。")
+    st.info("当前表格中没有在两个以上年度的通知里都牵头任务的领导。")
 else:
-    chart(leader_years_bar, across, "在两份通知中都牵头任务的领导：各年任务数", key="leaders_years")
+    chart(leader_years_bar, across, "在两个以上年度都牵头任务的领导：各年任务数", key="leaders_years")
 
 st.subheader("领导 × 单位")
 matrix = analysed("leader_unit_matrix", filters)

@@ -26,10 +26,16 @@ if st.session_state.get(SLIDE_KEY) is None:
     asked = st.query_params.get(SLIDE_KEY)
     st.session_state[SLIDE_KEY] = asked if asked in SLIDES else SLIDES[0]
 
-controls = st.columns([1, 2, 2, 2, 1], vertical_alignment="bottom")
-years = [str(y) for y in reversed(choices.years)]
+several_districts = len(choices.districts) > 1
+controls = st.columns([1, 2, 2, 2, 2, 1] if several_districts else [1, 2, 2, 2, 1], vertical_alignment="bottom")
+district = None
+if several_districts:
+    district = controls.pop(1).selectbox("区县", choices.districts, key="deck_district", bind="query-params")
+years = [str(y) for y in choices.years_of(district)]
+if st.session_state.get("deck_year") not in years:
+    st.session_state["deck_year"] = years[0]  # the district's latest year
 year = controls[1].selectbox("年度", years, key="deck_year", bind="query-params")
-leaders = analysed("leaders_by_load", Filters(years=(int(year),)))
+leaders = analysed("leaders_by_load", Filters(years=(int(year),), district=district))
 leader = controls[2].selectbox("汇报对象：领导", leaders, index=None, placeholder="全区",
                                key="deck_leader", bind="query-params")
 unit = controls[3].selectbox("或单位", choices.named_units, index=None, placeholder="全部单位", key="deck_unit",
@@ -39,11 +45,11 @@ controls[4].button("下一页", icon=":material/arrow_forward:", on_click=step, 
 slide = st.segmented_control("页面", SLIDES, key=SLIDE_KEY, bind="query-params",
                              label_visibility="collapsed", width="stretch") or SLIDES[0]
 
-filters = Filters(years=(int(year),), leader=leader)
+filters = Filters(years=(int(year),), leader=leader, district=district)
 query = TaskQuery(unit=unit)
 deck_tasks = queried(filters, query)  # the tasks of the year, leader and unit chosen above
 ids = set(deck_tasks["task_id"])
-subject = "、".join(filter(None, [f"{year}年", leader or "全区", unit]))
+subject = "、".join(filter(None, [district, f"{year}年", leader or "全区", unit]))
 st.header(f"{SLIDES.index(slide) + 1}/{len(SLIDES)} {slide}", divider="blue")
 st.text(f"汇报对象：{subject}")
 if deck_tasks.empty:
@@ -76,16 +82,20 @@ elif slide == "单位负荷":
     chart(unit_load_bar, analysed("unit_load", filters, query=query).head(12), "任务最多的12个责任单位（牵头/配合）",
           projector=True, key="deck_units")
 elif slide == "指标变化":
-    changes = analysed("change_table", Filters(leader=leader))
-    changes = changes[changes["task_id_from"].isin(ids) | changes["task_id_to"].isin(ids)]
+    # the pairs that end in the deck's year (previous notice → this year) where either task is the deck's
+    changes = analysed("change_table", Filters(district=district))
+    changes = changes[(changes["task_id_from"].isin(ids) | changes["task_id_to"].isin(ids))
+                      & (changes["year_to"] == int(year))]
     growth = changes[changes["kind"] == "growth"]
+    earlier = sorted(set(changes["year_from"]))
+    since = f"{earlier[0]}年" if len(earlier) == 1 else "上次设定"
     if growth.empty:
-        empty_message("所选对象没有两年都设定的增速目标")
+        empty_message(f"所选对象没有与{year}年之前的通知都设定的增速目标")
     else:
-        chart(change_dumbbell, growth, "增速目标：2020年 → 2022年（%）", projector=True, key="deck_targets")
+        chart(change_dumbbell, growth, f"增速目标：{since} → {year}年（%）", projector=True, key="deck_targets")
     if not changes.empty:
         table(changes[["metric", "target_from", "target_to", "direction_word"]],
-              {"target_from": "2020年目标", "target_to": "2022年目标", "direction_word": "方向"})
+              {"target_from": f"{since}目标", "target_to": f"{year}年目标", "direction_word": "方向"})
 elif slide == "民生实事":
     projects = deck_tasks[deck_tasks["scope"] == "livelihood"]
     if projects.empty:

@@ -22,6 +22,9 @@ MAX_DOCUMENT_BOXES = 4
 headlines = analysed("headline", filters)
 headlines = headlines[headlines["tasks"] > 0]
 documents = all_frames.documents
+if filters.district:
+    documents = documents[documents["district"] == filters.district]
+several_districts = all_frames.documents["district"].nunique() > 1
 if len(headlines) > MAX_DOCUMENT_BOXES:
     # many notices (several years or districts): totals, then one table with a row per notice
     columns = st.columns(4)
@@ -32,7 +35,7 @@ if len(headlines) > MAX_DOCUMENT_BOXES:
     st.subheader("通知")
     notices = headlines.merge(documents[["doc_no", "title", "issued_date"]], on="doc_no", how="left")
     # the figures first, the long title last: on a 1366-wide screen the counts stay in view
-    table(notices[["doc_no", "year", "tasks", "leaders", "units", "targets", "livelihood_projects",
+    table(notices[["doc_no", "district", "year", "tasks", "leaders", "units", "targets", "livelihood_projects",
                    "content_missing", "issued_date", "title"]],
           {"title": "标题", "issued_date": "印发日期", "tasks": "任务（项）", "leaders": "牵头领导（人）",
            "units": "责任单位（个）", "targets": "量化指标（个）", "livelihood_projects": "民生实事（项）",
@@ -40,7 +43,7 @@ if len(headlines) > MAX_DOCUMENT_BOXES:
 else:
     for figures in headlines.itertuples():
         with st.container(border=True):
-            st.text(f"{figures.doc_no}（{figures.year}年）")
+            st.text(f"{figures.doc_no}（{figures.district + '，' if several_districts else ''}{figures.year}年）")
             columns = st.columns(5)
             columns[0].metric("任务（项）", figures.tasks)
             columns[1].metric("牵头领导（人）", figures.leaders)
@@ -50,13 +53,21 @@ else:
             if figures.content_missing:
                 st.caption("其中 " + str(figures.content_missing) + " 项任务原文缺少内容（见“数据说明”）。")
     st.subheader("通知原文")
-    table(documents[["doc_no", "title", "signed_date", "issued_date", "attachments"]],
+    table(documents[["doc_no", "district", "title", "signed_date", "issued_date", "attachments"]]
+          .replace({"signed_date": {"": "未注明"}, "issued_date": {"": "未注明"}}),
           {"title": "标题", "signed_date": "成文日期", "issued_date": "印发日期", "attachments": "附件"},
           wide_text=("title", "attachments"))
 
 left, right = st.columns(2)
 with left:
-    chart(tasks_per_leader_bar, analysed("tasks_per_leader", filters), "各位领导牵头的任务数", key="overview_leaders")
+    per_leader = analysed("tasks_per_leader", filters)
+    unled = analysed("tasks_without_leader", filters)
+    if per_leader.empty:
+        st.info(f"这 {unled} 项任务，通知都未列明牵头领导。")
+    else:
+        chart(tasks_per_leader_bar, per_leader, "各位领导牵头的任务数", key="overview_leaders")
+        if unled:
+            st.caption(f"另有 {unled} 项任务通知未列明牵头领导，不计入任何人。")
     st.page_link("pages/leaders.py", label="查看领导分工详情", icon=":material/arrow_forward:")
 with right:
     top_units = analysed("unit_load", filters).head(10)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from loaders.downloads import csv_bytes, file_name, xlsx_bytes
-from loaders.select import SCOPE_LABELS, TaskQuery, query_tasks, task_labels
+from loaders.select import SCOPE_LABELS, TaskQuery, query_tasks
 from loaders.curated import UNIT_CATEGORIES
 from ui.data import filter_choices, frames, queried
 from ui.filters import current_filters, describe
@@ -47,8 +47,7 @@ DISPLAY_LIMIT = 2000  # rows drawn in the browser; the downloads always hold eve
 if len(tasks) > DISPLAY_LIMIT:
     caption(f"表中显示前 {DISPLAY_LIMIT} 项（共 {len(tasks)} 项）；下载的文件包含全部 {len(tasks)} 项。")
 shown = tasks.head(DISPLAY_LIMIT)
-shown = shown.assign(label=task_labels(shown),
-                     content=shown["content"].where(~shown["content_missing"], "（原文缺少任务内容）"))
+shown = shown.assign(content=shown["content"].where(~shown["content_missing"], "（原文缺少任务内容）"))
 event = st.dataframe(
     shown[["label", "content", "leaders", "lead_units", "support_units", "note"]].rename(columns={
         "label": "任务", "content": "任务内容", "leaders": "牵头领导", "lead_units": "牵头单位",

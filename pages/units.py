@@ -6,12 +6,14 @@ import streamlit as st
 
 from charts.units import category_bar, co_assignment_bar, pareto_curve, unit_load_bar, unit_years_dumbbell
 from loaders.analysis import concentration, top_share
+from loaders.select import Filters
 from ui.data import analysed, frames
-from ui.filters import current_filters, describe
+from ui.filters import current_filters, describe, year_pair
 from ui.show import chart, drill_chart, drill_picker, empty_message, table
 
 st.title("单位负荷")
-st.caption("每个责任单位牵头和配合多少任务，负荷是否集中在少数单位；“相关街镇”等统称单独列出，不参与排名。")
+st.caption("每个责任单位牵头和配合多少任务，负荷是否集中在少数单位；“相关街镇”等统称单独列出，不参与排名。"
+           "选“全部年度”时各年度分页并列，各自排名。")
 
 frames()  # stops with a clear message when the curated tables have problems
 filters = current_filters()
@@ -20,45 +22,62 @@ if analysed("task_count", filters) == 0:
     empty_message()
     st.stop()
 
-load = analysed("unit_load", filters)
-top_n = st.slider("显示任务最多的单位数", 10, max(10, len(load)), min(25, len(load)), step=5, key="units_top")
-drill_chart(unit_load_bar, load.head(top_n), f"各责任单位承担的任务数（前{min(top_n, len(load))}个，牵头/配合）",
-            key="units_load", param="unit")
-st.caption("点击柱条后出现该单位的任务明细链接。")
-drill_picker("在任务明细中查看某个单位", load["unit"].tolist(), key="units_drill", param="unit")
 
-curve = concentration(load)
-columns = st.columns(3)
-columns[0].metric("责任单位（个，不含统称）", len(load))
-columns[1].metric("前5个单位承担的分工占比", f"{top_share(curve, 5):.0%}")
-columns[2].metric("前10个单位承担的分工占比", f"{top_share(curve, 10):.0%}")
-left, right = st.columns(2)
-with left:
-    chart(pareto_curve, curve, "负荷集中度：按单位排名的累计占比", key="units_pareto")
-with right:
-    chart(category_bar, analysed("category_load", filters), "按单位类别的牵头与配合次数", key="units_category")
+def unit_sections(filters: Filters, key: str) -> None:
+    """Show the load, concentration, categories and pairs of the units for one selection."""
+    load = analysed("unit_load", filters)
+    top_n = st.slider("显示任务最多的单位数", 10, max(10, len(load)), min(25, len(load)), step=5, key="units_top" + key)
+    drill_chart(unit_load_bar, load.head(top_n), f"各责任单位承担的任务数（前{min(top_n, len(load))}个，牵头/配合）",
+                key="units_load" + key, param="unit")
+    st.caption("点击柱条后出现该单位的任务明细链接。")
+    drill_picker("在任务明细中查看某个单位", load["unit"].tolist(), key="units_drill" + key, param="unit")
 
-st.subheader("经常一起承担任务的单位")
-pairs = analysed("co_assignments", filters)
-if pairs.empty:
-    st.info("当前筛选条件下没有两个以上单位共同承担的任务。")
+    curve = concentration(load)
+    columns = st.columns(3)
+    columns[0].metric("责任单位（个，不含统称）", len(load))
+    columns[1].metric("前5个单位承担的分工占比", f"{top_share(curve, 5):.0%}")
+    columns[2].metric("前10个单位承担的分工占比", f"{top_share(curve, 10):.0%}")
+    left, right = st.columns(2)
+    with left:
+        chart(pareto_curve, curve, "负荷集中度：按单位排名的累计占比", key="units_pareto" + key)
+    with right:
+        chart(category_bar, analysed("category_load", filters), "按单位类别的牵头与配合次数", key="units_category" + key)
+
+    st.subheader("经常一起承担任务的单位")
+    pairs = analysed("co_assignments", filters)
+    if pairs.empty:
+        st.info("当前筛选条件下没有两个以上单位共同承担的任务。")
+    else:
+        chart(co_assignment_bar, pairs, "共同承担任务最多的单位组合（前15组）", key="units_pairs" + key)
+
+
+years = analysed("years_of", filters)
+if len(years) > 1:
+    # several years side by side: each year is ranked on its own, never summed
+    for year, tab in zip(years, st.tabs([f"{y}年" for y in years])):
+        with tab:
+            unit_sections(replace(filters, years=(year,)), key=str(year))
 else:
-    chart(co_assignment_bar, pairs, "共同承担任务最多的单位组合（前15组）", key="units_pairs")
+    unit_sections(filters, key="")
 
-st.subheader("2020年与2022年对比（别名已合并）")
-comparison = analysed("unit_years", replace(filters, years=()))
-if comparison.empty:
-    st.info("当前表格中没有两年都有的任务。")
-else:
-    chart(unit_years_dumbbell, comparison.head(20), "各单位承担的任务数：2020年与2022年（2022年前20个单位）",
-          key="units_years")
+st.subheader("两个年度对比（别名已合并）")
+all_years = replace(filters, years=())  # the comparison picks its own two years of the district
+pair = year_pair(analysed("years_of", all_years))
+if pair is not None:
+    comparison = analysed("unit_years", all_years, pair)
+    if comparison.empty:
+        st.info(f"当前筛选条件下{pair[0]}年和{pair[1]}年都没有任务。")
+    else:
+        chart(unit_years_dumbbell, comparison.head(20),
+              f"各单位承担的任务数：{pair[0]}年与{pair[1]}年（{pair[1]}年前20个单位）", years=pair,
+              key="units_years")
 
 st.subheader("统称（不是单个单位，不参与排名）")
 placeholders = analysed("unit_load", filters, True)
 if placeholders.empty:
     st.info("当前筛选条件下没有统称。")
 else:
-    table(placeholders[["unit", "lead", "support", "total"]], {"unit": "统称"})
+    table(placeholders[["who", "lead", "support", "total"]], {"who": "统称"})
 
 with st.expander("全部单位明细表"):
-    table(load[["unit", "category", "lead", "support", "total"]])
+    table(analysed("unit_load", filters)[["who", "category", "lead", "support", "total"]], {"who": "单位"})

@@ -169,7 +169,7 @@ def test_an_unknown_unit_can_be_added_with_its_category(curated_copy, capsys):
     assert cli.main(["--curated", str(curated_copy), "import", str(bad), "--add-unit", "区发改委=区级部门"]) == 0
     assert "新增单位：区发改委" in capsys.readouterr().out
     units = pd.read_csv(curated_copy / "units.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    assert units.iloc[-1].tolist() == ["区发改委", "区级部门", ""]
+    assert units.iloc[-1].tolist() == ["区发改委", "区级部门", "", "鹿城区"]  # added to the notice's district
 
 
 def test_an_added_unit_needs_a_known_category(curated_copy, capsys):

@@ -53,12 +53,21 @@ def test_page_renders_with_every_filter_set(page):
     assert not app.exception, [e.message for e in app.exception]
 
 
+def test_without_a_year_the_pages_show_the_latest_year(exported):
+    tasks = exported["tasks.csv"]
+    latest = tasks["year"].max()
+    app = open_page(PAGES[0])
+    assert app.selectbox(key="year").value == str(latest)
+    assert metric_values(app)["任务（项）"] == [str((tasks["year"] == latest).sum())]
+
+
 def test_overview_counts_match_the_export(exported):
     tasks = exported["tasks.csv"]
-    app = open_page(PAGES[0])
-    assert metric_values(app)["任务（项）"] == [str((tasks["year"] == y).sum()) for y in (2020, 2022)]
+    years = sorted(tasks["year"].unique())
+    app = open_page(PAGES[0], year="全部")
+    assert metric_values(app)["任务（项）"] == [str((tasks["year"] == y).sum()) for y in years]
     targets = exported["targets.csv"]
-    assert metric_values(app)["量化指标（个）"] == [str((targets["year"] == y).sum()) for y in (2020, 2022)]
+    assert metric_values(app)["量化指标（个）"] == [str((targets["year"] == y).sum()) for y in years]
 
 
 def test_year_filter_changes_what_is_counted(exported):
@@ -91,16 +100,20 @@ def test_empty_selection_shows_a_message_not_a_chart():
 
 def test_leader_portfolio_counts(exported):
     leaders = exported["task_leaders.csv"]
-    app = open_page(PAGES[1], leader="陈允岳")
+    app = open_page(PAGES[1], leader="陈允岳", year="全部")
     expected = (leaders["leader"] == "陈允岳").sum()
     assert metric_values(app)["牵头任务（项）"] == [str(expected)]
 
 
 def test_units_page_counts_units_without_placeholders(exported):
     units = exported["task_units.csv"]
-    app = open_page(PAGES[2])
-    real_units = units.loc[units["is_placeholder"] == False, "unit"].nunique()  # noqa: E712
-    assert metric_values(app)["责任单位（个，不含统称）"] == [str(real_units)]
+    tasks = exported["tasks.csv"][["task_id", "year"]]
+    real = units[units["is_placeholder"] == False].merge(tasks, on="task_id")  # noqa: E712
+    app = open_page(PAGES[2])  # the latest year
+    assert metric_values(app)["责任单位（个，不含统称）"] == [str(real.loc[real["year"] == real["year"].max(), "unit"].nunique())]
+    app = open_page(PAGES[2], year="全部")  # one tab per year, latest first, each counted on its own
+    per_year = [str(real.loc[real["year"] == y, "unit"].nunique()) for y in sorted(real["year"].unique(), reverse=True)]
+    assert metric_values(app)["责任单位（个，不含统称）"] == per_year
 
 
 def test_targets_page_lists_paired_metrics_with_both_values(exported):
@@ -116,7 +129,7 @@ def test_targets_page_lists_paired_metrics_with_both_values(exported):
 
 def test_targets_kind_filter(exported):
     targets = exported["targets.csv"]
-    app = open_page(PAGES[3], kind=["金额"])
+    app = open_page(PAGES[3], kind=["金额"], year="全部")
     everything = next(df.value for df in app.dataframe if "任务内容" in df.value.columns and "原句" in df.value.columns)
     assert len(everything) == (targets["kind"] == "amount").sum()
 
@@ -236,15 +249,15 @@ def test_unknown_and_invalid_parameters_are_named_in_a_notice(exported):
     assert not app.exception
     notices = " ".join(t.value for t in app.toast)
     assert "year=1999" in notices and "foo" in notices
-    # the bad year is ignored, not applied: both notices are counted
-    assert metric_values(app)["任务（项）"] == [str((tasks["year"] == y).sum()) for y in (2020, 2022)]
+    # the bad year is ignored, not applied: the latest year is shown
+    assert metric_values(app)["任务（项）"] == [str((tasks["year"] == tasks["year"].max()).sum())]
 
 
 def test_large_selections_draw_a_limited_table_but_download_everything(tmp_path, monkeypatch):
     from bench.scale_data import write_scaled
 
-    monkeypatch.setenv("WORK_REPORT_CURATED_DIR", str(write_scaled(10, tmp_path / "x10")))
-    app = open_page(TASKS_PAGE)
+    monkeypatch.setenv("WORK_REPORT_CURATED_DIR", str(write_scaled(10, tmp_path / "x10", one_district=True)))
+    app = open_page(TASKS_PAGE, year="全部")
     assert not app.exception
     assert len(app.dataframe[0].value) == 2000
     assert any("共 2570 项" in c.value for c in app.caption)
@@ -265,12 +278,12 @@ def test_a_second_visit_shows_the_same_tables_and_figures(page):
 
 
 def test_overview_of_many_notices_is_one_table_of_the_selected_notices(tmp_path, monkeypatch, exported):
-    """With more than four notices (here 5 synthetic districts × 2 years) the overview shows
+    """With more than four notices of one district (here 5 copies × 2 years) the overview shows
     totals and one row per selected notice instead of a box each."""
     from bench.scale_data import write_scaled
 
-    monkeypatch.setenv("WORK_REPORT_CURATED_DIR", str(write_scaled(5, tmp_path / "x5")))
-    app = open_page(PAGES[0])
+    monkeypatch.setenv("WORK_REPORT_CURATED_DIR", str(write_scaled(5, tmp_path / "x5", one_district=True)))
+    app = open_page(PAGES[0], year="全部")
     tasks = exported["tasks.csv"]
     assert metric_values(app)["通知（份）"] == ["10"]
     assert metric_values(app)["任务（项）"] == [str(5 * len(tasks))]

@@ -51,7 +51,7 @@ def test_unknown_unit_offers_the_closest_names(curated_copy):
         return frame
     edit(curated_copy, "tasks.csv", misspell)
     (message,) = problems_of(curated_copy)
-    assert "tasks.csv 第2行 列“units”：单位“区发改委”不在单位词典中" in message
+    assert "tasks.csv 第2行 列“units”：单位“区发改委”不在鹿城区的单位词典中" in message
     assert "区发改局" in message and "units.csv" in message
 
 

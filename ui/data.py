@@ -116,15 +116,15 @@ def queried(filters: Filters, query: TaskQuery):
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _leader_names(key: str, year: int | None) -> list[str]:
+def _leader_names(key: str, district: str | None, year: int | None) -> list[str]:
     from ui.filters import leader_names
 
-    return leader_names(cached_frames(key), year)
+    return leader_names(cached_frames(key), district, year)
 
 
-def leader_choices(year: int | None) -> list[str]:
-    """Return the leaders of a year (or all) for the sidebar, worked out once per year."""
-    return _leader_names(data_key(), year)
+def leader_choices(district: str | None, year: int | None) -> list[str]:
+    """Return the leaders of a district and year (or all) for the sidebar, worked out once per choice."""
+    return _leader_names(data_key(), district, year)
 
 
 @dataclass(frozen=True)
@@ -133,17 +133,30 @@ class FilterChoices:
 
     years: tuple[int, ...]
     leaders: tuple[str, ...]
+    districts: tuple[str, ...]  # in the order their notices were imported
+    district_years: tuple[tuple[str, tuple[int, ...]], ...]  # latest first
     units: frozenset[str]
     named_units: tuple[str, ...]  # sorted, without “相关街镇” and other collective names
     sections: tuple[str, ...]  # sorted 板块/分组 names
+
+    def years_of(self, district: str | None) -> tuple[int, ...]:
+        """Return the years of a district (or of all the data), latest first."""
+        if district is None:
+            return tuple(sorted(self.years, reverse=True))
+        return dict(self.district_years).get(district, ())
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def _filter_choices(key: str) -> FilterChoices:
     frames = cached_frames(key)
     units = frames.task_units
-    return FilterChoices(tuple(int(y) for y in sorted(frames.tasks["year"].unique())),
-                         tuple(sorted(frames.task_leaders["leader"].unique())), frozenset(units["unit"]),
+    tasks = frames.tasks
+    districts = tuple(frames.documents["district"].drop_duplicates())
+    district_years = tuple((d, tuple(sorted((int(y) for y in tasks.loc[tasks["district"] == d, "year"].unique()),
+                                            reverse=True))) for d in districts)
+    return FilterChoices(tuple(int(y) for y in sorted(tasks["year"].unique())),
+                         tuple(sorted(frames.task_leaders["leader"].unique())), districts, district_years,
+                         frozenset(units["unit"]),
                          tuple(sorted(units.loc[~units["is_placeholder"], "unit"].unique())),
                          tuple(sorted(set(frames.tasks["section"]) - {""})))
 

@@ -8,7 +8,7 @@ from loaders.frames import Frames
 from loaders.select import SCOPE_LABELS, Filters
 
 ALL = "全部"
-YEAR_KEY, SCOPE_KEY, LEADER_KEY = "year", "scope", "leader"
+YEAR_KEY, SCOPE_KEY, LEADER_KEY, DISTRICT_KEY = "year", "scope", "leader", "district"
 
 
 FILTERS_STATE = "_shared_filters"
@@ -17,26 +17,38 @@ FILTERS_STATE = "_shared_filters"
 def sidebar_filters(frames: Frames) -> Filters:
     """Draw the shared filters in the sidebar (called once, from app.py) and return what they select.
 
+    区县 appears when the data holds several districts; one district is shown at a
+    time, so no count ever adds up two districts. Without a year in the URL the
+    latest year of the district is shown (“who carries what this year”).
     The values are taken from what the widgets return (the URL may have set them) and
     kept for the page that runs after the sidebar.
     """
     from ui.data import filter_choices, leader_choices
 
     choices = filter_choices()
-    years = [ALL] + [str(y) for y in choices.years]
     if not st.session_state.get(URL_APPLIED):
-        _apply_url_once(years, list(choices.leaders), set(choices.units))
+        _apply_url_once(choices)
     with st.sidebar:
         st.header("筛选")
-        year = st.selectbox("年度", years, key=YEAR_KEY, bind="query-params")
+        district = None
+        if len(choices.districts) > 1:
+            district = st.selectbox("区县", choices.districts, key=DISTRICT_KEY, bind="query-params")
+        years = [str(y) for y in choices.years_of(district)]
+        if st.session_state.get(YEAR_KEY) not in [ALL, *years]:
+            st.session_state[YEAR_KEY] = years[0] if years else ALL  # the latest year of the district
+        year = st.selectbox("年度", [*years, ALL], key=YEAR_KEY, bind="query-params",
+                            format_func=lambda y: "全部年度（逐年并列）" if y == ALL else f"{y}年")
         scopes = st.multiselect("表格", list(SCOPE_LABELS), format_func=SCOPE_LABELS.get, key=SCOPE_KEY,
                                 placeholder="全部表格", bind="query-params")
-        names = [ALL] + leader_choices(None if year == ALL else int(year))
+        names = [ALL] + leader_choices(district, None if year == ALL else int(year))
+        if st.session_state.get(LEADER_KEY) not in names:
+            st.session_state[LEADER_KEY] = ALL
         leader = st.selectbox("牵头领导", names, key=LEADER_KEY, bind="query-params")
     filters = Filters(
         years=() if year in (ALL, None) else (int(year),),
         scopes=tuple(scopes or ()),
         leader=None if leader in (ALL, None) else leader,
+        district=district,
     )
     st.session_state[FILTERS_STATE] = filters
     return filters
@@ -46,11 +58,11 @@ URL_APPLIED = "_url_filters_applied"
 
 
 # every parameter some screen reads from the URL
-KNOWN_PARAMS = {YEAR_KEY, SCOPE_KEY, LEADER_KEY, "unit", "lead_only", "category", "has_target", "section", "q",
+KNOWN_PARAMS = {YEAR_KEY, SCOPE_KEY, LEADER_KEY, DISTRICT_KEY, "year_from", "year_to", "unit", "lead_only", "category", "has_target", "section", "q",
                 "kind", "slide", "deck_year", "deck_leader", "deck_unit", "reading"}
 
 
-def _apply_url_once(years: list[str], leaders: list[str], units: set[str]) -> None:
+def _apply_url_once(choices) -> None:
     """On a session's first run, take the sidebar filters from the URL and say what was ignored.
 
     `bind="query-params"` silently drops values that are not valid choices; a
@@ -61,15 +73,23 @@ def _apply_url_once(years: list[str], leaders: list[str], units: set[str]) -> No
         return
     st.session_state[URL_APPLIED] = True
     ignored = []
+    district = st.query_params.get(DISTRICT_KEY)
+    if district is not None:
+        if district in choices.districts and len(choices.districts) > 1:
+            st.session_state[DISTRICT_KEY] = district
+        elif district not in choices.districts:
+            ignored.append(f"{DISTRICT_KEY}={district}")
+    chosen_district = st.session_state.get(DISTRICT_KEY) if len(choices.districts) > 1 else None
+    years = [str(y) for y in choices.years_of(chosen_district)]
     year = st.query_params.get(YEAR_KEY)
     if year is not None:
-        if year in years:
+        if year in years or year == ALL:
             st.session_state[YEAR_KEY] = year
         else:
             ignored.append(f"{YEAR_KEY}={year}")
     leader = st.query_params.get(LEADER_KEY)
     if leader is not None:
-        if leader in leaders or leader == ALL:
+        if leader in choices.leaders or leader == ALL:
             st.session_state[LEADER_KEY] = leader
         else:
             ignored.append(f"{LEADER_KEY}={leader}")
@@ -80,19 +100,21 @@ def _apply_url_once(years: list[str], leaders: list[str], units: set[str]) -> No
         ignored += [f"{SCOPE_KEY}={s}" for s in scopes if s not in labels]
         st.session_state[SCOPE_KEY] = known
     unit = st.query_params.get("unit")
-    if unit is not None and unit not in units:
+    if unit is not None and unit not in choices.units:
         ignored.append(f"unit={unit}")
     ignored += [f"{key}" for key in st.query_params.keys() if key not in KNOWN_PARAMS]
     if ignored:
         st.toast("网址中的参数无效，已忽略：" + "，".join(ignored), icon=":material/link_off:")
 
 
-def leader_names(frames: Frames, year: int | None) -> list[str]:
-    """Return the leaders of a year (or all), in the order the notices first name them."""
-    leaders = frames.task_leaders[["leader", "year"]].drop_duplicates("leader" if year is None else None)
+def leader_names(frames: Frames, district: str | None, year: int | None) -> list[str]:
+    """Return the leaders of a district and year (or all), in the order the notices first name them."""
+    leaders = frames.task_leaders[["leader", "year", "district"]]
+    if district is not None:
+        leaders = leaders[leaders["district"] == district]
     if year is not None:
-        leaders = leaders[leaders["year"] == year].drop_duplicates("leader")
-    return leaders["leader"].tolist()
+        leaders = leaders[leaders["year"] == year]
+    return leaders["leader"].drop_duplicates().tolist()
 
 
 def current_filters() -> Filters:
@@ -102,10 +124,41 @@ def current_filters() -> Filters:
 
 def describe(filters: Filters) -> str:
     """Return the filters in words, for captions and file names."""
-    parts = ["、".join(f"{y}年" for y in filters.years) or "全部年度",
+    parts = [filters.district] if filters.district else []
+    parts += ["、".join(f"{y}年" for y in filters.years) or "全部年度（逐年并列）",
              "、".join(SCOPE_LABELS[s] for s in filters.scopes) or "全部表格"]
     if filters.leader:
         parts.append(filters.leader)
     return " · ".join(parts)
 
 
+
+
+FROM_KEY, TO_KEY = "year_from", "year_to"
+
+
+def year_pair(years: list[int], label: str = "比较年度") -> tuple[int, int] | None:
+    """Draw the choice of two years to compare (default: the latest two) and return (earlier, later).
+
+    `years` are the district's years, latest first. Returns None, after saying
+    why, when there are fewer than two. Bound to the URL as year_from / year_to.
+    """
+    if len(years) < 2:
+        st.info(f"所选区县只有{'、'.join(f'{y}年' for y in years) or '零'}份通知的数据，至少要有两个年度才能比较。")
+        return None
+    words = [str(y) for y in years]
+    for key, default in ((FROM_KEY, words[1]), (TO_KEY, words[0])):
+        if st.session_state.get(key) not in words:
+            st.session_state[key] = default
+    left, right, _ = st.columns([1, 1, 3])
+    earlier = left.selectbox(f"{label}：从", words, key=FROM_KEY, bind="query-params", format_func=_year_word)
+    later = right.selectbox("到", words, key=TO_KEY, bind="query-params", format_func=_year_word)
+    if earlier == later:
+        st.info("请选择两个不同的年度。")
+        return None
+    first, second = sorted((int(earlier), int(later)))
+    return first, second
+
+
+def _year_word(year: str) -> str:
+    return f"{year}年"

@@ -20,6 +20,7 @@ COLUMN_LABELS = {
     "lead": "牵头（项）", "support": "配合（项）", "total": "合计（项）", "tasks": "任务数（项）",
     "metric": "指标", "value": "目标值", "unit_of_measure": "计量单位", "qualifier": "限定",
     "phrase": "原句", "kind": "类型", "leader": "领导", "title": "职务", "role": "角色",
+    "district": "区县", "who": "名称",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from loaders.frames import Frames
-from loaders.select import SCOPE_LABELS, task_label
+from loaders.select import SCOPE_LABELS
 from ui.show import table
 
 
@@ -13,7 +13,9 @@ def task_card(frames: Frames, task_id: str) -> None:
     """Show the full text, units and roles, leaders, targets, remarks and source of one task."""
     task = frames.tasks.set_index("task_id").loc[task_id]
     with st.container(border=True):
-        st.text(f"{task_label(task)} · {SCOPE_LABELS[task['scope']]} · {task['doc_no']}")
+        several = frames.documents["district"].nunique() > 1
+        st.text(" · ".join([task["label"], SCOPE_LABELS[task["scope"]], *([task["district"]] if several else []),
+                            task["doc_no"]]))
         if task["section"] or task["subsection"]:
             st.text(" ".join(filter(None, [task["section"], task["subsection"]])))
         if task["project"]:
