@@ -31,7 +31,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that tells how to name a file whose name starts with '-' (else read as an option)."""
 
     def error(self, message: str):
-        if any(token.startswith("-") and Path(token).exists() for token in sys.argv[1:]) or "unrecognized" in message:
+        if "unrecognized arguments" in message or "files" in message:
             message += "。文件名以 - 开头时，写成 ./-文件名，或在文件名前加 --（如 import -- -通知.xlsx）"
         super().error(message)
 
