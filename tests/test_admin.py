@@ -159,3 +159,18 @@ def test_a_right_password_clears_the_count(data_copy):
     log_in(app, PASSWORD)
     assert "请先选择导入文件" in texts(app)
     assert json.loads((data_copy.parent / ".login_attempts.json").read_text("utf-8")) == {}
+
+
+def test_a_torn_history_record_is_reported_on_the_data_page_not_a_traceback(data_copy):
+    raw, _ = read_curated(data_copy)
+    torn = store.save_tables(data_copy, {"tasks": raw["tasks"].iloc[:-1]}, "测试：删去一行")
+    kept = store.save_tables(data_copy, {"tasks": raw["tasks"].iloc[:-2]}, "测试：删去两行")
+    (store.history_dir(data_copy) / torn / "meta.json").write_bytes(b"")
+    app = start({"admin": {"password": PASSWORD}})
+    app.switch_page("pages/about.py").run()
+    assert not app.exception
+    from ui.show import literal
+
+    assert any(literal(torn) in w.value and "无法读取" in w.value for w in app.warning)
+    history = next(df.value for df in app.dataframe if "版本" in df.value.columns)
+    assert history["版本"].tolist() == [kept]

@@ -129,9 +129,9 @@ def _parse(archive: zipfile.ZipFile, name: str, title: str | None) -> tuple[int,
             if tag == f"{_MAIN}c":
                 cells += 1
                 if cells > MAX_CELLS:
-                    raise WorkbookRefused(f"工作表“{title}”的单元格超过 {MAX_CELLS} 个", _fix_rows(), sheet=title)
+                    raise WorkbookRefused(f"单元格超过 {MAX_CELLS} 个", _fix_rows(), sheet=title)
                 if _column_of(element.get("r", "")) > MAX_COLUMNS:
-                    raise WorkbookRefused(f"工作表“{title}”的单元格 {element.get('r')} 超出第 {MAX_COLUMNS} 列",
+                    raise WorkbookRefused(f"单元格 {element.get('r')} 超出第 {MAX_COLUMNS} 列",
                                           "删去表格右侧的无关内容", sheet=title)
             elif tag == f"{_MAIN}row":
                 rows += 1
@@ -139,14 +139,15 @@ def _parse(archive: zipfile.ZipFile, name: str, title: str | None) -> tuple[int,
                 element.clear()
                 # openpyxl fills the rows skipped before a numbered row: the number counts, not the elements
                 if max(rows, number) > MAX_ROWS:
-                    raise WorkbookRefused(f"工作表“{title}”超过 {MAX_ROWS} 行（一份通知最多几千项任务）",
+                    raise WorkbookRefused(f"超过 {MAX_ROWS} 行（一份通知最多几千项任务）",
                                           _fix_rows(), sheet=title)
             elif tag == f"{_MAIN}mergeCell":
                 merged.append(element.get("ref", ""))
     except (ParseError, DefusedXmlException) as error:
         raise _xml_refused(name, title, error) from None
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:  # a damaged or lying part
-        raise WorkbookRefused(f"工作簿内部的“{name}”已损坏（{error.__class__.__name__}）", sheet=title) from None
+        where = "工作表内容" if title else f"工作簿内部的“{name}”"
+        raise WorkbookRefused(f"{where}已损坏（{error.__class__.__name__}）", sheet=title) from None
     return rows, merged
 
 
@@ -164,7 +165,7 @@ def _fix_rows() -> str:
 
 
 def _xml_refused(name: str, title: str | None, error: Exception) -> WorkbookRefused:
-    where = f"工作表“{title}”" if title else f"工作簿内部的“{name}”"
+    where = "工作表内容" if title else f"工作簿内部的“{name}”"  # the problem names the sheet
     if isinstance(error, DefusedXmlException):
         return WorkbookRefused(f"{where}含有 XML 实体或文档类型声明（DTD），出于安全原因不予读取",
                                "正常的 Excel/WPS 文件不含这些声明；" + _FIX_SAVE, sheet=title)
