@@ -43,7 +43,9 @@ def leader_unit_heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:
         colorscale="Blues", text=matrix.values, texttemplate="%{text}", textfont=dict(size=13),
         hovertemplate="%{x} × %{y}：%{z}项<extra></extra>", colorbar=dict(title=dict(text="任务数")),
     ))
-    figure.update_layout(xaxis=dict(side="top", tickangle=0), yaxis=dict(autorange="reversed"))
+    # many leaders (or leaders of several years, 林杰（2022年）) no longer fit side by side
+    figure.update_layout(xaxis=dict(side="top", tickangle=0 if len(matrix.columns) <= 10 else -45),
+                         yaxis=dict(autorange="reversed"))
     return styled(figure, title, bar_height(len(matrix), per_bar=34, extra=160))
 
 

@@ -54,11 +54,11 @@ class ImportPlan:
 
     def tasks_per_leader(self) -> pd.DataFrame:
         """Return leader, year and task counts of the imported notices, before and after."""
-        return _count_change(self.before, self.frames, self.documents, "task_leaders", ["leader", "year"])
+        return _count_change(self.before, self.frames, self.documents, "task_leaders", ["district", "leader", "year"])
 
     def tasks_per_unit(self) -> pd.DataFrame:
         """Return unit, role and task counts of the imported notices, before and after."""
-        return _count_change(self.before, self.frames, self.documents, "task_units", ["unit", "role"])
+        return _count_change(self.before, self.frames, self.documents, "task_units", ["district", "unit", "role"])
 
     def summary(self) -> pd.DataFrame:
         """Return one row per imported notice: tasks, units and leaders after, and tasks before."""
@@ -68,7 +68,8 @@ class ImportPlan:
             before = self.before.tasks[self.before.tasks["doc_no"] == doc]
             keys = set(after["task_key"])
             rows.append({
-                "doc_no": doc, "action": "替换" if doc in self.replaced_documents else "新增",
+                "doc_no": doc, "district": after["district"].iloc[0] if len(after) else "",
+                "action": "替换" if doc in self.replaced_documents else "新增",
                 "tasks_before": len(before), "tasks_after": len(after),
                 "units": self.frames.task_units[self.frames.task_units["task_key"].isin(keys)]["unit"].nunique(),
                 "leaders": self.frames.task_leaders[self.frames.task_leaders["task_key"].isin(keys)]["leader"].nunique(),
@@ -113,6 +114,7 @@ def _plan_import(package: Package, directory: Path, replace: bool,
     if problems:
         return None, [Problem(p.file, p.row, p.column, "现有规范表有问题：" + p.message, p.fix) for p in problems]
     tables = _complete(package)
+    tables["units"] = _keep_shared_units(package, tables["units"], current["units"])
     problems += [package.locate(p) for name in PACKAGE_TABLES if name in package.tables
                  for p in check_shape(package.tables[name], SPECS[name])]
     problems += _empty_tables(package)
@@ -178,12 +180,27 @@ def _complete(package: Package) -> dict[str, pd.DataFrame]:
         tables[name] = frame[list(spec.columns)].astype(str).reset_index(drop=True)
     # dictionary rows of a package without a district column (templates made before districts)
     # belong to the district of its notices; with the column, an empty unit district means shared
-    district = package_district(tables["documents"])
+    documents = tables["documents"]
+    # written down as read from the issuer, so that the curated file says which district it is
+    documents["district"] = [d or district_of_issuer(i) or "" for d, i in zip(documents["district"], documents["issuer"])]
+    district = package_district(documents)
     for name in ("units", "leaders"):
         given = name in package.tables and "district" in package.tables[name].columns
         if not given or name == "leaders":
             tables[name]["district"] = tables[name]["district"].where(tables[name]["district"] != "", district)
     return tables
+
+
+def _keep_shared_units(package: Package, units: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """Return the package's units with names of the shared dictionary (相关街镇…) kept shared.
+
+    A package without a district column (a template made before districts) lists the
+    collective names it uses; they belong to every district, not to this one.
+    """
+    if "units" in package.tables and "district" in package.tables["units"].columns:
+        return units
+    shared = set(current.loc[current["district"] == "", "unit"])
+    return units.assign(district=units["district"].where(~units["unit"].isin(shared), ""))
 
 
 def _empty_tables(package: Package) -> list[Problem]:
@@ -344,12 +361,14 @@ IMPORT_GUIDE = [
     "1. 每个工作表对应 data/curated/ 中的一张规范表：documents（通知）、tables（表）、tasks（任务），"
     "以及可选的 units（新增单位）、leaders（领导及职务）、metrics（新增指标）。",
     "2. 第1行是列名，不要改动；从第2行起每行一条记录。不要合并单元格，不要用公式。",
-    "3. documents：doc_no 文号、year 年份、title 标题、issuer 发文机关、signed_date 成文日期（2024-03-07）等。",
+    "3. documents：doc_no 文号、year 年份、title 标题、issuer 发文机关、signed_date 成文日期（2024-03-07，通知未写可留空）、"
+    "district 区县（留空时从发文机关读出，如 温州市鹿城区人民政府办公室 → 鹿城区）等。",
     "4. tables：table_id 如 2024-annual；scope 填 annual（年度）、five_year（五年）或 livelihood（民生实事）；"
-    "leaders_from 填 column（表中有牵头领导列）或 heading（领导写在分组标题中）。",
+    "leaders_from 填 column（表中有牵头领导列）、heading（领导写在分组标题中）或 none（通知未列牵头领导）。",
     "5. tasks：task_id 如 2024-annual-001；seq 为原表序号，每张表（或每个领导分组）从 1 连续编号；"
     "units 照原文填写，牵头单位后加 *；content 照原文填写，原文缺失时留空并在 content_missing 填“是”。",
-    "6. units：只需列出单位词典中没有的新单位及其类别（" + "、".join(UNIT_CATEGORIES) + "）。",
-    "7. leaders：列出当年的牵头领导；title 按通知原文填写职务（通知未列时留空）。",
+    "6. units：只需列出本区县单位词典中没有的新单位及其类别（" + "、".join(UNIT_CATEGORIES) + "）；"
+    "district 留空即为本通知的区县。",
+    "7. leaders：列出当年的牵头领导；title 按通知原文填写职务（通知未列时留空）；district 留空即为本通知的区县。",
     "8. 已导入过的通知（文号相同）需要在导入时确认替换；替换前的数据保存在版本历史中，可以恢复。",
 ]

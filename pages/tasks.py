@@ -19,20 +19,21 @@ choices = filter_choices()
 
 with st.container(border=True):
     first, second, third = st.columns([2, 2, 3])
-    unit = first.selectbox("责任单位", choices.named_units, index=None, placeholder="全部单位", key="unit",
+    unit = first.selectbox("责任单位", choices.units_of(filters.district), index=None, placeholder="全部单位", key="unit",
                            bind="query-params")
     lead_only = first.toggle("只看牵头", key="lead_only", bind="query-params")
     categories = second.multiselect("单位类别", list(UNIT_CATEGORIES), placeholder="全部类别", key="category",
                                     bind="query-params")
     with_target = second.toggle("只看有量化指标的任务", key="has_target", bind="query-params")
-    chosen_sections = third.multiselect("板块/分组", choices.sections, placeholder="全部板块", key="section",
+    chosen_sections = third.multiselect("板块/分组", choices.sections_of(filters.district), placeholder="全部板块", key="section",
                                         bind="query-params")
     keywords = third.text_input("关键词（多个词用空格分开，须同时出现）", key="q", bind="query-params")
 
 query = TaskQuery(sections=tuple(chosen_sections), unit=unit, lead_only=lead_only,
                   categories=tuple(categories), with_target=with_target, keywords=keywords or "")
 tasks = queried(filters, query)
-applied = [("年度", "、".join(map(str, filters.years)) or "全部"),
+applied = [*([("区县", filters.district)] if filters.district else []),
+           ("年度", "、".join(map(str, filters.years)) or "全部"),
            ("表格", "、".join(SCOPE_LABELS[s] for s in filters.scopes) or "全部"),
            ("牵头领导", filters.leader or "全部"), ("单位", unit or "全部"),
            ("只看牵头", "是" if lead_only else "否"), ("单位类别", "、".join(categories) or "全部"),
@@ -47,7 +48,8 @@ DISPLAY_LIMIT = 2000  # rows drawn in the browser; the downloads always hold eve
 if len(tasks) > DISPLAY_LIMIT:
     caption(f"表中显示前 {DISPLAY_LIMIT} 项（共 {len(tasks)} 项）；下载的文件包含全部 {len(tasks)} 项。")
 shown = tasks.head(DISPLAY_LIMIT)
-shown = shown.assign(content=shown["content"].where(~shown["content_missing"], "（原文缺少任务内容）"))
+shown = shown.assign(content=shown["content"].where(~shown["content_missing"], "（原文缺少任务内容）"),
+                     leaders=shown["leaders"].where(shown["leaders"] != "", "（通知未列明）"))
 event = st.dataframe(
     shown[["label", "content", "leaders", "lead_units", "support_units", "note"]].rename(columns={
         "label": "任务", "content": "任务内容", "leaders": "牵头领导", "lead_units": "牵头单位",
@@ -71,7 +73,7 @@ READING_LIMIT = 60
 if st.toggle("逐条阅读（全文换行显示）", key="reading", bind="query-params"):
     for task in shown.head(READING_LIMIT).itertuples():
         with st.container(border=True):
-            st.text(f"{task.label} · 牵头领导：{task.leaders} · 牵头单位：{task.lead_units or '—'}"
+            st.text(f"{task.label} · 牵头领导：{task.leaders or '通知未列明'} · 牵头单位：{task.lead_units or '—'}"
                     + (f" · 配合单位：{task.support_units}" if task.support_units else ""))
             st.text(task.content)
     if len(tasks) > READING_LIMIT:

@@ -139,6 +139,17 @@ class FilterChoices:
     named_units: tuple[str, ...]  # sorted, without “相关街镇” and other collective names
     sections: tuple[str, ...]  # sorted 板块/分组 names
 
+    district_units: tuple[tuple[str, tuple[str, ...]], ...] = ()  # named units of each district
+    district_sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def units_of(self, district: str | None) -> tuple[str, ...]:
+        """Return the named units (no collective names) of a district, or of all the data."""
+        return self.named_units if district is None else dict(self.district_units).get(district, ())
+
+    def sections_of(self, district: str | None) -> tuple[str, ...]:
+        """Return the 板块/分组 names of a district, or of all the data."""
+        return self.sections if district is None else dict(self.district_sections).get(district, ())
+
     def years_of(self, district: str | None) -> tuple[int, ...]:
         """Return the years of a district (or of all the data), latest first."""
         if district is None:
@@ -158,7 +169,11 @@ def _filter_choices(key: str) -> FilterChoices:
                          tuple(sorted(frames.task_leaders["leader"].unique())), districts, district_years,
                          frozenset(units["unit"]),
                          tuple(sorted(units.loc[~units["is_placeholder"], "unit"].unique())),
-                         tuple(sorted(set(frames.tasks["section"]) - {""})))
+                         tuple(sorted(set(frames.tasks["section"]) - {""})),
+                         tuple((d, tuple(sorted(units.loc[~units["is_placeholder"] & (units["district"] == d), "unit"]
+                                                .unique()))) for d in districts),
+                         tuple((d, tuple(sorted(set(tasks.loc[tasks["district"] == d, "section"]) - {""})))
+                               for d in districts))
 
 
 def filter_choices() -> FilterChoices:

@@ -36,8 +36,9 @@ def sidebar_filters(frames: Frames) -> Filters:
         years = [str(y) for y in choices.years_of(district)]
         if st.session_state.get(YEAR_KEY) not in [ALL, *years]:
             st.session_state[YEAR_KEY] = years[0] if years else ALL  # the latest year of the district
+        # no format_func: a bound widget writes its label into the URL, and links say year=2020
         year = st.selectbox("年度", [*years, ALL], key=YEAR_KEY, bind="query-params",
-                            format_func=lambda y: "全部年度（逐年并列）" if y == ALL else f"{y}年")
+                            help="选“全部”时各年度并列显示、各自排名，不合计")
         scopes = st.multiselect("表格", list(SCOPE_LABELS), format_func=SCOPE_LABELS.get, key=SCOPE_KEY,
                                 placeholder="全部表格", bind="query-params")
         names = [ALL] + leader_choices(district, None if year == ALL else int(year))
@@ -151,14 +152,10 @@ def year_pair(years: list[int], label: str = "比较年度") -> tuple[int, int] 
         if st.session_state.get(key) not in words:
             st.session_state[key] = default
     left, right, _ = st.columns([1, 1, 3])
-    earlier = left.selectbox(f"{label}：从", words, key=FROM_KEY, bind="query-params", format_func=_year_word)
-    later = right.selectbox("到", words, key=TO_KEY, bind="query-params", format_func=_year_word)
+    earlier = left.selectbox(f"{label}：从（年）", words, key=FROM_KEY, bind="query-params")
+    later = right.selectbox("到（年）", words, key=TO_KEY, bind="query-params")
     if earlier == later:
         st.info("请选择两个不同的年度。")
         return None
     first, second = sorted((int(earlier), int(later)))
     return first, second
-
-
-def _year_word(year: str) -> str:
-    return f"{year}年"

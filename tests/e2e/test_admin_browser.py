@@ -74,7 +74,7 @@ def test_a_bad_file_lists_its_problems_and_changes_nothing(page, admin_server):
     upload(page, FIXTURES / "bad" / "unknown_unit.xlsx")
     page.get_by_text("导入文件有 1 处问题，未做任何修改").wait_for()
     full_text = page.locator('[data-testid="stCode"]').inner_text()
-    assert "unknown_unit.xlsx 工作表“tasks” 第6行 列“units”：单位“区发改委”不在单位词典中" in full_text
+    assert "unknown_unit.xlsx 工作表“tasks” 第6行 列“units”：单位“区发改委”不在鹿城区的单位词典中" in full_text
     assert page.get_by_text("新增单位").first.is_visible()  # the way to add the unit with a category
     assert page.get_by_role("button", name="确认保存").count() == 0
     assert files_of(admin_server.curated) == before
