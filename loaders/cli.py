@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from datetime import date
 from pathlib import Path
@@ -25,16 +26,27 @@ from loaders.curated import DEFAULT_CURATED_DIR
 from loaders.export import write_export
 from loaders.frames import load_frames
 from loaders.importing import ImportPlan, notice_workbook, plan_import
-from loaders.package import UploadedFile, read_package
+from loaders.package import MAX_IMPORT_BYTES, UploadedFile, read_package
 from loaders.problems import CuratedDataError, Problem
 from loaders.progress import cli as progress_cli
 from loaders.progress.export import write_progress_export
 from loaders.reading import NOT_GIVEN, SEPARATOR_RULES, ReadOptions, check_notice, is_notice
-from loaders.store import SaveBusy, restore, save_tables, versions
+from loaders.store import SaveBusy, StaleBase, damaged_records, restore, save_tables, versions
+
+REPLAN_ATTEMPTS = 10
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that tells how to name a file whose name starts with '-' (else read as an option)."""
+
+    def error(self, message: str):
+        if "unrecognized arguments" in message or "files" in message:
+            message += "。文件名以 - 开头时，写成 ./-文件名，或在文件名前加 --（如 import -- -通知.xlsx）"
+        super().error(message)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m loaders", description="工作报告责任分解看板的数据命令")
+    parser = _Parser(prog="python -m loaders", description="工作报告责任分解看板的数据命令")
     parser.add_argument("--curated", type=Path, default=DEFAULT_CURATED_DIR,
                         help="规范表目录（默认 data/curated）")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -110,12 +122,24 @@ def _print_problems(problems: list[Problem], what: str, consequence: str) -> Non
 
 
 def read_files(paths: list[Path]) -> list[UploadedFile]:
-    """Return the files named on the command line; a folder stands for the CSV files in it."""
+    """Return the files named on the command line; a folder stands for the CSV files in it.
+
+    A file larger than the import limit is not read whole: its first bytes and its size are enough
+    for read_package to refuse it.
+    """
     files = []
     for path in paths:
-        members = sorted(path.glob("*.csv")) if path.is_dir() else [path]
-        files += [UploadedFile(member.name, member.read_bytes()) for member in members]
+        for member in sorted(path.glob("*.csv")) if path.is_dir() else [path]:
+            with open(member, "rb") as handle:
+                files.append(UploadedFile(member.name, handle.read(MAX_IMPORT_BYTES + 1), member.stat().st_size))
     return files
+
+
+def import_command(files: list[Path], replace: bool) -> str:
+    """Return the import command for files, safe to paste into a shell (quoted, '-' names not options)."""
+    names = [str(path) if not str(path).startswith("-") else f"./{path}" for path in files]
+    return ("python -m loaders import " + ("--replace " if replace else "") + "-- "
+            + " ".join(shlex.quote(name) for name in names))
 
 
 def parse_added_units(values: list[str]) -> tuple[dict[str, str], list[Problem]]:
@@ -152,18 +176,30 @@ def _import(args) -> int:
         return 1
     print_plan(plan)
     if args.command == "validate":
-        print("检查通过（未保存）。导入请运行：python -m loaders import " + " ".join(map(str, args.files))
-              + (" --replace" if plan.replaced_documents else ""))
+        print("检查通过（未保存）。导入请运行：" + import_command(args.files, plan.replaced_documents))
         return 0
-    if not plan.changed:
+    for _ in range(REPLAN_ATTEMPTS):
+        if not plan.changed:
+            return 0
+        try:
+            version = save_tables(args.curated, {name: plan.merged[name] for name in plan.changed}, plan.action(),
+                                  args.by, base=plan.base)
+        except SaveBusy as error:
+            print(str(error), file=sys.stderr)
+            return 1
+        except StaleBase as error:
+            # another import saved after this one was checked: check again against the data as it is now
+            print(f"注意：{error.args[0].split('。')[0]}。已按现在的数据重新检查：")
+            plan, problems = plan_import(package, args.curated, replace=args.replace, added_units=added)
+            if problems:
+                _print_problems(problems, "重新检查时导入文件", "规范表未做任何修改")
+                return 1
+            print_plan(plan)
+            continue
+        print(f"已保存：{plan.action()}。导入前的数据保存为版本 {version}（python -m loaders restore {version} 可恢复）。")
         return 0
-    try:
-        version = save_tables(args.curated, {name: plan.merged[name] for name in plan.changed}, plan.action(), args.by)
-    except SaveBusy as error:
-        print(str(error), file=sys.stderr)
-        return 1
-    print(f"已保存：{plan.action()}。导入前的数据保存为版本 {version}（python -m loaders restore {version} 可恢复）。")
-    return 0
+    print(f"规范表在检查期间反复被修改（{REPLAN_ATTEMPTS} 次），本次未保存；请稍后重新导入。", file=sys.stderr)
+    return 1
 
 
 def _import_notice(args, uploads: list[UploadedFile], added: dict[str, str], problems: list[Problem]) -> int:
@@ -200,16 +236,25 @@ def _import_notice(args, uploads: list[UploadedFile], added: dict[str, str], pro
             print(f"新增领导：{row.leader}（{row.year}）{row.title}")
     print_plan(plan)
     if args.command == "validate":
-        print("检查通过（未保存）。导入请运行：python -m loaders import " + " ".join(map(str, args.files))
-              + "".join(f" {flag}" for flag, on in (("--accept-new", args.accept_new), ("--lead-first", args.lead_first),
-                                                    ("--replace", bool(plan.replaced_documents))) if on))
+        flags = "".join(f" {flag}" for flag, on in (("--accept-new", args.accept_new), ("--lead-first", args.lead_first))
+                        if on)
+        given = "".join(f" {flag} {shlex.quote(str(value))}" for flag, value in (
+            ("--district", args.district), ("--doc-no", args.doc_no), ("--year", args.year),
+            ("--issuer", args.issuer)) if value)
+        command = import_command(args.files, bool(plan.replaced_documents))
+        print("检查通过（未保存）。导入请运行：" + command.replace(" -- ", f"{flags}{given} -- ", 1))
         return 0
     if not plan.changed:
         return 0
     try:
-        version = save_tables(args.curated, {name: plan.merged[name] for name in plan.changed}, plan.action(), args.by)
+        version = save_tables(args.curated, {name: plan.merged[name] for name in plan.changed}, plan.action(), args.by,
+                              base=plan.base)
     except SaveBusy as error:
         print(str(error), file=sys.stderr)
+        return 1
+    except StaleBase as error:
+        # another save landed after this notice was checked: nothing is overwritten, the person checks again
+        print(f"{error.args[0]}。本次未保存，请重新运行导入命令（会按现在的数据重新检查）。", file=sys.stderr)
         return 1
     print(f"已保存：{plan.action()}。导入前的数据保存为版本 {version}（python -m loaders restore {version} 可恢复）。")
     return 0
@@ -232,6 +277,8 @@ def print_plan(plan: ImportPlan) -> None:
 
 def _history(curated: Path) -> int:
     found = versions(curated)
+    for message in damaged_records(curated):
+        print(f"注意：{message}", file=sys.stderr)
     if not found:
         print("还没有历史版本（每次导入或恢复前的数据会保存在这里）。")
     for version in found:

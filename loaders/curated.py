@@ -9,7 +9,11 @@ Interpretation (units, leaders, targets) happens in the other modules.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import os
+import time
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 
 import pandas as pd
@@ -86,7 +90,11 @@ LEADERS_FROM = ("column", "heading", "none")
 
 def read_csv_text(path: Path) -> pd.DataFrame:
     """Return the CSV at path as a frame of stripped strings (UTF-8, or GB18030 as WPS saves)."""
-    raw = path.read_bytes()
+    return parse_csv_bytes(Path(path).read_bytes())
+
+
+def parse_csv_bytes(raw: bytes) -> pd.DataFrame:
+    """Return CSV bytes as a frame of stripped strings (UTF-8, or GB18030 as WPS saves)."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
@@ -95,8 +103,6 @@ def read_csv_text(path: Path) -> pd.DataFrame:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
         raise UnicodeDecodeError("utf-8", raw, 0, 1, "not UTF-8 or GB18030")
-    from io import StringIO
-
     frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame.apply(lambda col: col.str.strip())
@@ -107,19 +113,90 @@ def table_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
+def read_curated_files(directory: Path = DEFAULT_CURATED_DIR) -> dict[str, bytes | None]:
+    """Return the bytes of every curated file by table name (None when missing), all from one version.
+
+    A save puts a whole new folder in place of data/curated/ in one step, then
+    deletes the old one. Reading file by file through the path could combine an
+    old documents.csv with a new tables.csv; here every file is opened through
+    one descriptor of the folder, so all come from the same folder. When that
+    folder was swapped out and deleted while the files were being opened, the
+    read starts again from the folder now in place.
+    """
+    directory = Path(directory)
+    for _ in range(50):
+        try:
+            folder = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+        except FileNotFoundError:
+            if not (directory.parent / f".{directory.name}.previous").exists():
+                break
+            time.sleep(0.02)  # a save without an atomic exchange renames the folder away for a moment
+            continue
+        try:
+            handles: dict[str, int | None] = {}
+            try:
+                for name, spec in SPECS.items():
+                    try:
+                        handles[name] = os.open(spec.file, os.O_RDONLY, dir_fd=folder)
+                    except FileNotFoundError:
+                        handles[name] = None
+                if None in handles.values() and not _still_in_place(folder, directory):
+                    continue  # the folder was swapped out and is being deleted: read the new one
+                return {name: _read_all(handle) if handle is not None else None
+                        for name, handle in handles.items()}
+            finally:
+                for handle in handles.values():
+                    if handle is not None:
+                        os.close(handle)
+        finally:
+            os.close(folder)
+    return {name: None for name in SPECS}
+
+
+def _still_in_place(folder: int, directory: Path) -> bool:
+    try:
+        here, there = os.fstat(folder), os.stat(directory)
+    except FileNotFoundError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
+def _read_all(handle: int) -> bytes:
+    with os.fdopen(os.dup(handle), "rb") as stream:
+        return stream.read()
+
+
+def files_token(files: dict[str, bytes | None]) -> dict[str, str]:
+    """Return the sha256 of each curated file by file name ("" for a missing one): what a plan was made on."""
+    return {SPECS[name].file: hashlib.sha256(data).hexdigest() if data is not None else ""
+            for name, data in files.items()}
+
+
+def curated_token(directory: Path = DEFAULT_CURATED_DIR) -> dict[str, str]:
+    """Return the sha256 of each curated file as it is now (one version)."""
+    return files_token(read_curated_files(directory))
+
+
 def read_curated(directory: Path = DEFAULT_CURATED_DIR) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Return every curated table by name, and the shape problems found in them."""
+    tables, problems, _ = read_curated_version(directory)
+    return tables, problems
+
+
+def read_curated_version(directory: Path = DEFAULT_CURATED_DIR
+                         ) -> tuple[dict[str, pd.DataFrame], list[Problem], dict[str, str]]:
+    """Return every curated table, the problems found, and the token of the version read (files_token)."""
+    files = read_curated_files(directory)
     tables: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
     for name, spec in SPECS.items():
-        path = Path(directory) / spec.file
-        if not path.exists():
+        if files[name] is None:
             problems.append(Problem(spec.file, None, None, "文件不存在",
                                     f"把 {spec.file} 放回 {directory}（可从 git 历史恢复）"))
             tables[name] = pd.DataFrame(columns=list(spec.columns))
             continue
         try:
-            frame = read_csv_text(path)
+            frame = parse_csv_bytes(files[name])
         except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
             problems.append(Problem(spec.file, None, None, f"无法读取为 CSV（{error.__class__.__name__}）",
                                     "在 Excel/WPS 中另存为“CSV UTF-8（逗号分隔）”"))
@@ -132,7 +209,7 @@ def read_curated(directory: Path = DEFAULT_CURATED_DIR) -> tuple[dict[str, pd.Da
         tables[name] = frame
     if not problems:
         problems += check_references(tables)
-    return tables, problems
+    return tables, problems, files_token(files)
 
 
 def check_shape(frame: pd.DataFrame, spec: TableSpec) -> list[Problem]:

@@ -6,6 +6,7 @@ prefixed with a single quote, so Excel and WPS show them as text.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import unicodedata
@@ -39,6 +40,20 @@ def neutralize(value):
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def curated_csv_download(data: bytes) -> bytes:
+    """Return a curated CSV file for download: the same table, cells that look like formulas neutralized.
+
+    The file stays UTF-8 with BOM; only cells starting with = + - @ change
+    (a leading single quote), so a spreadsheet shows them as text.
+    """
+    text = data.decode("utf-8-sig")
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    for record in csv.reader(io.StringIO(text, newline="")):
+        writer.writerow([neutralize(cell) for cell in record])
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 def task_rows(tasks: pd.DataFrame) -> pd.DataFrame:

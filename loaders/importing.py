@@ -10,16 +10,17 @@ Nothing here writes a file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from loaders.districts import district_of_issuer
-from loaders.curated import SPECS, UNIT_CATEGORIES, check_references, check_shape, read_curated, table_bytes
+from loaders.curated import (SPECS, UNIT_CATEGORIES, check_references, check_shape, read_curated,
+                             read_curated_version, table_bytes)
 from loaders.frames import Frames, build_frames
 from loaders.package import PACKAGE_TABLES, Package, package_workbook
-from loaders.problems import CuratedDataError, Problem
+from loaders.problems import CuratedDataError, Problem, cap_problems
 
 ADDED_UNITS = "新增单位"
 UNIT_KEY = ["district", "unit"]  # a unit is one unit only within its district
@@ -39,6 +40,8 @@ class ImportPlan:
     new_units: pd.DataFrame
     new_leaders: pd.DataFrame
     new_metrics: pd.DataFrame
+    # sha256 of each curated file the plan was made on: the save is refused if they changed since
+    base: dict[str, str] = field(default_factory=dict)
 
     @property
     def documents(self) -> tuple[str, ...]:
@@ -100,8 +103,14 @@ def package_district(documents: pd.DataFrame) -> str:
 
 def plan_import(package: Package, directory: Path, replace: bool = False,
                 added_units: dict[str, str] | None = None) -> tuple[ImportPlan | None, list[Problem]]:
-    """Return the plan of importing package into the curated folder, or every problem found."""
-    current, problems = read_curated(Path(directory))
+    """Return the plan of importing package into the curated folder, or the problems found (at most 100 a file)."""
+    plan, problems = _plan_import(package, directory, replace, added_units)
+    return plan, cap_problems(problems)
+
+
+def _plan_import(package: Package, directory: Path, replace: bool,
+                 added_units: dict[str, str] | None) -> tuple[ImportPlan | None, list[Problem]]:
+    current, problems, base = read_curated_version(Path(directory))
     if problems:
         return None, [Problem(p.file, p.row, p.column, "现有规范表有问题：" + p.message, p.fix) for p in problems]
     tables = _complete(package)
@@ -144,6 +153,7 @@ def plan_import(package: Package, directory: Path, replace: bool = False,
         new_units=_new_rows(tables["units"], current["units"], UNIT_KEY),
         new_leaders=_new_rows(tables["leaders"], current["leaders"], LEADER_KEY),
         new_metrics=_new_rows(tables["metrics"], current["metrics"], ["metric"]),
+        base=base,
     ), []
 
 

@@ -22,11 +22,13 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.formula import ArrayFormula
 
 from loaders.curated import SPECS
-from loaders.problems import Problem
+from loaders.problems import Problem, cap_problems
+from loaders.security.workbook import MAX_CELLS, MAX_ROWS, WorkbookRefused, scan_workbook
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024  # one notice is about 0.2 MB; anything far larger is a wrong file
 MAX_CELL_CHARS = 32_767  # the most one Excel cell can hold
@@ -42,6 +44,7 @@ class UploadedFile:
 
     name: str
     data: bytes
+    size: int | None = None  # the size on disk, when data holds only the first bytes of a file too big to read
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ def read_package(files: list[UploadedFile], max_bytes: int = MAX_IMPORT_BYTES) -
     if not files:
         return package, [Problem("（未选择文件）", None, None, "没有选择要导入的文件", _FIX_FILE)]
     for upload in files:
-        problems += _read_file(upload, package, max_bytes)
+        problems += cap_problems(_read_file(upload, package, max_bytes))
     for name in REQUIRED_TABLES:
         if name not in package.tables and not any(p.row is None and p.column is None for p in problems):
             xlsx = [f.name for f in files if _kind(f) == "xlsx"]
@@ -101,19 +104,32 @@ def _kind(upload: UploadedFile) -> str:
         return "xls"
     if head.startswith(b"%PDF"):
         return "pdf"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(upload.data[:4096]):
+        return "utf16"
     if b"\x00" in upload.data[:4096]:
         return "binary"
     return "csv"
 
 
+def _looks_utf16(head: bytes) -> bool:
+    """Return whether text is UTF-16 without a byte order mark: every other byte is zero."""
+    if len(head) < 8:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return max(even.count(0) / len(even), odd.count(0) / len(odd)) > 0.4 and min(even.count(0), odd.count(0)) == 0
+
+
 def _read_file(upload: UploadedFile, package: Package, max_bytes: int) -> list[Problem]:
-    name, size = upload.name, len(upload.data)
+    name, size = upload.name, upload.size if upload.size is not None else len(upload.data)
     if size == 0:
         return [Problem(name, None, None, "文件是空的（0 字节）", _FIX_FILE)]
     if size > max_bytes:
         return [Problem(name, None, None, f"文件过大（{size / 1024 / 1024:.1f} MB，上限 {max_bytes / 1024 / 1024:.0f} MB）",
                         "一次导入一份通知；删去与责任分解表无关的工作表、图片和格式后再试")]
     kind = _kind(upload)
+    if kind == "utf16":
+        return [Problem(name, None, None, "编码不对：文件是 UTF-16 编码（Excel 的“Unicode 文本”），无法按 CSV 读取",
+                        "在 Excel/WPS 中另存为“CSV UTF-8（逗号分隔）”；或上传 XLSX 工作簿")]
     if kind == "xls":
         return [Problem(name, None, None, "这是旧版 Excel 97-2003（.xls/.et）文件，无法读取",
                         "在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后再导入")]
@@ -140,8 +156,15 @@ def _read_csv(upload: UploadedFile, package: Package) -> list[Problem]:
         # WPS and Excel on Chinese Windows save "CSV" in the ANSI code page (GBK/GB18030)
         text = upload.data.decode("gb18030", errors="replace")
         package.notes.append(f"{upload.name} 不是 UTF-8 编码，已按 GB18030（WPS/Excel 中文默认）读取")
+    records, cells = [], 0
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        for record in csv.reader(io.StringIO(text, newline="")):
+            records.append(record)
+            cells += len(record)
+            if len(records) > MAX_ROWS + 1 or cells > MAX_CELLS:
+                what = f"超过 {MAX_ROWS} 行" if len(records) > MAX_ROWS + 1 else f"单元格超过 {MAX_CELLS} 个"
+                return [Problem(upload.name, None, None, f"表格{what}（一份通知最多几千项任务）",
+                                "删去表格下方的空行和无关内容，一次导入一份通知")]
     except csv.Error as error:
         return [Problem(upload.name, None, None, f"无法按 CSV 读取（{error}）", "在 Excel/WPS 中另存为“CSV UTF-8（逗号分隔）”")]
     return _add_table(package, stem, records, Location(upload.name, None, ()))
@@ -163,10 +186,26 @@ def _cell_text(value) -> str:
 
 def _read_workbook(upload: UploadedFile, package: Package) -> list[Problem]:
     try:
-        workbook = load_workbook(io.BytesIO(upload.data), data_only=False)
+        scan = scan_workbook(upload.data)  # the limits hold before openpyxl reads anything
+    except WorkbookRefused as refused:
+        return [Problem(upload.name, None, None, refused.message, refused.fix, sheet=refused.sheet)]
+    try:
+        workbook = load_workbook(io.BytesIO(upload.data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
         return [Problem(upload.name, None, None, f"无法作为 XLSX 工作簿打开（{error.__class__.__name__}）",
                         "用 Excel 或 WPS 打开后重新“另存为”.xlsx；" + _FIX_FILE)]
+    try:
+        return _read_sheets(upload, package, workbook, scan)
+    except MemoryError:
+        raise  # read_package_isolated reports it as the memory limit
+    except Exception as error:  # noqa: BLE001 - a parser facing hostile input: a message, never a traceback
+        return [Problem(upload.name, None, None, f"无法读取工作簿内容（{error.__class__.__name__}），文件可能已损坏",
+                        "用 Excel 或 WPS 打开后重新“另存为”.xlsx；" + _FIX_FILE)]
+    finally:
+        workbook.close()
+
+
+def _read_sheets(upload: UploadedFile, package: Package, workbook, scan) -> list[Problem]:
     problems: list[Problem] = []
     for sheet in workbook.worksheets:
         title = sheet.title.strip()
@@ -179,10 +218,15 @@ def _read_workbook(upload: UploadedFile, package: Package) -> list[Problem]:
             elif title != GUIDE_SHEET:
                 package.notes.append(f"{upload.name} 的工作表“{title}”不是规范表，已忽略")
             continue
-        records = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        sheet.reset_dimensions()  # a lying <dimension> would make openpyxl pad every row to it
+        records, formulas = [], []
+        for row in sheet.iter_rows():
+            records.append([_cell_text(cell.value.text if isinstance(cell.value, ArrayFormula) else cell.value)
+                            for cell in row])
+            formulas += [cell for cell in row if cell.data_type == "f" or isinstance(cell.value, ArrayFormula)]
         headers = records[0] if records else []
-        problems += _merged_cells(upload.name, title, sheet, headers)
-        problems += _formulas(upload.name, title, sheet, headers)
+        problems += _merged_cells(upload.name, title, scan.merged.get(sheet.title, []), headers)
+        problems += _formulas(upload.name, title, formulas, headers)
         problems += _add_table(package, name, records, Location(upload.name, title, ()))
     return problems
 
@@ -191,21 +235,22 @@ def _header_at(headers: list[str], column: int) -> str:
     return headers[column - 1] if 0 < column <= len(headers) and headers[column - 1] else get_column_letter(column)
 
 
-def _merged_cells(file: str, title: str, sheet, headers: list[str]) -> list[Problem]:
-    return [Problem(file, merged.min_row, _header_at(headers, merged.min_col), f"合并单元格 {merged.coord}",
-                    "取消合并，并在原来合并的每一行填上各自的值（Excel/WPS：取消合并后“定位空值”填充）", sheet=title)
-            for merged in sheet.merged_cells.ranges]
-
-
-def _formulas(file: str, title: str, sheet, headers: list[str]) -> list[Problem]:
+def _merged_cells(file: str, title: str, merged: list[str], headers: list[str]) -> list[Problem]:
     problems = []
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f" or isinstance(cell.value, ArrayFormula):
-                formula = cell.value.text if isinstance(cell.value, ArrayFormula) else cell.value
-                problems.append(Problem(file, cell.row, _header_at(headers, cell.column),
-                                        f"单元格是公式“{formula}”，不是值",
-                                        "复制该列，再“选择性粘贴 → 数值”，保存后重新导入", sheet=title))
+    for reference in merged:
+        min_col, min_row, _, _ = range_boundaries(reference)
+        problems.append(Problem(file, min_row, _header_at(headers, min_col), f"合并单元格 {reference}",
+                                "取消合并，并在原来合并的每一行填上各自的值（Excel/WPS：取消合并后“定位空值”填充）",
+                                sheet=title))
+    return problems
+
+
+def _formulas(file: str, title: str, cells: list, headers: list[str]) -> list[Problem]:
+    problems = []
+    for cell in cells:
+        formula = cell.value.text if isinstance(cell.value, ArrayFormula) else cell.value
+        problems.append(Problem(file, cell.row, _header_at(headers, cell.column), f"单元格是公式“{formula}”，不是值",
+                                "复制该列，再“选择性粘贴 → 数值”，保存后重新导入", sheet=title))
     return problems
 
 

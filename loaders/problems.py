@@ -34,3 +34,20 @@ class CuratedDataError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+MAX_PROBLEMS_PER_FILE = 100
+
+
+def cap_problems(problems: list[Problem], limit: int = MAX_PROBLEMS_PER_FILE) -> list[Problem]:
+    """Return the first `limit` problems of each file, and for a file with more, one line that counts the rest."""
+    kept, counts = [], {}
+    for problem in problems:
+        counts[problem.file] = counts.get(problem.file, 0) + 1
+        if counts[problem.file] <= limit:
+            kept.append(problem)
+    for file, count in counts.items():
+        if count > limit:
+            kept.append(Problem(file, None, None, f"另有 {count - limit} 处问题未列出（共 {count} 处，只列出前 {limit} 处）",
+                                "先改正上面列出的问题，再重新检查；问题这么多时，多半是选错了文件或整列错位"))
+    return kept

@@ -1,15 +1,22 @@
-"""Saving the curated tables: atomically, one writer at a time, with every earlier version kept.
+"""Saving the curated tables: atomically, one writer at a time, checked against what was planned, every earlier version kept.
 
-    save_tables(curated, {name: frame}, action)
-      lock (data/.curated.lock; a second writer is refused, not interleaved)
-      → copy the current files to data/history/<version>/ (state "pending")
+    save_tables(curated, {name: frame}, action, base=plan.base)
+      lock (data/.curated.lock; a second writer waits a few seconds, then is refused, never interleaved)
+      → recover() what an interrupted save left behind
+      → the files must still be the version the change was planned on (base), else StaleBase says what changed
       → write the new folder next to data/curated/ and fsync it
+      → copy the current files to data/history/<version>/, then its record meta.json ("pending",
+        with the checksums before and after), each written to a temporary file, fsynced and renamed
       → swap the two folders in one step (renameat2 RENAME_EXCHANGE on Linux)
-      → mark the version "saved", remove the old folder
+      → mark the record "saved" (atomically), remove the old folder
 
-Until the swap, data/curated/ is untouched; the swap itself is atomic. A crash
-at any point leaves either the old or the new folder complete; `recover()`
-(run under the lock before every save) removes what a crash left behind.
+Until the swap, data/curated/ is untouched; the swap itself is atomic. A kill at
+any point leaves either the old or the new folder complete, and `recover()`
+(run under the lock before every save, and by `versions()` when no save is
+running) finishes the record or removes it: a pending record whose "after"
+checksums are live is marked saved, one whose "before" checksums are still live
+never landed and is removed, a history folder without a record is removed.
+An unreadable record is skipped and reported (`damaged_records`), never fatal.
 """
 
 from __future__ import annotations
@@ -28,16 +35,33 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from loaders.curated import SPECS, read_csv_text, table_bytes
+from loaders.curated import SPECS, files_token, parse_csv_bytes, read_curated_files, table_bytes
 from loaders.frames import load_frames
 
 LOCK_WAIT_SECONDS = 5
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+META = "meta.json"
 
 
 class SaveBusy(Exception):
     """Another import or restore is saving the curated tables right now."""
+
+
+class StaleBase(Exception):
+    """The curated tables changed after the change was planned; saving it would lose that change."""
+
+    def __init__(self, changed_files: list[str], latest: "Version | None"):
+        self.changed_files = changed_files
+        self.latest = latest
+        what = "、".join(changed_files)
+        if latest is not None:
+            by = f"，{latest.by}" if latest.by else ""
+            since = f"期间有人保存了：{latest.action}（{latest.saved_at.replace('T', ' ')}{by}），{what} 已改变"
+        else:
+            since = f"期间 {what} 被直接修改"
+        super().__init__(f"检查之后规范表已被修改（{since}）。本次未保存，以免覆盖这次修改；"
+                         "请按现在的数据重新检查后再保存。")
 
 
 @dataclass(frozen=True)
@@ -76,29 +100,46 @@ def writer_lock(curated: Path, wait: float | None = None):
         lock.release()
 
 
-def save_tables(curated: Path, tables: dict[str, pd.DataFrame], action: str, by: str = "") -> str:
-    """Replace the named curated tables atomically; return the version that keeps the old ones."""
+def save_tables(curated: Path, tables: dict[str, pd.DataFrame], action: str, by: str = "",
+                base: dict[str, str] | None = None) -> str:
+    """Replace the named curated tables atomically; return the version that keeps the old ones.
+
+    base: the checksums of the files the change was planned on (ImportPlan.base);
+    StaleBase when they changed since.
+    """
     changes = {name: table_bytes(frame) for name, frame in tables.items()}
-    return save_files(curated, changes, action, by)
+    return save_files(curated, changes, action, by, base)
 
 
-def save_files(curated: Path, changes: dict[str, bytes], action: str, by: str = "") -> str:
+def save_files(curated: Path, changes: dict[str, bytes], action: str, by: str = "",
+               base: dict[str, str] | None = None) -> str:
     """Replace the named curated files (bytes by table name) atomically; return the history version."""
     curated = Path(curated)
     with writer_lock(curated):
         recover(curated)
-        version = _snapshot(curated, action, by)
+        current = read_curated_files(curated)
+        before = files_token(current)
+        if base is not None and base != before:
+            changed = [name for name in before if before[name] != base.get(name)]
+            found = versions(curated, finish_pending=False)
+            raise StaleBase(changed, found[0] if found else None)
+        new = {name: changes[name] if name in changes else current[name] for name in SPECS}
+        if any(data is None for data in new.values()):
+            missing = [SPECS[name].file for name, data in new.items() if data is None]
+            raise FileNotFoundError(errno.ENOENT, "规范表缺少文件", "、".join(missing))
         staging = curated.parent / f".{curated.name}.staging-{uuid.uuid4().hex[:8]}"
+        version = None
         try:
-            staging.mkdir()
+            os.mkdir(staging)
             for name, spec in SPECS.items():
-                data = changes[name] if name in changes else (curated / spec.file).read_bytes()
-                _write_file(staging / spec.file, data)
+                _write_file(staging / spec.file, new[name])
             _fsync_dir(staging)
+            version = _snapshot(curated, current, action, by, before, files_token(new))
             _swap(staging, curated)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
-            shutil.rmtree(history_dir(curated) / version, ignore_errors=True)
+            if version is not None:
+                shutil.rmtree(history_dir(curated) / version, ignore_errors=True)
             raise
         _mark_saved(curated, version)
         shutil.rmtree(staging, ignore_errors=True)  # now holds the old files, kept in history
@@ -150,22 +191,48 @@ def _swap(staging: Path, curated: Path) -> None:
 
 
 def recover(curated: Path) -> None:
-    """Remove what an interrupted save left behind (call with the writer lock held)."""
+    """Complete or roll back what an interrupted save left behind (call with the writer lock held)."""
     curated = Path(curated)
     previous = curated.parent / f".{curated.name}.previous"
-    if previous.exists() and not curated.exists():
-        os.rename(previous, curated)
+    if previous.exists():
+        if curated.exists():
+            shutil.rmtree(previous)  # the new folder landed; the old files are in the history
+        else:
+            os.rename(previous, curated)
     for leftover in curated.parent.glob(f".{curated.name}.staging-*"):
         shutil.rmtree(leftover, ignore_errors=True)
     history = history_dir(curated)
-    for meta_path in history.glob("*/meta.json") if history.exists() else ():
-        meta = json.loads(meta_path.read_text("utf-8"))
-        if meta.get("state") != "pending":
+    if not history.exists():
+        return
+    live = None
+    for folder in sorted(p for p in history.iterdir() if p.is_dir()):
+        for temporary in folder.glob(f"{META}.tmp-*"):
+            temporary.unlink()
+        if not (folder / META).exists():
+            shutil.rmtree(folder)  # killed before its record was written: the save never started
             continue
-        if _same_files(meta_path.parent, curated):
-            shutil.rmtree(meta_path.parent)  # the save never landed: nothing to keep
+        meta = _read_meta(folder / META)
+        if meta is None or meta.get("state") != "pending":
+            continue
+        if live is None:
+            live = files_token(read_curated_files(curated))
+        if "before" not in meta:  # a record written before the checksums were kept
+            landed = not _same_files(folder, curated)
         else:
-            _mark_saved(curated, meta_path.parent.name)  # it landed; only the mark was lost
+            landed = live != meta["before"]
+        if landed:
+            _mark_saved(curated, folder.name)  # it landed (or the data changed since): keep the old files
+        else:
+            shutil.rmtree(folder)  # the save never landed: nothing to keep
+
+
+def settle(curated: Path) -> None:
+    """Run recover() when no save is running (a kill may have left a record pending)."""
+    try:
+        with writer_lock(curated, wait=0):
+            recover(curated)
+    except (SaveBusy, OSError):
+        pass
 
 
 def _same_files(first: Path, second: Path) -> bool:
@@ -173,38 +240,73 @@ def _same_files(first: Path, second: Path) -> bool:
                for s in SPECS.values() if (first / s.file).exists() and (second / s.file).exists())
 
 
-def _snapshot(curated: Path, action: str, by: str) -> str:
-    """Copy the current curated files to a new history version marked pending; return its name."""
+def _snapshot(curated: Path, current: dict[str, bytes | None], action: str, by: str,
+              before: dict[str, str], after: dict[str, str]) -> str:
+    """Write the current files to a new history version with a pending record; return its name."""
+    history = history_dir(curated)
+    history.mkdir(exist_ok=True)
     version = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = history_dir(curated) / version
-    target.mkdir(parents=True)
-    for spec in SPECS.values():
-        if (curated / spec.file).exists():
-            shutil.copy2(curated / spec.file, target / spec.file)
-    documents = read_csv_text(target / SPECS["documents"].file)["doc_no"].tolist()
-    tasks = len(read_csv_text(target / SPECS["tasks"].file))
+    target = history / version
+    os.mkdir(target)
+    for name, spec in SPECS.items():
+        if current[name] is not None:
+            _write_file(target / spec.file, current[name])
+    documents = parse_csv_bytes(current["documents"])["doc_no"].tolist() if current["documents"] else []
+    tasks = len(parse_csv_bytes(current["tasks"])) if current["tasks"] else 0
     meta = {"version": version, "saved_at": datetime.now().isoformat(timespec="seconds"), "action": action,
-            "by": by, "documents": documents, "tasks": tasks, "state": "pending"}
-    _write_file(target / "meta.json", json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
+            "by": by, "documents": documents, "tasks": tasks, "state": "pending", "before": before, "after": after}
+    _write_json(target / META, meta)
+    _fsync_dir(history)
     return version
 
 
-def _mark_saved(curated: Path, version: str) -> None:
-    path = history_dir(curated) / version / "meta.json"
-    meta = json.loads(path.read_text("utf-8"))
-    meta["state"] = "saved"
-    temporary = path.with_suffix(".tmp")
-    _write_file(temporary, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
+def _write_json(path: Path, value: dict) -> None:
+    """Write a JSON file atomically: a temporary file, fsync, rename, fsync the folder."""
+    temporary = path.with_name(f"{path.name}.tmp-{uuid.uuid4().hex[:8]}")
+    _write_file(temporary, json.dumps(value, ensure_ascii=False, indent=1).encode("utf-8"))
     os.replace(temporary, path)
+    _fsync_dir(path.parent)
 
 
-def versions(curated: Path) -> list[Version]:
-    """Return the saved earlier versions, newest first."""
+def _read_meta(path: Path) -> dict | None:
+    """Return a history record, or None when it cannot be read (torn by a crash, edited by hand)."""
+    try:
+        meta = json.loads(path.read_text("utf-8"))
+        if not isinstance(meta, dict):
+            return None
+        Version(str(meta["version"]), str(meta["saved_at"]), str(meta["action"]), str(meta.get("by", "")),
+                tuple(meta["documents"]), int(meta["tasks"]))
+        return meta
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _mark_saved(curated: Path, version: str) -> None:
+    path = history_dir(curated) / version / META
+    meta = _read_meta(path)
+    meta["state"] = "saved"
+    _write_json(path, meta)
+
+
+def damaged_records(curated: Path) -> list[str]:
+    """Return a message for each history version whose record cannot be read (those are skipped)."""
+    history = history_dir(curated)
+    if not history.exists():
+        return []
+    return [f"版本 {folder.name} 的记录（{META}）无法读取，已跳过；该文件夹中的规范表仍在 data/history/{folder.name}/"
+            for folder in sorted(history.iterdir(), reverse=True)
+            if folder.is_dir() and (folder / META).exists() and _read_meta(folder / META) is None]
+
+
+def versions(curated: Path, finish_pending: bool = True) -> list[Version]:
+    """Return the saved earlier versions, newest first (unreadable records are skipped: damaged_records)."""
+    if finish_pending:
+        settle(curated)
     history = history_dir(curated)
     found = []
-    for meta_path in sorted(history.glob("*/meta.json"), reverse=True) if history.exists() else ():
-        meta = json.loads(meta_path.read_text("utf-8"))
-        if meta.get("state") == "saved":
+    for meta_path in sorted(history.glob(f"*/{META}"), reverse=True) if history.exists() else ():
+        meta = _read_meta(meta_path)
+        if meta is not None and meta.get("state") == "saved":
             found.append(Version(meta["version"], meta["saved_at"], meta["action"], meta.get("by", ""),
                                  tuple(meta["documents"]), int(meta["tasks"])))
     return found

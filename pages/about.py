@@ -3,6 +3,7 @@
 import streamlit as st
 
 from loaders.curated import SPECS
+from loaders.downloads import curated_csv_download
 from loaders.select import Filters
 from ui.access import current_admin
 from ui.data import analysed, curated_dir, frames
@@ -58,13 +59,15 @@ table(notes[["label", "note", "note_units", "units_printed", "content"]],
       {"note_units": "记为牵头的单位", "units_printed": "表中责任单位（原文）"})
 
 st.subheader("下载规范表")
-st.caption("规范表为 CSV（UTF-8 带 BOM），可用 Excel/WPS 直接打开。")
+st.caption("规范表为 CSV（UTF-8 带 BOM），可用 Excel/WPS 直接打开。以 = + - @ 开头的单元格前加了一个单引号，"
+           "Excel/WPS 显示为文字，不会当作公式运行。")
 columns = st.columns(3)
 for index, spec in enumerate(SPECS.values()):
     path = curated_dir() / spec.file
     # read when clicked, not on every run (tasks.csv is 10 MB at ×100)
-    columns[index % 3].download_button(spec.file, path.read_bytes, file_name=spec.file, mime="text/csv",
-                                       on_click="ignore", key=f"download_{spec.file}", icon=":material/download:")
+    columns[index % 3].download_button(spec.file, lambda path=path: curated_csv_download(path.read_bytes()),
+                                       file_name=spec.file, mime="text/csv", on_click="ignore",
+                                       key=f"download_{spec.file}", icon=":material/download:")
 
 st.subheader("版本历史")
 st.caption("每次导入或恢复前的规范表都保存为一个版本（data/history/），数据不会丢失。")

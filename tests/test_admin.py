@@ -7,6 +7,8 @@ file uploader.)
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -19,9 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "正确的密码-correct horse"
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def data_copy(curated_copy, monkeypatch) -> Path:
-    """Point the dashboard at a writable copy of the curated tables."""
+    """Point the dashboard at a writable copy of the curated tables (and its own login attempts file)."""
     monkeypatch.setenv("WORK_REPORT_CURATED_DIR", str(curated_copy))
     return curated_copy
 
@@ -131,3 +133,44 @@ def test_restore_needs_the_confirmation_box(data_copy):
     app.run()
     assert "请先勾选确认" in texts(app)
     assert len(read_curated(data_copy)[0]["tasks"]) == 255
+
+
+def test_the_lockout_holds_for_a_new_session_and_says_how_long(data_copy):
+    """Reloading the page (a new session) or restarting the server used to reset the count."""
+    app = start({"admin": {"password": PASSWORD}})
+    app.switch_page("pages/admin.py").run()
+    for _ in range(5):
+        log_in(app, "guess")
+    fresh = start({"admin": {"password": PASSWORD}})  # another session, as after a reload
+    fresh.switch_page("pages/admin.py").run()
+    wait = re.search(r"错误次数过多，请 (\d+) 秒后再试", texts(fresh))
+    assert wait and 290 <= int(wait.group(1)) <= 300
+    log_in(fresh, PASSWORD)
+    assert "请先选择导入文件" not in texts(fresh)
+    attempts = json.loads((data_copy.parent / ".login_attempts.json").read_text("utf-8"))
+    assert len(attempts["account:管理员"]) == 5 and len(attempts["address:local"]) == 5
+
+
+def test_a_right_password_clears_the_count(data_copy):
+    app = start({"admin": {"password": PASSWORD}})
+    app.switch_page("pages/admin.py").run()
+    for _ in range(4):
+        log_in(app, "guess")
+    log_in(app, PASSWORD)
+    assert "请先选择导入文件" in texts(app)
+    assert json.loads((data_copy.parent / ".login_attempts.json").read_text("utf-8")) == {}
+
+
+def test_a_torn_history_record_is_reported_on_the_data_page_not_a_traceback(data_copy):
+    raw, _ = read_curated(data_copy)
+    torn = store.save_tables(data_copy, {"tasks": raw["tasks"].iloc[:-1]}, "测试：删去一行")
+    kept = store.save_tables(data_copy, {"tasks": raw["tasks"].iloc[:-2]}, "测试：删去两行")
+    (store.history_dir(data_copy) / torn / "meta.json").write_bytes(b"")
+    app = start({"admin": {"password": PASSWORD}})
+    app.switch_page("pages/about.py").run()
+    assert not app.exception
+    from ui.show import literal
+
+    assert any(literal(torn) in w.value and "无法读取" in w.value for w in app.warning)
+    history = next(df.value for df in app.dataframe if "版本" in df.value.columns)
+    assert history["版本"].tolist() == [kept]

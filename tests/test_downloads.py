@@ -102,3 +102,29 @@ def test_file_names_carry_every_filter_so_two_selections_never_share_a_name():
 
 def test_chinese_characters_count_double_width():
     assert display_width("区发改局") == 8 and display_width("ab") == 2
+
+
+def test_curated_downloads_neutralize_formula_cells_and_keep_the_rest(curated_copy):
+    """数据说明's 下载规范表 buttons: tasks.csv and units.csv with cells starting = + - @."""
+    import csv as csv_module
+    import io
+
+    from loaders.curated import read_curated, table_bytes
+    from loaders.downloads import curated_csv_download
+
+    raw, _ = read_curated(curated_copy)
+    tasks, units = raw["tasks"].copy(), raw["units"].copy()
+    hostile = ['=HYPERLINK("http://x","点我")', "+86-577", "-1", "@SUM(A1)"]
+    tasks.loc[:3, "note"] = hostile
+    units.loc[0, "aliases"] = "=1+1"
+    for name, frame in (("tasks", tasks), ("units", units)):
+        served = curated_csv_download(table_bytes(frame))
+        assert served.startswith("\ufeff".encode("utf-8"))
+        rows = list(csv_module.reader(io.StringIO(served.decode("utf-8-sig"))))
+        cells = [cell for row in rows for cell in row]
+        assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
+        expected = [[neutralize(cell) for cell in row] for row in
+                    csv_module.reader(io.StringIO(table_bytes(frame).decode("utf-8-sig")))]
+        assert rows == expected  # nothing else changes
+    assert ["'" + text for text in hostile] == [
+        row[12] for row in csv_module.reader(io.StringIO(curated_csv_download(table_bytes(tasks)).decode("utf-8-sig")))][1:5]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -225,3 +226,32 @@ def test_restore_brings_back_a_version_and_keeps_the_current_one(curated_copy, c
     out = capsys.readouterr().out
     assert version.version in out and newest.version in out
     assert cli.main(["--curated", str(curated_copy), "restore", "20000101-000000-000000"]) == 1
+
+
+def test_the_suggested_import_command_is_safe_to_paste(tmp_path, curated_copy, capsys):
+    """A file name with ; or a leading - must not run a command or be read as an option when pasted."""
+    import shlex
+
+    hostile = tmp_path / "-n;touch PWNED.xlsx"
+    hostile.write_bytes((FIXTURES / "good_2024.xlsx").read_bytes())
+    assert cli.main(["--curated", str(curated_copy), "validate", "--", str(hostile)]) == 0
+    suggestion = capsys.readouterr().out.split("导入请运行：")[1].strip()
+    words = shlex.split(suggestion)
+    assert words[:4] == ["python", "-m", "loaders", "import"] and words[-2:] == ["--", str(hostile)]
+    # run as pasted (in a shell), from the file's folder with a relative name
+    relative = cli.import_command([Path(hostile.name)], replace=False)
+    assert shlex.split(relative)[-1] == f"./{hostile.name}"
+    result = subprocess.run(f"cd {shlex.quote(str(tmp_path))} && echo {relative}", shell=True,
+                            capture_output=True, text=True)
+    assert not (tmp_path / "PWNED.xlsx").exists() and result.returncode == 0
+
+
+def test_a_file_name_starting_with_a_dash_is_read_as_a_file(tmp_path, curated_copy, capsys, monkeypatch):
+    dashed = tmp_path / "-2024.xlsx"
+    dashed.write_bytes((FIXTURES / "good_2024.xlsx").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["--curated", str(curated_copy), "validate", "--", "-2024.xlsx"]) == 0
+    assert cli.main(["--curated", str(curated_copy), "validate", "./-2024.xlsx"]) == 0
+    with pytest.raises(SystemExit):
+        cli.main(["--curated", str(curated_copy), "validate", "-2024.xlsx"])
+    assert "写成 ./-文件名，或在文件名前加 --" in capsys.readouterr().err

@@ -5,21 +5,24 @@
     emails = ["zhang@example.gov.cn"]     # with [auth] (st.login): these accounts are admins
 
 Without either, the 数据维护 page does not exist and no write action is shown
-anywhere. Viewers never see write actions.
+anywhere. Viewers never see write actions. Wrong passwords are counted per account
+and per client address in data/.login_attempts.json (loaders/security/throttle.py):
+a new browser session or a server restart does not reset them.
 """
 
 from __future__ import annotations
 
 import hmac
-import time
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT_SECONDS = 60
+from loaders.security.throttle import ATTEMPTS_FILE, LoginThrottle, login_keys
+from ui.data import curated_dir
+
+PASSWORD_ACCOUNT = "管理员"  # the one account behind the shared admin password
 _SESSION_ADMIN = "_admin_name"
-_SESSION_FAILURES = "_admin_failures"
+_SESSION_WRONG = "_admin_wrong_password"
 
 
 def _secrets_section(name: str) -> dict:
@@ -63,19 +66,33 @@ def current_admin() -> str | None:
     return None
 
 
+def login_throttle() -> LoginThrottle:
+    """Return the login attempt counter of this data folder (data/.login_attempts.json)."""
+    return LoginThrottle(curated_dir().parent / ATTEMPTS_FILE)
+
+
+def _keys() -> list[str]:
+    """Return the keys of this session's attempts: the account, and the client address (None on localhost).
+
+    Behind a reverse proxy every client has the proxy's address; the account limit still holds.
+    """
+    address = st.context.ip_address
+    return login_keys(PASSWORD_ACCOUNT, address if isinstance(address, str) else None)
+
+
 def _check_password() -> None:
     attempt = st.session_state.get("admin_password_input", "")
-    failures = st.session_state.get(_SESSION_FAILURES, [])
-    failures = [t for t in failures if time.monotonic() - t < LOCKOUT_SECONDS]
-    if len(failures) >= MAX_FAILED_LOGINS:
-        st.session_state[_SESSION_FAILURES] = failures
-        return
-    if attempt and hmac.compare_digest(attempt.encode("utf-8"), admin_password().encode("utf-8")):
-        st.session_state[_SESSION_ADMIN] = "管理员"
-        st.session_state[_SESSION_FAILURES] = []
-    else:
-        st.session_state[_SESSION_FAILURES] = failures + [time.monotonic()]
     st.session_state["admin_password_input"] = ""
+    st.session_state[_SESSION_WRONG] = False
+    throttle = login_throttle()
+    if throttle.wait_seconds(_keys()) > 0:
+        return  # locked: the password is not even compared
+    if attempt and hmac.compare_digest(attempt.encode("utf-8"), admin_password().encode("utf-8")):
+        st.session_state[_SESSION_ADMIN] = PASSWORD_ACCOUNT
+        throttle.clear(_keys())
+    else:
+        st.session_state[_SESSION_WRONG] = True
+        throttle.record_failure(_keys())
 
 
 def require_admin() -> str:
@@ -94,14 +111,13 @@ def require_admin() -> str:
         else:
             st.button("使用单位账号登录", on_click=st.login, type="primary")
     if admin_password():
-        failures = st.session_state.get(_SESSION_FAILURES, [])
-        recent = [t for t in failures if time.monotonic() - t < LOCKOUT_SECONDS]
         with st.form("admin_login", clear_on_submit=False):
             st.text_input("管理员密码", type="password", key="admin_password_input")
             st.form_submit_button("登录", on_click=_check_password)
-        if len(recent) >= MAX_FAILED_LOGINS:
-            st.error(f"密码错误次数过多，请 {LOCKOUT_SECONDS} 秒后再试。")
-        elif recent:
+        wait = login_throttle().wait_seconds(_keys())
+        if wait:
+            st.error(f"密码错误次数过多，请 {wait} 秒后再试（按账号和来源地址计，刷新页面或换浏览器不会重新计数）。")
+        elif st.session_state.get(_SESSION_WRONG):
             st.error("密码不正确。")
     st.stop()
     raise AssertionError("st.stop() does not return")

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from loaders.curated import UNIT_CATEGORIES
+from loaders.curated import UNIT_CATEGORIES, parse_csv_bytes, read_curated_files
 from loaders.importing import ImportPlan, notice_workbook, plan_import
-from loaders.package import UploadedFile, read_package
+from loaders.package import UploadedFile
+from loaders.security.isolated import read_package_isolated
 from loaders.problems import Problem
 from loaders.problems import CuratedDataError
-from loaders.store import SaveBusy, restore, save_tables, versions
+from loaders.store import SaveBusy, StaleBase, damaged_records, restore, save_tables, versions
 from ui.data import data_key, directory_of
 from ui.show import caption, literal, table
 
@@ -33,11 +34,12 @@ class Checked:
 @st.cache_data(max_entries=4, show_spinner="正在检查导入文件…")
 def _check(files: tuple[tuple[str, bytes], ...], key: str, replace: bool,
            added: tuple[tuple[str, str], ...]) -> Checked:
-    package, problems = read_package([UploadedFile(name, data) for name, data in files])
+    # parsed in a child process with memory and time limits: a hostile file cannot grow or stall the server
+    package, problems = read_package_isolated([UploadedFile(name, data) for name, data in files])
     documents = tuple(package.tables["documents"]["doc_no"]) if "documents" in package.tables and \
         "doc_no" in package.tables["documents"] else ()
-    current = pd.read_csv(directory_of(key) / "documents.csv", dtype=str, keep_default_na=False,
-                          encoding="utf-8-sig")["doc_no"]
+    documents_file = read_curated_files(directory_of(key))["documents"]
+    current = parse_csv_bytes(documents_file)["doc_no"] if documents_file else pd.Series(dtype=str)
     plan = None
     if not problems:
         plan, problems = plan_import(package, directory_of(key), replace=replace, added_units=dict(added))
@@ -129,7 +131,10 @@ def template_download(documents: pd.DataFrame) -> None:
 
 def history_table() -> list:
     """Show the saved earlier versions (newest first) and return them."""
-    found = versions(directory_of(data_key()))
+    directory = directory_of(data_key())
+    found = versions(directory)
+    for message in damaged_records(directory):
+        st.warning(literal(message), icon=":material/warning:")
     if not found:
         st.text("还没有历史版本。每次导入或恢复前的数据都会保存为一个版本。")
         return []
@@ -177,9 +182,13 @@ def save_import(plan: ImportPlan, admin: str) -> None:
     """Save a checked import (a button callback: it runs before the script, exactly once per click)."""
     try:
         version = save_tables(directory_of(data_key()), {name: plan.merged[name] for name in plan.changed},
-                              plan.action(), admin)
+                              plan.action(), admin, base=plan.base)
     except SaveBusy as error:
         st.session_state["_import_outcome"] = ("error", str(error))
+        return
+    except StaleBase as error:
+        # the page checks the upload again against the data as it is now and shows the new preview
+        st.session_state["_import_outcome"] = ("error", str(error) + "下面的预览已按现在的数据重新生成。")
         return
     st.session_state["_import_outcome"] = ("success", f"已保存：{plan.action()}。导入前的数据已存为版本 {version}，"
                                                       "可在“数据说明”页恢复。")
