@@ -4,6 +4,7 @@ import streamlit as st
 
 from loaders.curated import SPECS
 from loaders.downloads import curated_csv_download
+from loaders.progress.status import rule_text
 from loaders.select import Filters
 from ui.access import current_admin
 from ui.data import analysed, curated_dir, frames
@@ -43,6 +44,9 @@ st.text(
     "   不同区县的数据从不相加、不配对。同名单位（如各区的区发改局）只在本区县内是同一个单位。\n"
     "6. 测试逐行核对规范表与原文：内容、单位、领导、备注、* 的个数、序号。"
 )
+
+st.subheader("落实进度的亮灯规则")
+st.text(rule_text())
 
 st.subheader("原文缺少内容的任务")
 missing = analysed("content_missing", in_district)

@@ -43,6 +43,12 @@ def is_notice(upload: UploadedFile) -> bool:
         return True
     if kind == "xlsx":
         from openpyxl import load_workbook
+
+        from loaders.security.workbook import WorkbookRefused, scan_workbook
+        try:
+            scan_workbook(upload.data)  # the limits hold before openpyxl reads anything
+        except WorkbookRefused:
+            return False  # the package reader refuses it with the scan's message
         try:
             names = {s.strip().lower() for s in load_workbook(io.BytesIO(upload.data), read_only=True).sheetnames}
         except (zipfile.BadZipFile, KeyError, ValueError, OSError):

@@ -124,6 +124,11 @@ def from_xlsx(data: bytes, name: str) -> list[Block]:
     """Return the blocks of every worksheet of an .xlsx copy of the printed table, merged cells carried down."""
     from openpyxl import load_workbook
 
+    from loaders.security.workbook import WorkbookRefused, scan_workbook
+    try:
+        scan_workbook(data)  # sizes, rows and XML checked (no entity expansion) before openpyxl reads it
+    except WorkbookRefused as refused:
+        raise ReadError([Problem(name, None, None, refused.message, refused.fix, sheet=refused.sheet)]) from None
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
