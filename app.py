@@ -3,9 +3,9 @@
 import streamlit as st
 
 from ui.access import admin_configured
-from ui.data import frames
+from ui.data import data_stamp, frames
 from ui.filters import sidebar_filters
-from ui.show import page_style
+from ui.show import caption, page_style
 
 st.set_page_config(page_title="工作报告责任分解看板", page_icon=":material/assignment:", layout="wide")
 
@@ -32,4 +32,6 @@ if page.url_path == "meeting":
     st.set_page_config(initial_sidebar_state="collapsed")
 elif page.url_path not in ("admin", "report"):  # the import and report pages do not use the shared filters
     sidebar_filters(frames(), page.url_path)
+with st.sidebar:
+    caption(data_stamp())  # every page says how fresh its data is (the action names notices: escaped)
 page.run()

@@ -200,3 +200,11 @@ def test_the_meeting_deck_is_for_one_district(districts_dir, monkeypatch):
     assert app.selectbox(key="deck_year").value == "2022"
     assert any("汇报对象：瓯海区" in t.value for t in app.text)
     assert metric(app, "任务（项）") == ["3"]
+
+
+def test_every_page_says_when_the_data_were_last_saved(districts_dir, monkeypatch):
+    latest = store.versions(districts_dir)[0]
+    for page in ("pages/overview.py", "pages/targets.py", "pages/meeting.py"):
+        app = open_page(districts_dir, monkeypatch, page)
+        stamps = [c.value.replace("\\", "") for c in app.sidebar.caption if c.value.startswith("数据更新于")]
+        assert stamps == [f"数据更新于 {latest.saved_at.replace('T', ' ')[:16]}（{latest.action}）"], page

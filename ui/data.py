@@ -191,3 +191,18 @@ def _deck(key: str, choice):
 def deck(choice) -> list:
     """Return the slides of a meeting deck (loaders.meeting.deck), built once per data version and choice."""
     return _deck(data_key(), choice)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _data_stamp(key: str) -> str:
+    from loaders.store import versions
+
+    saved = versions(directory_of(key), finish_pending=False)  # newest first; read-only, no recovery here
+    if not saved:
+        return "数据：随附的通知原文整理，尚未经看板导入或恢复"
+    return f"数据更新于 {saved[0].saved_at.replace('T', ' ')[:16]}（{saved[0].action}）"
+
+
+def data_stamp() -> str:
+    """Return when the curated data were last saved (an import or a restore), worked out once per data version."""
+    return _data_stamp(data_key())
