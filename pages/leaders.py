@@ -7,7 +7,7 @@ import streamlit as st
 from charts.leaders import leader_unit_heatmap, leader_years_bar, tasks_per_leader_bar
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe
-from ui.show import chart, drill_chart, empty_message, leader_unit_list, table
+from ui.show import chart, drill_chart, empty_message, leader_unit_list, literal, table
 
 st.title("领导分工")
 st.caption("每位领导牵头多少任务、分布在哪些表格；选一位领导查看其全部任务、牵头单位和量化指标。")
@@ -22,7 +22,7 @@ if analysed("task_count", filters) == 0:
 per_leader = analysed("tasks_per_leader", filters)
 unled = analysed("tasks_without_leader", filters)
 if per_leader.empty:
-    st.info(f"当前筛选条件下的 {unled} 项任务，通知都未列明牵头领导（只列了牵头单位和配合单位）。")
+    st.info(literal(f"当前筛选条件下的 {unled} 项任务，通知都未列明牵头领导（只列了牵头单位和配合单位）。"))
     st.stop()
 several_years = per_leader["year"].nunique() > 1
 drill_chart(tasks_per_leader_bar, per_leader,

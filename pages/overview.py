@@ -6,7 +6,7 @@ from charts.leaders import tasks_per_leader_bar
 from charts.units import unit_load_bar
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe
-from ui.show import drill_chart, empty_message, table
+from ui.show import caption, drill_chart, empty_message, literal, table
 
 st.title("总览")
 st.caption("每份通知有多少任务、领导、责任单位和量化指标；下方小图可进入详细页面。")
@@ -58,11 +58,11 @@ with left:
     per_leader = analysed("tasks_per_leader", filters)
     unled = analysed("tasks_without_leader", filters)
     if per_leader.empty:
-        st.info(f"这 {unled} 项任务，通知都未列明牵头领导。")
+        st.info(literal(f"这 {unled} 项任务，通知都未列明牵头领导。"))
     else:
         drill_chart(tasks_per_leader_bar, per_leader, "各位领导牵头的任务数", key="overview_leaders", param="leader")
         if unled:
-            st.caption(f"另有 {unled} 项任务通知未列明牵头领导，不计入任何人。")
+            caption(f"另有 {unled} 项任务通知未列明牵头领导，不计入任何人。")
     st.page_link("pages/leaders.py", label="查看领导分工详情", icon=":material/arrow_forward:")
 with right:
     top_units = analysed("unit_load", filters).head(10)

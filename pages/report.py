@@ -8,7 +8,7 @@ from loaders.progress.status import STATUS_LABELS, latest_reports, task_status
 from ui.data import frames
 from ui.progress import (book, log_out, require_writer, save_comment_form, save_plan_form, save_report_form,
                          show_outcome, stored, today)
-from ui.show import caption, table
+from ui.show import caption, literal, table
 
 st.title("填报")
 writer = require_writer()
@@ -37,7 +37,8 @@ else:
     listing = listing.sort_values(["overdue_periods", "task_id"], ascending=[False, True])
     due = listing[listing["overdue_periods"] != ""]
     if len(due):
-        st.warning(f"有 {len(due)} 项任务存在已过填报期限仍未填报的报告期，见下表“逾期未报”列。", icon=":material/schedule:")
+        st.warning(literal(f"有 {len(due)} 项任务存在已过填报期限仍未填报的报告期，见下表“逾期未报”列。"),
+                   icon=":material/schedule:")
     table(listing[["label", "status_label", "expected_percent", "latest_shown", "overdue_periods", "content"]],
           {"status_label": "状态", "expected_percent": "序时进度（%）", "latest_shown": "完成进度（%）",
            "overdue_periods": "逾期未报"})
@@ -58,7 +59,7 @@ else:
     previous = last.iloc[0] if len(last) else None
 
     with st.form("report_form", clear_on_submit=False):
-        st.caption(f"按{CADENCES[cadence_of_task]}填报；逾期未报：{overdue or '无'}")
+        caption(f"按{CADENCES[cadence_of_task]}填报；逾期未报：{overdue or '无'}")
         st.selectbox("报告期", labels_started, index=labels_started.index(default), key=f"report_period_{task_id}")
         st.number_input("完成进度（%）", 0.0, 100.0, float(previous.percent) if previous is not None else 0.0,
                                   step=1.0, key=f"report_percent_{task_id}")

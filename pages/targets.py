@@ -8,7 +8,7 @@ from charts.targets import change_dumbbell
 from loaders.select import KIND_LABELS
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe, year_pair
-from ui.show import analysed_chart, caption, empty_message, table
+from ui.show import analysed_chart, caption, empty_message, literal, table
 
 DISPLAY_LIMIT = 2000  # rows drawn in the browser
 
@@ -49,7 +49,7 @@ if pair is not None:
                "direction_word": "方向", "qualifier_change": "限定变化", "label_from": f"{first}年任务",
                "label_to": f"{second}年任务"})
 
-    st.subheader(f"只在一年设定的年度指标（{first}年与{second}年）")
+    st.subheader(literal(f"只在一年设定的年度指标（{first}年与{second}年）"))
     only = analysed("one_year_metrics", all_years, pair)
     only = only[only["kind"].isin(kinds)]
     left, right = st.columns(2)
@@ -70,7 +70,7 @@ if pair is not None:
 
 five_year = analysed("five_year_year", all_years)
 if five_year is not None:
-    st.subheader(f"{five_year}年：今后五年目标与当年目标")
+    st.subheader(literal(f"{five_year}年：今后五年目标与当年目标"))
     five = analysed("five_year_beside_annual", all_years, five_year)
     five = five[five["kind"].isin(kinds)]
     if five.empty:

@@ -9,7 +9,7 @@ from loaders.analysis import concentration, top_share
 from loaders.select import Filters
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe, year_pair
-from ui.show import chart, drill_chart, empty_message, table
+from ui.show import chart, drill_chart, empty_message, literal, table
 
 st.title("单位负荷")
 st.caption("每个责任单位牵头和配合多少任务，负荷是否集中在少数单位；“相关街镇”等统称单独列出，不参与排名。"
@@ -65,7 +65,7 @@ pair = year_pair(analysed("years_of", all_years))
 if pair is not None:
     comparison = analysed("unit_years", all_years, pair)
     if comparison.empty:
-        st.info(f"当前筛选条件下{pair[0]}年和{pair[1]}年都没有任务。")
+        st.info(literal(f"当前筛选条件下{pair[0]}年和{pair[1]}年都没有任务。"))
     else:
         chart(unit_years_dumbbell, comparison.head(20),
               f"各单位承担的任务数：{pair[0]}年与{pair[1]}年（{pair[1]}年前20个单位）", years=pair,

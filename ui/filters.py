@@ -170,7 +170,9 @@ def year_pair(years: list[int], label: str = "比较年度") -> tuple[int, int] 
     why, when there are fewer than two. Bound to the URL as year_from / year_to.
     """
     if len(years) < 2:
-        st.info(f"所选区县只有{'、'.join(f'{y}年' for y in years) or '零'}份通知的数据，至少要有两个年度才能比较。")
+        from ui.show import literal
+
+        st.info(literal(f"所选区县只有{'、'.join(f'{y}年' for y in years) or '零'}份通知的数据，至少要有两个年度才能比较。"))
         return None
     words = [str(y) for y in years]
     for key, default in ((FROM_KEY, words[1]), (TO_KEY, words[0])):

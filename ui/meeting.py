@@ -45,7 +45,7 @@ def slide_style(widths: tuple[float, ...] = ()) -> None:
 def show_slide(slide: Slide, number: int, total: int) -> None:
     """Show one slide: heading with its number, what it shows and for whom, then metrics, chart, table or note."""
     slide_style(slide.table.widths if slide.table else ())
-    st.header(f"{number}/{total} {slide.heading}")
+    st.header(literal(f"{number}/{total} {slide.heading}"))  # headings name leaders and units: data
     st.text(f"{slide.title}　｜　汇报对象：{slide.subject}")
     if slide.note:
         st.info(slide.note, icon=":material/info:")
