@@ -46,6 +46,11 @@ class Frames:
     metrics: pd.DataFrame
     all_targets: pd.DataFrame  # every target with its task's label, whatever is selected (pairs need both years)
 
+    @property
+    def several_districts(self) -> bool:
+        """Return whether the data hold notices of more than one district (labels and tables then name it)."""
+        return self.documents["district"].nunique() > 1
+
 
 def load_frames(directory: Path = DEFAULT_CURATED_DIR) -> Frames:
     """Return the frames built from the curated tables in directory."""

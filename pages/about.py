@@ -23,8 +23,7 @@ if district:
     documents = documents[documents["district"] == district]
 
 st.subheader("来源通知")
-table(documents.replace({"signed_date": {"": "未注明"}, "issued_date": {"": "未注明"}})
-      [["doc_no", "district", "title", "issuer", "signed_date", "issued_date", "publication", "lead_mark"]],
+table(documents[["doc_no", "district", "title", "issuer", "signed_date", "issued_date", "publication", "lead_mark"]],
       {"title": "标题", "issuer": "发文机关", "signed_date": "成文日期", "issued_date": "印发日期",
        "publication": "公开方式", "lead_mark": "牵头单位标注"}, wide_text=("title", "lead_mark"))
 table(all_frames.tables[all_frames.tables["doc_no"].isin(documents["doc_no"])]

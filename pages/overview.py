@@ -24,7 +24,6 @@ headlines = headlines[headlines["tasks"] > 0]
 documents = all_frames.documents
 if filters.district:
     documents = documents[documents["district"] == filters.district]
-several_districts = all_frames.documents["district"].nunique() > 1
 if len(headlines) > MAX_DOCUMENT_BOXES:
     # many notices (several years or districts): totals, then one table with a row per notice
     columns = st.columns(4)
@@ -43,7 +42,7 @@ if len(headlines) > MAX_DOCUMENT_BOXES:
 else:
     for figures in headlines.itertuples():
         with st.container(border=True):
-            st.text(f"{figures.doc_no}（{figures.district + '，' if several_districts else ''}{figures.year}年）")
+            st.text(f"{figures.doc_no}（{figures.district + '，' if all_frames.several_districts else ''}{figures.year}年）")
             columns = st.columns(5)
             columns[0].metric("任务（项）", figures.tasks)
             columns[1].metric("牵头领导（人）", figures.leaders)
@@ -72,7 +71,6 @@ with right:
 if len(headlines) <= MAX_DOCUMENT_BOXES:
     # below the charts: the figures and the charts come first, on a phone too
     st.subheader("通知原文")
-    table(documents[["doc_no", "district", "title", "signed_date", "issued_date", "attachments"]]
-          .replace({"signed_date": {"": "未注明"}, "issued_date": {"": "未注明"}}),
+    table(documents[["doc_no", "district", "title", "signed_date", "issued_date", "attachments"]],
           {"title": "标题", "signed_date": "成文日期", "issued_date": "印发日期", "attachments": "附件"},
           wide_text=("title", "attachments"))

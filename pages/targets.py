@@ -52,21 +52,15 @@ if pair is not None:
     st.subheader(literal(f"只在一年设定的年度指标（{first}年与{second}年）"))
     only = analysed("one_year_metrics", all_years, pair)
     only = only[only["kind"].isin(kinds)]
-    left, right = st.columns(2)
-    with left:
-        st.text(f"{second}年新增的指标")
-        new = only[only["status"] == "new"]
-        if new.empty:
-            st.info("没有。")
-        else:
-            table(new[["metric", "value", "unit", "qualifier", "label"]], {"unit": "计量单位"})
-    with right:
-        st.text(f"{second}年不再设定的指标（{first}年有）")
-        dropped = only[only["status"] == "dropped"]
-        if dropped.empty:
-            st.info("没有。")
-        else:
-            table(dropped[["metric", "value", "unit", "qualifier", "label"]], {"unit": "计量单位"})
+    for column, status, heading in zip(st.columns(2), ("new", "dropped"),
+                                       (f"{second}年新增的指标", f"{second}年不再设定的指标（{first}年有）")):
+        with column:
+            st.text(heading)
+            rows = only[only["status"] == status]
+            if rows.empty:
+                st.info("没有。")
+            else:
+                table(rows[["metric", "value", "unit", "qualifier", "label"]], {"unit": "计量单位"})
 
 five_year = analysed("five_year_year", all_years)
 if five_year is not None:

@@ -13,9 +13,8 @@ def task_card(frames: Frames, task_id: str) -> None:
     """Show the full text, units and roles, leaders, targets, remarks and source of one task."""
     task = frames.tasks.set_index("task_id").loc[task_id]
     with st.container(border=True):
-        several = frames.documents["district"].nunique() > 1
-        st.text(" · ".join([task["label"], SCOPE_LABELS[task["scope"]], *([task["district"]] if several else []),
-                            task["doc_no"]]))
+        # the label names the district when the data hold several (鹿城区·2023年度(1))
+        st.text(" · ".join([task["label"], SCOPE_LABELS[task["scope"]], task["doc_no"]]))
         if task["section"] or task["subsection"]:
             st.text(" ".join(filter(None, [task["section"], task["subsection"]])))
         if task["project"]:
