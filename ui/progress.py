@@ -61,7 +61,11 @@ def today() -> date:
 
 def data_version() -> str:
     """Return a key that changes whenever anything is written (read on every run; a few index lookups)."""
-    with engine().connect() as connection:
+    return _version(engine())
+
+
+def _version(db) -> str:
+    with db.connect() as connection:
         marks = [connection.execute(sql_select(func.max(model.id))).scalar()
                  for model in (Report, Milestone, NoticeCadence, Comment)]
     return f"{configured_url()}|{marks}"
@@ -77,6 +81,19 @@ def _stored(version: str):
 def stored():
     """Return (reports, milestones, cadences, comments) as stored now, read once per data version."""
     return _stored(data_version())
+
+
+def stored_if_readable():
+    """Return stored(), or None when the database cannot be read (screens of the plan still work without it)."""
+    try:
+        return _stored(_version(_engine(configured_url())))
+    except (SQLAlchemyError, OSError):
+        return None
+
+
+def has_progress(records) -> bool:
+    """Return whether anything was reported or planned (records from stored_if_readable)."""
+    return records is not None and (len(records[0]) > 0 or len(records[1]) > 0)
 
 
 @dataclass(frozen=True)
