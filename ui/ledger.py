@@ -11,7 +11,7 @@ from loaders.progress.ledger import check_ledger, import_ledger, ledger_preview
 from loaders.progress.reports import FIELD_LABELS, Writer
 from ui.data import cached_frames, data_key
 from ui.importer import show_problems
-from ui.progress import book, engine, stored, today
+from ui.progress import book, data_version, engine, stored, today
 from ui.show import caption, literal, table
 
 _ROUND, _OUTCOME = "_ledger_round", "_ledger_outcome"
@@ -19,7 +19,7 @@ PREVIEW_LABELS = {**FIELD_LABELS, "percent": "完成进度（%）", "unit": "填
 
 
 @st.cache_data(max_entries=4, show_spinner="正在检查台账…")
-def _check(content: bytes, name: str, data: str, version: tuple, admin: str, as_of: date):
+def _check(content: bytes, name: str, data: str, version: str, admin: str, as_of: date):
     # version: what is stored (a new report elsewhere can turn a row into a correction)
     frames = cached_frames(data)
     reports, _, cadences, _ = stored()
@@ -55,7 +55,7 @@ def ledger_import(admin: str) -> None:
         st.info("请选择台账文件。上传后先检查并显示预览，确认保存前不会写入任何填报。", icon=":material/upload_file:")
         return
     content = upload.getvalue()
-    preview, problems = _check(content, upload.name, data_key(), _stored_marks(), admin, today())
+    preview, problems = _check(content, upload.name, data_key(), data_version(), admin, today())
     if problems:
         show_problems(problems)
         return
@@ -67,7 +67,3 @@ def ledger_import(admin: str) -> None:
               key="save_ledger")
     table(preview, PREVIEW_LABELS, wide_text=("progress", "problems", "next_steps", "coordination"))
 
-
-def _stored_marks() -> tuple:
-    reports = stored()[0]
-    return len(reports), int(reports["id"].max()) if len(reports) else 0

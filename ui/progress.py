@@ -83,19 +83,6 @@ def stored():
     return _stored(data_version())
 
 
-def stored_if_readable():
-    """Return stored(), or None when the database cannot be read (screens of the plan still work without it)."""
-    try:
-        return _stored(_version(_engine(configured_url())))
-    except (SQLAlchemyError, OSError):
-        return None
-
-
-def has_progress(records) -> bool:
-    """Return whether anything was reported or planned (records from stored_if_readable)."""
-    return records is not None and (len(records[0]) > 0 or len(records[1]) > 0)
-
-
 @dataclass(frozen=True)
 class Board:
     """Everything the 落实进度 page shows for one filter state and date."""
@@ -131,6 +118,19 @@ def book():
     """Return task_id → TaskInfo of the current data."""
     frames = cached_frames(data_key())
     return task_book(frames.tasks, frames.task_units)
+
+
+def stored_if_readable():
+    """Return stored(), or None when the database cannot be read (screens of the plan still work without it)."""
+    try:
+        return _stored(_version(_engine(configured_url())))
+    except (SQLAlchemyError, OSError):
+        return None
+
+
+def has_progress(records) -> bool:
+    """Return whether anything was reported or planned (records from stored_if_readable)."""
+    return records is not None and (len(records[0]) > 0 or len(records[1]) > 0)
 
 
 def client_address() -> str:
