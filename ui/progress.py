@@ -92,6 +92,8 @@ def _reports(url: str) -> pd.DataFrame:
         frame = log["frame"]
         last = int(frame["id"].max()) if frame is not None and len(frame) else 0
         db = open_database(url)
+        if last and not _still_stored(db, frame[frame["id"] == last].iloc[0]):
+            frame, last = None, 0  # the database was replaced (a restore; tests recreate it): read it all
         new = reports_frame(db, after_id=last)
         if frame is None or not len(frame):
             frame = new
@@ -105,6 +107,14 @@ def _reports(url: str) -> pd.DataFrame:
             frame = reports_frame(db)
         log["frame"] = frame
         return frame
+
+
+def _still_stored(db, row) -> bool:
+    """Return whether the database still holds this report as read (same id, task and time)."""
+    with db.connect() as connection:
+        found = connection.execute(sql_select(Report.task_id, Report.reported_at).where(Report.id == int(row["id"]))
+                                   ).first()
+    return found is not None and found.task_id == row["task_id"] and pd.Timestamp(found.reported_at) == row["reported_at"]
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
