@@ -13,10 +13,27 @@ from streamlit.testing.v1 import AppTest
 
 from loaders.export import export_frames
 from loaders.meeting.deck import (CONTINUED, LINE_BUDGET, MAX_BARS, ROW_PADDING, VIEWS, DeckChoice, build_deck,
-                                  row_lines)
+                                  progress_of, row_lines)
 from loaders.meeting.pdf import pptx_to_pdf
 from loaders.meeting.powerpoint import FONT, deck_pptx
+from loaders.progress.db import URL_VARIABLE
+from loaders.progress.export import stored_progress
+from loaders.progress.reports import LOCAL_TIME
 from tests.conftest import ROOT
+
+
+@pytest.fixture(autouse=True)
+def empty_progress_database(tmp_path, monkeypatch):
+    """The page and the deck command read progress from their own empty database (nothing reported yet)."""
+    monkeypatch.setenv(URL_VARIABLE, f"sqlite:///{tmp_path / 'progress.sqlite3'}")
+
+
+def screen_deck(frames, choice: DeckChoice):
+    """The deck as the page shows it: progress as stored, as of today (the page's default date)."""
+    from datetime import datetime
+
+    today = datetime.now(LOCAL_TIME).date()
+    return build_deck(frames, choice, progress_of(frames, choice, *stored_progress(), today))
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +218,7 @@ def test_the_deck_command_writes_the_chosen_deck(frames, exported, years, tmp_pa
     done = subprocess.run([sys.executable, "-m", "loaders", "deck", str(out), "--year", str(years[-1]),
                            "--leader", leader], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    deck = build_deck(frames, DeckChoice(years[-1], leader=leader))
+    deck = screen_deck(frames, DeckChoice(years[-1], leader=leader))
     assert len(Presentation(str(out)).slides) == len(deck)
     done = subprocess.run([sys.executable, "-m", "loaders", "deck", str(out), "--leader", "无此人"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
@@ -221,7 +238,7 @@ def open_meeting(**query) -> AppTest:
 
 def test_the_page_steps_through_every_slide_of_a_unit_deck(frames, exported, years):
     unit = busiest(exported, "unit", years[0])
-    deck = build_deck(frames, DeckChoice(years[0], unit=unit))
+    deck = screen_deck(frames, DeckChoice(years[0], unit=unit))
     app = open_meeting(deck_year=str(years[0]), deck_unit=unit)
     seen = []
     for _ in deck:

@@ -79,6 +79,11 @@ def stored():
     return _stored(data_version())
 
 
+def stored_for(version: str):
+    """Return (reports, milestones, cadences, comments) of a data version (from data_version())."""
+    return _stored(version)
+
+
 @dataclass(frozen=True)
 class Board:
     """Everything the 落实进度 page shows for one filter state and date."""
