@@ -9,14 +9,15 @@ import streamlit as st
 from loaders.meeting.deck import VIEWS, DeckChoice, views_and_parts
 from loaders.select import Filters
 from ui.data import analysed, filter_choices, frames
-from ui.meeting import (clicker_keys, deck, deck_exports, remember_parts, show_slide, slide_now, start_at_url, step,
-                        view_changed)
+from ui.meeting import (check_url, clicker_keys, deck, deck_exports, remember_parts, show_slide, slide_now,
+                        start_at_url, step, view_changed)
 from ui.progress import today
 
 SLIDE_KEY = "slide"
 
 frames()  # stops with a clear message when the curated tables have problems
 choices = filter_choices()
+check_url(choices, SLIDE_KEY)  # drops what names nothing in the data, with a notice
 start_at_url(SLIDE_KEY)
 
 bar = st.columns([0.6, 7.4, 0.6, 1.5, 1], vertical_alignment="center", gap="small")

@@ -328,3 +328,26 @@ def test_names_in_the_charts_workbook_stay_text(frames, years):
         sheet = book.read("xl/worksheets/sheet1.xml").decode()
         strings = book.read("xl/sharedStrings.xml").decode()
     assert "<f>" not in sheet and "HYPERLINK" in strings
+
+
+@pytest.mark.parametrize("key,value", [("slide", "不存在的页"), ("deck_part", "0"), ("deck_year", "1999"),
+                                       ("deck_leader", "无此人"), ("deck_unit", "无此单位"), ("deck_district", "无此区"),
+                                       ("deck_as_of", "2022-13-45")])
+def test_an_invalid_deck_parameter_is_dropped_with_a_notice(frames, years, key, value):
+    app = open_meeting(**{key: value})
+    assert not app.exception, [e.message for e in app.exception]
+    notices = [toast.value for toast in app.toast]
+    assert len(notices) == 1 and "网址中的参数无效" in notices[0] and f"{key}={value}" in notices[0]
+    assert app.query_params.get(key) in (None, [])  # dropped from the link, so a copied link is clean
+    deck = screen_deck(frames, DeckChoice(years[-1]))
+    assert app.header[0].value == f"1/{len(deck)} 总体情况"  # the default deck: the latest year, whole district
+    app.run()
+    assert not app.toast  # said once, not on every rerun
+
+
+def test_valid_deck_parameters_raise_no_notice(frames, years):
+    app = open_meeting(slide="进度亮灯", deck_year=str(years[0]), deck_as_of="2022-09-30")
+    assert not app.exception, [e.message for e in app.exception]
+    assert not app.toast
+    assert app.date_input(key="deck_as_of").value.isoformat() == "2022-09-30"
+    assert app.header[0].value.endswith("进度亮灯") and "截至2022-09-30" in app.text[0].value

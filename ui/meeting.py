@@ -134,6 +134,50 @@ def clicker_keys() -> None:
 
 PART_KEY = "deck_part"  # which slide of the view (0 = the first), in the URL as deck_part=2 for the second
 _PARTS = "_deck_parts"
+_URL_CHECKED = "_deck_url_checked"
+
+
+def check_url(choices, slide_key: str) -> None:
+    """On a session's first run, drop the deck's URL parameters that name nothing in the data, and say which.
+
+    Bound widgets silently ignore a value they do not offer (deck_year=1999); a
+    person who opens an outdated link is told, as the sidebar filters do.
+    """
+    from ui.data import leader_choices
+
+    if st.session_state.get(_URL_CHECKED):
+        return
+    st.session_state[_URL_CHECKED] = True
+    params = st.query_params
+    ignored: list[str] = []
+
+    def keep(key: str, valid) -> str | None:
+        value = params.get(key)
+        if value is None or valid(value):
+            return value
+        ignored.append(f"{key}={value}")
+        del params[key]
+        return None
+
+    keep(slide_key, lambda v: v in VIEWS)
+    keep(PART_KEY, lambda v: v.isdigit() and int(v) > 0)
+    district = keep("deck_district", lambda v: v in choices.districts)
+    district = district if len(choices.districts) > 1 else None  # the box is shown only for several
+    years = [str(y) for y in choices.years_of(district)]
+    year = keep("deck_year", lambda v: v in years) or (years[0] if years else None)
+    keep("deck_leader", lambda v: v in leader_choices(district, int(year) if year else None))
+    keep("deck_unit", lambda v: v in choices.units_of(district))
+    keep("deck_as_of", _is_date)
+    if ignored:
+        st.toast("网址中的参数无效，已忽略：" + "，".join(ignored), icon=":material/link_off:")
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10  # YYYY-MM-DD, as the date box writes it
 
 
 def start_at_url(slide_key: str) -> None:
