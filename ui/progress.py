@@ -115,6 +115,12 @@ def progress_board(filters: Filters, as_of: date) -> Board:
     return _board(data_key(), data_version(), filters, as_of)
 
 
+def status_on_demand(tasks: pd.DataFrame, as_of: date):
+    """Return a function that computes task_status of these tasks as of a date (for a download: only on click)."""
+    reports, milestones, cadence, _ = stored()  # read here, in the script run; the function itself is pure
+    return lambda: task_status(tasks, reports, milestones, cadence, as_of)
+
+
 def book():
     """Return task_id → TaskInfo of the current data."""
     frames = cached_frames(data_key())
