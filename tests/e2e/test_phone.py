@@ -81,7 +81,7 @@ def test_on_a_wide_screen_the_table_stays_and_the_cards_are_hidden(page, server)
 
 
 def test_the_leader_unit_matrix_is_a_list_per_leader_on_a_phone(phone, server):
-    open_app(phone, server, "leaders?year=2022")
+    open_app(phone, server, "leaders?year=2022&leaders_view=领导 × 单位")
     listing = phone.locator(".st-key-leader_units_list")
     listing.scroll_into_view_if_needed()
     assert listing.is_visible()
