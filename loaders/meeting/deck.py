@@ -349,9 +349,9 @@ def _lights(chosen: Frames, choice: DeckChoice, subject: str, progress: DeckProg
     """Return the 进度亮灯 slides: stacked status bars, the 严重滞后 tasks, the lead units with 逾期未报 tasks."""
     view, axis = "进度亮灯", "任务数（项）"
     when = _as_of(progress)
+    lead = chosen.task_units[(chosen.task_units["role"] == "lead") & ~chosen.task_units["is_placeholder"]]
     if choice.leader:
-        title, by = f"{choice.leader}牵头任务的亮灯情况（按牵头单位）{when}", "unit"
-        assignments = chosen.task_units[(chosen.task_units["role"] == "lead") & ~chosen.task_units["is_placeholder"]]
+        title, by, assignments = f"{choice.leader}牵头任务的亮灯情况（按牵头单位）{when}", "unit", lead
         empty = "这些任务没有注明具体的牵头单位"
     else:
         who = f"{choice.unit}承担任务的亮灯情况（按牵头领导）" if choice.unit else "各位领导牵头任务的亮灯情况"
@@ -372,7 +372,6 @@ def _lights(chosen: Frames, choice: DeckChoice, subject: str, progress: DeckProg
         table = Table(("任务", "牵头领导", "牵头单位", "序时进度（%）", "完成进度（%）"), (0.44, 0.12, 0.2, 0.12, 0.12),
                       rows)
         slides += _table_slides(view, f"严重滞后的任务{when}", subject, table)
-    lead = chosen.task_units[(chosen.task_units["role"] == "lead") & ~chosen.task_units["is_placeholder"]]
     chase = chase_list(board, lead)  # 逾期未报 per lead unit: a task list would run over many slides
     if len(chase):
         rows = tuple((unit, str(n), last) for unit, n, last in zip(chase["unit"], chase["tasks"], chase["last_period"]))
