@@ -161,3 +161,12 @@ def test_targets_page_opens_the_change_table_under_its_first_chart():
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in app.get("plotly_chart")]
     assert titles[0].startswith("增速目标") and any(t.startswith("比率目标") for t in titles[1:])
     assert any(t.startswith("数量与金额目标") for t in titles[1:])
+
+
+def test_hover_lines_are_short_enough_for_a_phone(frames):
+    from loaders.analysis import HOVER_LINE, tasks_per_leader
+
+    per_leader = tasks_per_leader(select(frames, Filters(years=(2022,))))
+    lines = [line for text in per_leader["hover"] for line in text.split("<br>")]
+    assert max(len(line) for line in lines) <= HOVER_LINE + 2  # indent + text + "…"
+    assert any(line.endswith("…") for line in lines)  # a long task is cut, and says so

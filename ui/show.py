@@ -199,6 +199,15 @@ def drill_chart(builder, *args, key: str, param: str, names: list[str] | None = 
     return name
 
 
+def on_phone() -> bool:
+    """Return whether the browser says it is a phone: its User-Agent has "Mobi", as phone browsers send.
+
+    Used only where the screen itself must differ before anything is drawn (a closed
+    filter box on 任务明细); layout by width is left to ui/style.css.
+    """
+    return "Mobi" in (st.context.headers.get("User-Agent") or "")
+
+
 def lazy_tabs(labels: list[str], key: str):
     """Return tabs of which only the open one is computed and drawn (its `.open` is True), bound to the URL.
 
