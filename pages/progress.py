@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from loaders.progress.ledger_export import applied_filters, ledger_file_name, ledger_xlsx
 from loaders.progress.status import STATUS_LABELS, STATUS_ORDER, rule_text
 from ui.data import frames
 from ui.filters import current_filters, describe
@@ -35,6 +36,11 @@ if data.board.empty:
 counts = data.board["status"].value_counts()
 for column, status in zip(st.columns(len(STATUS_ORDER)), STATUS_ORDER):
     column.metric(STATUS_LABELS[status], f"{counts.get(status, 0)} 项")
+applied = applied_filters(filters, data.board)
+st.download_button("下载进度台账（XLSX）", lambda: ledger_xlsx(data.board, applied, as_of),
+                   file_name=ledger_file_name(applied, as_of), on_click="ignore", icon=":material/download:",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_ledger",
+                   help="每项任务一行：状态（按颜色标出）、序时进度、完成进度和最新一次填报；另有状态图例和筛选条件")
 
 
 leader_tab, unit_tab = st.tabs(["按领导", "按牵头单位"])

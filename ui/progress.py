@@ -115,6 +115,11 @@ def stored():
     return _stored(data_version())
 
 
+def stored_for(version: str):
+    """Return (reports, milestones, cadences, comments) of a data version (from data_version())."""
+    return _stored(version)
+
+
 @dataclass(frozen=True)
 class Board:
     """Everything the 落实进度 page shows for one filter state and date."""
@@ -145,6 +150,12 @@ def _board(key: str, version: str, filters: Filters, as_of: date) -> Board:
 def progress_board(filters: Filters, as_of: date) -> Board:
     """Return the board of the selected tasks as of a date, computed once per data version, filters and date."""
     return _board(data_key(), data_version(), filters, as_of)
+
+
+def status_on_demand(tasks: pd.DataFrame, as_of: date):
+    """Return a function that computes task_status of these tasks as of a date (for a download: only on click)."""
+    reports, milestones, cadence, _ = stored()  # read here, in the script run; the function itself is pure
+    return lambda: task_status(tasks, reports, milestones, cadence, as_of)
 
 
 def book():
