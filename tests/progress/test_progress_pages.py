@@ -49,6 +49,8 @@ def test_progress_page_counts_match_the_rule(seeded, frames):
     shown = {metric.label: metric.value for metric in app.metric}
     for code, label in STATUS_LABELS.items():
         assert shown[label] == f"{(status['status'] == code).sum()} 项"
+    app.query_params["progress_list"] = "各位领导的需协调事项"  # its tab, opened (only the open tab is drawn)
+    app.run()
     frames_shown = [element.value for element in app.dataframe]
     coordination = [f for f in frames_shown if "需协调事项" in f.columns]
     assert any(HTML in set(f["需协调事项"]) for f in coordination)
