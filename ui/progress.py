@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import pandas as pd
 import streamlit as st
@@ -54,6 +54,24 @@ def engine():
         st.text(type(error).__name__)
         st.stop()
         raise
+
+
+def progress_stamp() -> str:
+    """Return when the latest progress report was saved and by which unit ("" before the first report).
+
+    Shown in every page's sidebar under the data stamp. One indexed query per run;
+    a database that cannot be reached is named, and the page itself goes on.
+    """
+    try:
+        with _engine(configured_url()).connect() as connection:
+            latest = connection.execute(sql_select(Report.reported_at, Report.unit).order_by(Report.id.desc())
+                                        .limit(1)).first()
+    except (SQLAlchemyError, OSError):
+        return "落实进度数据库暂时无法连接，进度数据未显示"
+    if latest is None:
+        return ""
+    saved = latest.reported_at.replace(tzinfo=timezone.utc).astimezone(LOCAL_TIME)
+    return f"进度填报更新于 {saved:%Y-%m-%d %H:%M}（{latest.unit}）"
 
 
 def today() -> date:

@@ -114,3 +114,20 @@ def test_the_database_url_can_come_from_secrets(tmp_path, monkeypatch, book, lea
     assert not app.exception, [e.message for e in app.exception]
     assert path.exists()
     assert {m.label: m.value for m in app.metric}["已完成"] == "0 项"
+
+
+def test_every_page_says_when_the_latest_progress_report_came_in(seeded):
+    latest = reports_frame(seeded).iloc[-1]
+    saved = latest["reported_at"].tz_localize("UTC").tz_convert("Asia/Shanghai")
+    expected = f"进度填报更新于 {saved:%Y-%m-%d %H:%M}（{latest['unit']}）"
+    for page in ("pages/overview.py", "pages/tasks.py", "pages/progress.py"):
+        app = open_page(page, year="2022")
+        stamps = [c.value.replace("\\", "") for c in app.sidebar.caption if c.value.startswith("进度填报")]
+        assert stamps == [expected], page
+
+
+def test_before_the_first_report_the_sidebar_has_no_progress_stamp(engine, database_url, monkeypatch):
+    monkeypatch.setenv(URL_VARIABLE, database_url)
+    app = open_page("pages/overview.py", year="2022")
+    assert not [c for c in app.sidebar.caption if "进度填报" in c.value]
+    assert any(c.value.startswith("数据") for c in app.sidebar.caption)  # the curated data's stamp stays
