@@ -53,6 +53,15 @@ def cached_frames(key: str) -> Frames:
     return load_frames(directory_of(key))
 
 
+ENTERED_THROUGH_APP = "_entered_through_app"
+ENTRY_RERUN = "_entry_rerun"
+
+
+def entered_through_app() -> None:
+    """Mark the session as run by app.py (called by app.py right after st.navigation)."""
+    st.session_state[ENTERED_THROUGH_APP] = True
+
+
 def ensure_entry_point() -> None:
     """Rerun through app.py when Streamlit started a page script on its own.
 
@@ -61,10 +70,17 @@ def ensure_entry_point() -> None:
     opens a shared link such as /tasks?unit=… before that would run the page
     without app.py: no sidebar filters, no URL state. Clearing the flag and
     rerunning makes the session start from app.py like every other one.
+    The flag is one per process: when several sessions open pages at once on a
+    fresh server, another session's app.py may clear it while this session's
+    page already runs on its own (bench/load.py found such pages without the
+    sidebar), so the session's own mark from app.py decides. One rerun at most:
+    a page run on its own in a test has no app.py to mark it.
     """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    if st.session_state.get(ENTERED_THROUGH_APP) or st.session_state.get(ENTRY_RERUN):
+        return
+    st.session_state[ENTRY_RERUN] = True
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def frames() -> Frames:

@@ -36,8 +36,9 @@ def free_port() -> int:
 class Server:
     """A `streamlit run app.py` process on a loopback port."""
 
-    def __init__(self, env: dict[str, str] | None = None, options: list[str] | None = None) -> None:
-        self.port = free_port()
+    def __init__(self, env: dict[str, str] | None = None, options: list[str] | None = None,
+                 port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = ROOT / ".pytest_cache" / f"streamlit-{self.port}.log"
         self.log.parent.mkdir(exist_ok=True)
