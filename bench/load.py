@@ -137,7 +137,8 @@ class Session:
     async def open(self) -> Run:
         """Connect and run the page as a new tab does; return the first run."""
         self.ws = await asyncio.wait_for(
-            websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout),
+            websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout,
+                               ping_interval=None),  # browsers send no pings; a busy server answers late
             self.timeout)
         start = time.perf_counter()
         run = await self._rerun(page_name=self.page.path, start=start)
