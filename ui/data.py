@@ -73,14 +73,15 @@ def ensure_entry_point() -> None:
     The flag is one per process: when several sessions open pages at once on a
     fresh server, another session's app.py may clear it while this session's
     page already runs on its own (bench/load.py found such pages without the
-    sidebar), so the session's own mark from app.py decides. One rerun at most:
-    a page run on its own in a test has no app.py to mark it.
+    sidebar), so the session's own mark from app.py decides too. One rerun at most
+    for a missing mark: a page run on its own in a test has no app.py to mark it.
     """
-    if st.session_state.get(ENTERED_THROUGH_APP) or st.session_state.get(ENTRY_RERUN):
-        return
-    st.session_state[ENTRY_RERUN] = True
-    PagesManager.uses_pages_directory = False
-    st.rerun()
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    if not st.session_state.get(ENTERED_THROUGH_APP) and not st.session_state.get(ENTRY_RERUN):
+        st.session_state[ENTRY_RERUN] = True
+        st.rerun()
 
 
 def frames() -> Frames:
@@ -95,14 +96,29 @@ def frames() -> Frames:
         raise  # st.stop() does not return; keeps type checkers honest
 
 
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _district_frames(key: str, district: str | None) -> Frames:
+    """Return the frames of one district (all of them for None), cut once per data version and district.
+
+    Every selection starts from here: with 100 districts (×100) a new filter state
+    then filters one district's rows, not 25,700 tasks (select() on the whole
+    frames was a fifth of the server's CPU with 50 sessions in bench/load.py).
+    Selecting the district first and the other filters second gives the same rows.
+    """
+    frames = cached_frames(key)
+    return frames if district is None else select(frames, Filters(district=district))
+
+
 # Results are shared objects (st.cache_resource), like the frames: st.cache_data would
 # unpickle a copy on every rerun, 0.05 s for the 25,000-row target list at ×100 (bench/).
 # Nothing downstream modifies them in place (tables and downloads copy what they change).
-@st.cache_resource(max_entries=128, show_spinner=False)
+# 2048 entries: each page asks for 5–8 results per filter state, and 200 sessions
+# (bench/load.py) hold a few hundred states at a time; 128 entries were evicted before reuse.
+@st.cache_resource(max_entries=2048, show_spinner=False)
 def _analysed(name: str, key: str, filters: Filters, query: TaskQuery | None, args: tuple):
     from loaders import analysis
 
-    frames = cached_frames(key)
+    frames = _district_frames(key, filters.district)
     if query is None:
         chosen = select(frames, filters)
     else:
@@ -121,9 +137,9 @@ def analysed(name: str, filters: Filters, *args, query: TaskQuery | None = None)
     return _analysed(name, data_key(), filters, query, tuple(args))
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=256, show_spinner=False)
 def _queried(key: str, filters: Filters, query: TaskQuery):
-    return query_tasks(cached_frames(key), filters, query)
+    return query_tasks(_district_frames(key, filters.district), filters, query)
 
 
 def queried(filters: Filters, query: TaskQuery):

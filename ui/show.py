@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
@@ -53,6 +55,12 @@ def _figure(_builder, name: str, args: tuple, options: tuple, projector: bool) -
     return for_projector(figure) if projector else figure
 
 
+# figure per builder and the very argument objects (see figure_of); bounded, oldest use dropped first
+_BY_IDENTITY: OrderedDict[tuple, tuple[tuple, go.Figure]] = OrderedDict()
+_BY_IDENTITY_LOCK = threading.Lock()
+_BY_IDENTITY_SIZE = 2048
+
+
 def figure_of(builder, *args, projector: bool = False, **options) -> go.Figure:
     """Return builder(*args, **options), built once per distinct input and shared by every session.
 
@@ -60,9 +68,29 @@ def figure_of(builder, *args, projector: bool = False, **options) -> go.Figure:
     cached aggregation it draws (measured in bench/). The inputs are small
     aggregated frames, hashed by content; the figure is never modified after
     it is built (st.plotly_chart only reads it), so one object can be shared.
+    Most inputs are themselves shared results (ui.data.analysed returns the same
+    object for the same filter state), and hashing their content on every rerun
+    was a fifth of the server's CPU with 50 sessions (bench/load.py): the very
+    same objects are looked up by identity first. An entry keeps its arguments
+    alive, so an id is never reused for another object while the entry exists.
     """
     name = f"{builder.__module__}.{builder.__qualname__}"  # the cache key; the function itself is not hashable
-    return _figure(builder, name, args, tuple(sorted(options.items())), projector)
+    settings = tuple(sorted(options.items()))
+    key = (name, tuple(map(id, args)), settings, projector)
+    try:
+        with _BY_IDENTITY_LOCK:
+            hit = _BY_IDENTITY.get(key)
+            if hit is not None and all(a is b for a, b in zip(hit[0], args, strict=True)):
+                _BY_IDENTITY.move_to_end(key)
+                return hit[1]
+    except TypeError:  # an unhashable option: by content only
+        return _figure(builder, name, args, settings, projector)
+    figure = _figure(builder, name, args, settings, projector)
+    with _BY_IDENTITY_LOCK:
+        _BY_IDENTITY[key] = (args, figure)
+        while len(_BY_IDENTITY) > _BY_IDENTITY_SIZE:
+            _BY_IDENTITY.popitem(last=False)
+    return figure
 
 
 def chart(builder, *args, key: str | None = None, projector: bool = False, **options) -> None:

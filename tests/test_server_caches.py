@@ -1,0 +1,59 @@
+"""The server-side shortcuts found with bench/load.py give the same answers as the long way."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+
+import ui.show
+from bench.scale_data import write_scaled
+from loaders.analysis import tasks_per_leader, unit_load
+from loaders.frames import load_frames
+from loaders.select import Filters, select
+
+
+@pytest.fixture(scope="module")
+def three_districts(tmp_path_factory):
+    return load_frames(write_scaled(3, tmp_path_factory.mktemp("x3")))
+
+
+def test_selecting_the_district_first_gives_the_same_rows(three_districts):
+    frames = three_districts
+    district = frames.documents["district"].iloc[-1]
+    leaders = frames.task_leaders
+    leader = leaders.loc[(leaders["district"] == district) & (leaders["year"] == 2022), "leader"].iloc[0]
+    for filters in (Filters(district=district), Filters(district=district, years=(2020,)),
+                    Filters(district=district, years=(2022,), leader=leader),
+                    Filters(district=district, scopes=("livelihood",))):
+        direct, via_district = select(frames, filters), select(select(frames, Filters(district=district)), filters)
+        assert len(direct.tasks) > 0
+        for name in ("tasks", "task_units", "task_leaders", "targets"):
+            pdt.assert_frame_equal(getattr(direct, name), getattr(via_district, name))
+        pdt.assert_frame_equal(unit_load(direct), unit_load(via_district))
+        pdt.assert_frame_equal(tasks_per_leader(direct), tasks_per_leader(via_district))
+
+
+def _bars(frame: pd.DataFrame):
+    import plotly.graph_objects as go
+
+    return go.Figure(go.Bar(x=frame["name"], y=frame["n"]))
+
+
+def test_a_figure_of_the_same_object_is_not_hashed_again(monkeypatch):
+    calls = []
+    by_content = ui.show._figure
+
+    def counting(*args):
+        calls.append(args)
+        return by_content(*args)
+
+    monkeypatch.setattr(ui.show, "_figure", counting)
+    shared = pd.DataFrame({"name": ["甲", "乙"], "n": [3, 1]})
+    first = ui.show.figure_of(_bars, shared)
+    assert ui.show.figure_of(_bars, shared) is first and len(calls) == 1  # by identity: no content hash
+    assert ui.show.figure_of(_bars, shared.copy()) is first and len(calls) == 2  # equal content: the shared figure
+    changed = shared.assign(n=[1, 3])
+    other = ui.show.figure_of(_bars, changed)
+    assert other is not first and list(other.data[0].y) == [1, 3]
+    assert ui.show.figure_of(_bars, shared, projector=True) is not first  # options are part of the key
