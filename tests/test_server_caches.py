@@ -57,3 +57,24 @@ def test_a_figure_of_the_same_object_is_not_hashed_again(monkeypatch):
     other = ui.show.figure_of(_bars, changed)
     assert other is not first and list(other.data[0].y) == [1, 3]
     assert ui.show.figure_of(_bars, shared, projector=True) is not first  # options are part of the key
+
+
+def test_a_table_of_the_same_object_is_prepared_once(monkeypatch):
+    prepared = []
+    original = ui.show._prepared_table
+
+    def counting(*args):
+        prepared.append(original(*args))
+        return prepared[-1]
+
+    monkeypatch.setattr(ui.show, "_prepared_table", counting)
+    shared = pd.DataFrame({"scope": ["livelihood"], "content": ["=1+1 原样"], "signed_date": [""]})
+    ui.show.table(shared)
+    ui.show.table(shared)
+    assert len(prepared) == 1
+    shown, _ = prepared[0]
+    assert shown.iloc[0].tolist() == ["民生实事", "=1+1 原样", "未注明"]  # codes as words, text literal
+    ui.show.table(shared.copy())  # another object: prepared again (its content is not hashed)
+    ui.show.table(shared, {"content": "内容"})  # other headers: prepared again
+    assert len(prepared) == 3
+    assert list(prepared[1][0].columns) == list(shown.columns) and "内容" in prepared[2][0].columns

@@ -55,10 +55,36 @@ def _figure(_builder, name: str, args: tuple, options: tuple, projector: bool) -
     return for_projector(figure) if projector else figure
 
 
-# figure per builder and the very argument objects (see figure_of); bounded, oldest use dropped first
-_BY_IDENTITY: OrderedDict[tuple, tuple[tuple, go.Figure]] = OrderedDict()
-_BY_IDENTITY_LOCK = threading.Lock()
-_BY_IDENTITY_SIZE = 2048
+class _ByIdentity:
+    """Values computed from the very same argument objects, found by identity (no content hashing).
+
+    The arguments are kept with the value, so an id is never reused for another
+    object while its entry exists; bounded, the least recently used entry goes first.
+    For shared, never-modified inputs (ui.data.analysed results) only.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._entries: OrderedDict[tuple, tuple[tuple, object]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, key: tuple, args: tuple):
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is None or not all(a is b for a, b in zip(hit[0], args, strict=True)):
+                return None
+            self._entries.move_to_end(key)
+            return hit[1]
+
+    def put(self, key: tuple, args: tuple, value) -> None:
+        with self._lock:
+            self._entries[key] = (args, value)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
+_FIGURES = _ByIdentity(2048)
+_TABLES = _ByIdentity(2048)
 
 
 def figure_of(builder, *args, projector: bool = False, **options) -> go.Figure:
@@ -71,25 +97,18 @@ def figure_of(builder, *args, projector: bool = False, **options) -> go.Figure:
     Most inputs are themselves shared results (ui.data.analysed returns the same
     object for the same filter state), and hashing their content on every rerun
     was a fifth of the server's CPU with 50 sessions (bench/load.py): the very
-    same objects are looked up by identity first. An entry keeps its arguments
-    alive, so an id is never reused for another object while the entry exists.
+    same objects are looked up by identity first.
     """
     name = f"{builder.__module__}.{builder.__qualname__}"  # the cache key; the function itself is not hashable
     settings = tuple(sorted(options.items()))
     key = (name, tuple(map(id, args)), settings, projector)
     try:
-        with _BY_IDENTITY_LOCK:
-            hit = _BY_IDENTITY.get(key)
-            if hit is not None and all(a is b for a, b in zip(hit[0], args, strict=True)):
-                _BY_IDENTITY.move_to_end(key)
-                return hit[1]
+        figure = _FIGURES.get(key, args)
     except TypeError:  # an unhashable option: by content only
         return _figure(builder, name, args, settings, projector)
-    figure = _figure(builder, name, args, settings, projector)
-    with _BY_IDENTITY_LOCK:
-        _BY_IDENTITY[key] = (args, figure)
-        while len(_BY_IDENTITY) > _BY_IDENTITY_SIZE:
-            _BY_IDENTITY.popitem(last=False)
+    if figure is None:
+        figure = _figure(builder, name, args, settings, projector)
+        _FIGURES.put(key, args, figure)
     return figure
 
 
@@ -130,6 +149,17 @@ def analysed_chart(builder, analysis: str, filters: Filters, *args, key: str | N
 def table(frame: pd.DataFrame, columns: dict[str, str] | None = None, height: int | str = "auto",
           wide_text: tuple[str, ...] = ("content", "phrase", "note")) -> None:
     """Show a frame as a table with Chinese headers; codes become words; text stays literal."""
+    key = (id(frame), tuple(sorted((columns or {}).items())), wide_text)
+    prepared = _TABLES.get(key, (frame,))  # the same shared frame (ui.data.analysed): prepared once
+    if prepared is None:
+        prepared = _prepared_table(frame, columns, wide_text)
+        _TABLES.put(key, (frame,), prepared)
+    shown, config = prepared
+    st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
+
+
+def _prepared_table(frame: pd.DataFrame, columns: dict[str, str] | None,
+                    wide_text: tuple[str, ...]) -> tuple[pd.DataFrame, dict]:
     labels = {**COLUMN_LABELS, **(columns or {})}
     shown = frame.copy()
     for prefix, words in (("scope", SCOPE_LABELS), ("role", ROLE_LABELS), ("kind", KIND_LABELS),
@@ -143,8 +173,7 @@ def table(frame: pd.DataFrame, columns: dict[str, str] | None = None, height: in
     shown[text_columns] = shown[text_columns].fillna("—")
     config = {c: st.column_config.TextColumn(labels.get(c, c), width="large") for c in wide_text if c in shown}
     shown = shown.rename(columns=labels)
-    config = {labels.get(c, c): v for c, v in config.items()}
-    st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
+    return shown, {labels.get(c, c): v for c, v in config.items()}
 
 
 TASKS_PAGE = "pages/tasks.py"
