@@ -3,6 +3,7 @@
     .venv/bin/python bench/load.py                 # ×1 and ×100; 10, 50, 200 sessions; 60 s each
     .venv/bin/python bench/load.py --quick         # smoke run: ×1, 5 sessions, 15 s
     .venv/bin/python bench/load.py --scales 100 --sessions 200 --duration 120
+    .venv/bin/python bench/load.py --report bench/out/load.json   # the tables of an earlier run
 
 Each simulated session does what a browser tab does on the wire, and nothing it
 draws: it opens `/_stcore/stream` (subprotocol "streamlit"), sends the BackMsg
@@ -419,6 +420,7 @@ def summarise(parts: list[dict], sessions: int, wall: float, server_cpu: float) 
         "errors": len(errors),
         "timeouts": len(timeouts),
         "server_cpu_s": round(server_cpu, 1),
+        "server_cpu_ms_per_run": round(1000 * server_cpu / (len(changes) + len(opens))) if changes or opens else None,
         "server_cores": round(server_cpu / wall, 2) if wall else None,
         "client_cpu_s": round(sum(part["client_cpu_s"] for part in parts), 1),
         "pages": {},
@@ -436,13 +438,16 @@ def summarise(parts: list[dict], sessions: int, wall: float, server_cpu: float) 
 
 def markdown(report: dict) -> str:
     lines = ["| 数据 | 会话 | 改筛选次数 | p50（秒） | p95（秒） | 最慢（秒） | 打开页面 p95（秒） | 错误 | 超时 "
-             "| 服务 CPU 秒（占核数） | 服务峰值内存 MB | 压测客户端 CPU 秒 |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| 服务 CPU 秒（平均占核数） | 每次运行服务 CPU（毫秒） | 服务峰值内存 MB | 压测客户端 CPU 秒 | 机器负载（开始→结束） |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for phase in report["phases"]:
+        runs = phase["changes"] + phase["sessions_opened"]
+        per_run = phase.get("server_cpu_ms_per_run") or (round(1000 * phase["server_cpu_s"] / runs) if runs else None)
+        load = f"{_load1(phase['load_before'])}→{_load1(phase['load_after'])}"
         lines.append(f"| ×{phase['scale']} | {phase['sessions']} | {phase['changes']} | {phase['change_p50_s']} "
                      f"| {phase['change_p95_s']} | {phase['change_max_s']} | {phase['open_p95_s']} | {phase['errors']} "
-                     f"| {phase['timeouts']} | {phase['server_cpu_s']}（{phase['server_cores']}） "
-                     f"| {phase['server_peak_rss_mb']} | {phase['client_cpu_s']} |")
+                     f"| {phase['timeouts']} | {phase['server_cpu_s']}（{phase['server_cores']}） | {per_run} "
+                     f"| {phase['server_peak_rss_mb']} | {phase['client_cpu_s']} | {load} |")
     lines += ["", "各页 p95（秒）：", "",
               "| 数据 | 会话 | " + " | ".join(f"{p.title}（{p.widget}）" for p in PAGES) + " |",
               "| --- | ---: | " + " | ".join("---:" for _ in PAGES) + " |"]
@@ -450,10 +455,13 @@ def markdown(report: dict) -> str:
         lines.append(f"| ×{phase['scale']} | {phase['sessions']} | "
                      + " | ".join(str(phase["pages"][p.title]["p95_s"]) for p in PAGES) + " |")
     lines += ["", f"机器：{report['machine']}；每个会话每 {report['interval'][0]:g}–{report['interval'][1]:g} 秒改一次筛选，"
-              f"每档 {report['duration']:g} 秒（另有 {report['ramp']:g} 秒陆续进入）。",
-              *(f"- ×{p['scale']} {p['sessions']} 个会话：开始时 {p['load_before']}，结束时 {p['load_after']}"
-                for p in report["phases"])]
+              f"每档 {report['duration']:g} 秒（另有 {report['ramp']:g} 秒陆续进入）；机器负载为 1 分钟平均负载（uptime）。"]
     return "\n".join(lines) + "\n"
+
+
+def _load1(text: str) -> str:
+    """Return the 1-minute figure of an uptime() text."""
+    return text.split("load average ", 1)[-1].split(",", 1)[0]
 
 
 def machine() -> str:
@@ -475,7 +483,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--quick", action="store_true", help="smoke run: ×1, 5 sessions, 15 s")
     parser.add_argument("--output", type=Path, default=OUT / "load.json")
+    parser.add_argument("--report", type=Path, help="only print the tables of an earlier run's JSON")
     args = parser.parse_args()
+    if args.report:
+        print(markdown(json.loads(args.report.read_text("utf-8"))))
+        return 0
     if args.quick:
         args.scales, args.sessions, args.duration, args.ramp = [1], [5], 15, 2
 

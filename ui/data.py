@@ -189,7 +189,9 @@ class FilterChoices:
         return dict(self.district_years).get(district, ())
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+# a shared object (st.cache_resource; frozen, tuples only): st.cache_data unpickled a copy with every
+# district's units on each rerun, 5% of the server's CPU with 20 sessions at ×100 (bench/load.py)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _filter_choices(key: str) -> FilterChoices:
     frames = cached_frames(key)
     units = frames.task_units
