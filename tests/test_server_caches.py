@@ -59,6 +59,22 @@ def test_a_figure_of_the_same_object_is_not_hashed_again(monkeypatch):
     assert ui.show.figure_of(_bars, shared, projector=True) is not first  # options are part of the key
 
 
+def test_a_figure_of_a_new_shared_result_is_built_without_hashing(monkeypatch):
+    import ui.data
+
+    calls = []
+    by_content = ui.show._figure
+    monkeypatch.setattr(ui.show, "_figure", lambda *args: calls.append(args) or by_content(*args))
+    result = pd.DataFrame({"name": ["丙", "丁"], "n": [2, 5]})
+    ui.data._SHARED_RESULTS.remember(result)  # as analysed() does with what it returns
+    assert ui.data.is_shared_result(result) and not ui.data.is_shared_result(result.copy())
+    figure = ui.show.figure_of(_bars, result)
+    assert calls == [] and list(figure.data[0].y) == [2, 5]
+    assert ui.show.figure_of(_bars, result) is figure and calls == []
+    ui.show.figure_of(_bars, result.copy())  # not a shared result: looked up by content
+    assert len(calls) == 1
+
+
 def test_a_table_of_the_same_object_is_prepared_once(monkeypatch):
     prepared = []
     original = ui.show._prepared_table

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,7 +136,36 @@ def analysed(name: str, filters: Filters, *args, query: TaskQuery | None = None)
     and query, so a page that is opened again, or by several people, does not
     aggregate again.
     """
-    return _analysed(name, data_key(), filters, query, tuple(args))
+    result = _analysed(name, data_key(), filters, query, tuple(args))
+    _SHARED_RESULTS.remember(result)
+    return result
+
+
+class _SharedResults:
+    """The result objects analysed() has handed out (weakly held): shared, never modified in place."""
+
+    def __init__(self) -> None:
+        self._by_id: weakref.WeakValueDictionary[int, object] = weakref.WeakValueDictionary()
+        self._lock = threading.Lock()
+
+    def remember(self, value) -> None:
+        try:
+            with self._lock:
+                self._by_id[id(value)] = value
+        except TypeError:  # ints and lists cannot be weakly referenced; frames can
+            pass
+
+    def __contains__(self, value) -> bool:
+        with self._lock:
+            return self._by_id.get(id(value)) is value
+
+
+_SHARED_RESULTS = _SharedResults()
+
+
+def is_shared_result(value) -> bool:
+    """Return whether value is an object analysed() returned (a cached result, the same for every session)."""
+    return value in _SHARED_RESULTS
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)

@@ -13,7 +13,7 @@ import streamlit as st
 
 from charts.theme import for_projector
 from loaders.select import KIND_LABELS, QUALIFIER_LABELS, ROLE_LABELS, SCOPE_LABELS, Filters
-from ui.data import analysed, data_key
+from ui.data import analysed, data_key, is_shared_result
 
 COLUMN_LABELS = {
     "label": "任务", "task_id": "任务编号", "year": "年度", "doc_no": "文号", "scope": "表格",
@@ -49,10 +49,14 @@ def empty_message(what: str = "当前筛选条件下没有任务", filters: Filt
     st.info(literal(f"{what}。{hint}"), icon=":material/filter_alt_off:")
 
 
+def _build_figure(builder, args: tuple, options: tuple, projector: bool) -> go.Figure:
+    figure = builder(*args, **dict(options))
+    return for_projector(figure) if projector else figure
+
+
 @st.cache_resource(max_entries=512, show_spinner=False)
 def _figure(_builder, name: str, args: tuple, options: tuple, projector: bool) -> go.Figure:
-    figure = _builder(*args, **dict(options))
-    return for_projector(figure) if projector else figure
+    return _build_figure(_builder, args, options, projector)
 
 
 class _ByIdentity:
@@ -97,7 +101,8 @@ def figure_of(builder, *args, projector: bool = False, **options) -> go.Figure:
     Most inputs are themselves shared results (ui.data.analysed returns the same
     object for the same filter state), and hashing their content on every rerun
     was a fifth of the server's CPU with 50 sessions (bench/load.py): the very
-    same objects are looked up by identity first.
+    same objects are looked up by identity first, and a figure of results not
+    seen before (a new filter state) is built without hashing them at all.
     """
     name = f"{builder.__module__}.{builder.__qualname__}"  # the cache key; the function itself is not hashable
     settings = tuple(sorted(options.items()))
@@ -107,7 +112,11 @@ def figure_of(builder, *args, projector: bool = False, **options) -> go.Figure:
     except TypeError:  # an unhashable option: by content only
         return _figure(builder, name, args, settings, projector)
     if figure is None:
-        figure = _figure(builder, name, args, settings, projector)
+        if args and all(map(is_shared_result, args)):
+            # a new cached result (a new filter state): hashing its content would only find no figure
+            figure = _build_figure(builder, args, settings, projector)
+        else:
+            figure = _figure(builder, name, args, settings, projector)
         _FIGURES.put(key, args, figure)
     return figure
 
