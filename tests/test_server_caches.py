@@ -6,6 +6,7 @@ import pandas as pd
 import pandas.testing as pdt
 import pytest
 
+import ui.data
 import ui.show
 from bench.scale_data import write_scaled
 from loaders.analysis import tasks_per_leader, unit_load
@@ -40,42 +41,29 @@ def _bars(frame: pd.DataFrame):
     return go.Figure(go.Bar(x=frame["name"], y=frame["n"]))
 
 
-def test_a_figure_of_the_same_object_is_not_hashed_again(monkeypatch):
-    calls = []
-    by_content = ui.show._figure
-
-    def counting(*args):
-        calls.append(args)
-        return by_content(*args)
-
-    monkeypatch.setattr(ui.show, "_figure", counting)
-    shared = pd.DataFrame({"name": ["甲", "乙"], "n": [3, 1]})
-    first = ui.show.figure_of(_bars, shared)
-    assert ui.show.figure_of(_bars, shared) is first and len(calls) == 1  # by identity: no content hash
-    assert ui.show.figure_of(_bars, shared.copy()) is first and len(calls) == 2  # equal content: the shared figure
-    changed = shared.assign(n=[1, 3])
-    other = ui.show.figure_of(_bars, changed)
-    assert other is not first and list(other.data[0].y) == [1, 3]
-    assert ui.show.figure_of(_bars, shared, projector=True) is not first  # options are part of the key
+def _shared(frame: pd.DataFrame) -> pd.DataFrame:
+    ui.data._SHARED_RESULTS.remember(frame)  # as analysed() does with what it returns
+    return frame
 
 
-def test_a_figure_of_a_new_shared_result_is_built_without_hashing(monkeypatch):
-    import ui.data
-
+def test_figures_of_shared_results_are_found_by_identity_and_others_by_content(monkeypatch):
     calls = []
     by_content = ui.show._figure
     monkeypatch.setattr(ui.show, "_figure", lambda *args: calls.append(args) or by_content(*args))
-    result = pd.DataFrame({"name": ["丙", "丁"], "n": [2, 5]})
-    ui.data._SHARED_RESULTS.remember(result)  # as analysed() does with what it returns
+    result = _shared(pd.DataFrame({"name": ["甲", "乙"], "n": [3, 1]}))
     assert ui.data.is_shared_result(result) and not ui.data.is_shared_result(result.copy())
-    figure = ui.show.figure_of(_bars, result)
-    assert calls == [] and list(figure.data[0].y) == [2, 5]
-    assert ui.show.figure_of(_bars, result) is figure and calls == []
-    ui.show.figure_of(_bars, result.copy())  # not a shared result: looked up by content
-    assert len(calls) == 1
+    first = ui.show.figure_of(_bars, result)
+    assert list(first.data[0].y) == [3, 1]
+    assert ui.show.figure_of(_bars, result) is first and calls == []  # never hashed
+    assert ui.show.figure_of(_bars, result, projector=True) is not first  # options are part of the key
+    made_this_run = result.copy()  # like frame.head(10): a new object each run, equal content
+    by_value = ui.show.figure_of(_bars, made_this_run)
+    assert ui.show.figure_of(_bars, made_this_run.copy()) is by_value and len(calls) == 2
+    other = ui.show.figure_of(_bars, _shared(result.assign(n=[1, 3])))
+    assert list(other.data[0].y) == [1, 3]
 
 
-def test_a_table_of_the_same_object_is_prepared_once(monkeypatch):
+def test_a_table_of_a_shared_result_is_prepared_once(monkeypatch):
     prepared = []
     original = ui.show._prepared_table
 
@@ -84,13 +72,14 @@ def test_a_table_of_the_same_object_is_prepared_once(monkeypatch):
         return prepared[-1]
 
     monkeypatch.setattr(ui.show, "_prepared_table", counting)
-    shared = pd.DataFrame({"scope": ["livelihood"], "content": ["=1+1 原样"], "signed_date": [""]})
-    ui.show.table(shared)
-    ui.show.table(shared)
+    result = _shared(pd.DataFrame({"scope": ["livelihood"], "content": ["=1+1 原样"], "signed_date": [""]}))
+    ui.show.table(result)
+    ui.show.table(result)
     assert len(prepared) == 1
     shown, _ = prepared[0]
     assert shown.iloc[0].tolist() == ["民生实事", "=1+1 原样", "未注明"]  # codes as words, text literal
-    ui.show.table(shared.copy())  # another object: prepared again (its content is not hashed)
-    ui.show.table(shared, {"content": "内容"})  # other headers: prepared again
-    assert len(prepared) == 3
-    assert list(prepared[1][0].columns) == list(shown.columns) and "内容" in prepared[2][0].columns
+    ui.show.table(result, {"content": "内容"})  # other headers: prepared again
+    assert len(prepared) == 2 and "内容" in prepared[1][0].columns
+    ui.show.table(result.copy())  # made for this run: prepared each time, never kept
+    ui.show.table(result.copy())
+    assert len(prepared) == 4

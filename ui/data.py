@@ -149,11 +149,12 @@ class _SharedResults:
         self._lock = threading.Lock()
 
     def remember(self, value) -> None:
-        try:
-            with self._lock:
-                self._by_id[id(value)] = value
-        except TypeError:  # ints and lists cannot be weakly referenced; frames can
-            pass
+        for item in value.values() if isinstance(value, dict) else (value,):  # e.g. a leader's portfolio
+            try:
+                with self._lock:
+                    self._by_id[id(item)] = item
+            except TypeError:  # ints and lists cannot be weakly referenced; frames can
+                pass
 
     def __contains__(self, value) -> bool:
         with self._lock:

@@ -64,7 +64,7 @@ class _ByIdentity:
 
     The arguments are kept with the value, so an id is never reused for another
     object while its entry exists; bounded, the least recently used entry goes first.
-    For shared, never-modified inputs (ui.data.analysed results) only.
+    Only for shared, never-modified inputs (ui.data.is_shared_result).
     """
 
     def __init__(self, size: int) -> None:
@@ -101,22 +101,22 @@ def figure_of(builder, *args, projector: bool = False, **options) -> go.Figure:
     Most inputs are themselves shared results (ui.data.analysed returns the same
     object for the same filter state), and hashing their content on every rerun
     was a fifth of the server's CPU with 50 sessions (bench/load.py): the very
-    same objects are looked up by identity first, and a figure of results not
-    seen before (a new filter state) is built without hashing them at all.
+    same objects are looked up by identity, and a figure of results not seen
+    before (a new filter state) is built without hashing them at all. Other
+    inputs (made for this run, e.g. frame.head(10)) are still found by content.
     """
     name = f"{builder.__module__}.{builder.__qualname__}"  # the cache key; the function itself is not hashable
     settings = tuple(sorted(options.items()))
+    if not (args and all(map(is_shared_result, args))):
+        return _figure(builder, name, args, settings, projector)  # e.g. frame.head(10): new each run
     key = (name, tuple(map(id, args)), settings, projector)
     try:
         figure = _FIGURES.get(key, args)
     except TypeError:  # an unhashable option: by content only
         return _figure(builder, name, args, settings, projector)
     if figure is None:
-        if args and all(map(is_shared_result, args)):
-            # a new cached result (a new filter state): hashing its content would only find no figure
-            figure = _build_figure(builder, args, settings, projector)
-        else:
-            figure = _figure(builder, name, args, settings, projector)
+        # a result not drawn before (a new filter state): hashing its content would only find no figure
+        figure = _build_figure(builder, args, settings, projector)
         _FIGURES.put(key, args, figure)
     return figure
 
@@ -158,11 +158,14 @@ def analysed_chart(builder, analysis: str, filters: Filters, *args, key: str | N
 def table(frame: pd.DataFrame, columns: dict[str, str] | None = None, height: int | str = "auto",
           wide_text: tuple[str, ...] = ("content", "phrase", "note")) -> None:
     """Show a frame as a table with Chinese headers; codes become words; text stays literal."""
-    key = (id(frame), tuple(sorted((columns or {}).items())), wide_text)
-    prepared = _TABLES.get(key, (frame,))  # the same shared frame (ui.data.analysed): prepared once
-    if prepared is None:
+    if not is_shared_result(frame):  # made for this run (a column selection, a merge): prepared each time
         prepared = _prepared_table(frame, columns, wide_text)
-        _TABLES.put(key, (frame,), prepared)
+    else:  # a result of ui.data.analysed, the same object for every session: prepared once
+        key = (id(frame), tuple(sorted((columns or {}).items())), wide_text)
+        prepared = _TABLES.get(key, (frame,))
+        if prepared is None:
+            prepared = _prepared_table(frame, columns, wide_text)
+            _TABLES.put(key, (frame,), prepared)
     shown, config = prepared
     st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
 
