@@ -15,6 +15,7 @@ from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS, SCOPE_LABELS
 from loaders.targets import pair_between
 
 HOVER_TASKS = 6
+HOVER_LINE = 18  # characters of task text per hover line: the label stays inside a 390-px phone screen
 
 
 TEXT_START = 28
@@ -36,7 +37,11 @@ def hover_by(rows: pd.DataFrame, key: str, tasks: pd.DataFrame) -> pd.Series:
     counts = lines.groupby(key)["task_key"].size()
     first = lines.groupby(key, sort=False).head(HOVER_TASKS)
     # the pieces are data: escaped, so that plotly shows tags in task text literally
-    pieces = (first["label"] + " " + first["text_start"]).map(lambda s: html.escape(s, quote=False))
+    # the label on one line, the start of the text indented on the next: no line is wider than a phone
+    start = first["text_start"].str.slice(0, HOVER_LINE) + first["text_start"].map(
+        lambda t: "…" if len(t) > HOVER_LINE else "")
+    pieces = (first["label"].map(lambda s: html.escape(s, quote=False)) + "<br>　"
+              + start.map(lambda s: html.escape(s, quote=False)))
     text = pieces.groupby(first[key]).agg("<br>".join)
     more = counts.map(lambda n: f"<br>……共{n}项" if n > HOVER_TASKS else "")
     return text.reindex(counts.index).fillna("").astype(str) + more.astype(str)

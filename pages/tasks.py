@@ -7,7 +7,7 @@ from loaders.select import SCOPE_LABELS, TaskQuery, query_tasks
 from loaders.curated import UNIT_CATEGORIES
 from ui.data import filter_choices, frames, queried
 from ui.filters import clear_button, current_filters, describe
-from ui.show import caption, empty_message, table
+from ui.show import caption, empty_message, on_phone, table
 from ui.task_card import task_card, task_cards
 
 st.title("任务明细")
@@ -17,7 +17,8 @@ all_frames = frames()
 filters = current_filters()
 choices = filter_choices()
 
-with st.container(border=True):
+# on a phone the filters start closed: the tasks, not six filter boxes, fill the first screen
+with st.expander("筛选：责任单位、单位类别、板块/分组、关键词", expanded=not on_phone(), icon=":material/filter_list:"):
     first, second, third = st.columns([2, 2, 3])
     unit = first.selectbox("责任单位", choices.units_of(filters.district), index=None, placeholder="全部单位", key="unit",
                            bind="query-params")

@@ -12,7 +12,7 @@ from charts.leaders import leader_unit_heatmap, tasks_per_leader_bar
 from charts.targets import change_dumbbell
 from loaders.analysis import leader_portfolio, leader_unit_matrix
 from loaders.select import SCOPE_LABELS, Filters, select
-from tests.test_pages import PAGES, TASKS_PAGE, open_page
+from tests.test_pages import PAGES, TASKS_PAGE, click_bar, open_page
 
 
 def test_the_heatmap_leaves_empty_cells_blank_and_keeps_the_numbers(frames):
@@ -58,6 +58,8 @@ def test_the_task_card_says_where_a_role_was_read_in_words(frames):
 @pytest.mark.parametrize("page", [PAGES[1], PAGES[3]])
 def test_tables_show_task_labels_not_ids_nor_codes(frames, page):
     app = open_page(page, year="2020", year_from="2020", year_to="2022")
+    if page == PAGES[1]:  # 领导分工 lists a leader's tasks once one is chosen
+        app.selectbox(key="leader_focus").set_value(app.selectbox(key="leader_focus").options[0]).run()
     values = shown_values(app)
     assert not any(task_id in values for task_id in frames.tasks["task_id"])
     assert any(label in values for label in frames.tasks["label"])
@@ -104,7 +106,7 @@ def test_an_empty_message_without_filters_points_to_no_sidebar():
 
 def test_the_phone_list_holds_the_numbers_of_the_heatmap(frames):
     matrix = leader_unit_matrix(select(frames, Filters(years=(2022,))))
-    app = open_page(PAGES[1], year="2022")
+    app = open_page(PAGES[1], year="2022", leaders_view="领导 × 单位")
     parts = [t.value.partition("：") for t in app.text]
     lines = {name: rest for name, _, rest in parts if name in matrix.index}
     assert list(lines) == list(matrix.index)  # the order of the bars
@@ -112,3 +114,59 @@ def test_the_phone_list_holds_the_numbers_of_the_heatmap(frames):
         shared = row[row > 0]
         assert lines[leader] == "、".join(f"{unit} {int(n)}" for unit, n in
                                          shared.sort_values(ascending=False, kind="stable").items())
+
+
+def test_leaders_page_draws_only_the_open_tab_below_the_first_chart():
+    app = open_page(PAGES[1], year="2022")
+    assert not app.exception
+    assert [chart.proto.spec for chart in app.get("plotly_chart")][:1]  # the bar chart is drawn
+    assert len(app.get("plotly_chart")) == 1  # the heatmap and the years chart are not sent
+    assert not app.dataframe  # no leader chosen yet: the portfolio's tables are not sent either
+    app.query_params["leaders_view"] = "领导 × 单位"
+    app.run()
+    assert len(app.get("plotly_chart")) == 2 and not app.exception
+
+
+def test_clicking_a_leader_bar_opens_the_portfolio_tab():
+    app = open_page(PAGES[1], year="2022", leaders_view="领导 × 单位")
+    click_bar(app, "leaders_bar", "王永林")
+    assert app.session_state["leaders_view"] == "一位领导的任务"
+    assert app.selectbox(key="leader_focus").value == "王永林"
+    assert app.dataframe  # the portfolio's tables
+
+
+def test_an_unknown_tab_in_the_url_falls_back_to_the_first():
+    app = open_page(PAGES[1], year="2022", leaders_view="不存在")
+    assert not app.exception
+    assert app.selectbox(key="leader_focus") is not None
+
+
+def test_units_page_sends_the_sections_below_the_first_chart_one_tab_at_a_time():
+    app = open_page(PAGES[2], year="2022")
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in app.get("plotly_chart")]
+    assert titles[0].startswith("各责任单位承担的任务数") and any("负荷集中度" in t for t in titles)
+    assert not any("2020年与2022年" in t for t in titles) and not app.dataframe
+    app = open_page(PAGES[2], year="2022", units_view="两个年度对比（别名已合并）")
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in app.get("plotly_chart")]
+    assert any("2020年与2022年" in t for t in titles) and not any("负荷集中度" in t for t in titles)
+    app = open_page(PAGES[2], year="2022", units_view="统称与全部单位")
+    assert any("统称" in df.value.columns for df in app.dataframe)
+
+
+def test_targets_page_opens_the_change_table_under_its_first_chart():
+    app = open_page(PAGES[3], year="2022")
+    assert len(app.get("plotly_chart")) == 1  # the growth targets; the other charts wait in their tab
+    assert any("2020年目标" in df.value.columns for df in app.dataframe)
+    app = open_page(PAGES[3], year="2022", targets_view="更多对比图")
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in app.get("plotly_chart")]
+    assert titles[0].startswith("增速目标") and any(t.startswith("比率目标") for t in titles[1:])
+    assert any(t.startswith("数量与金额目标") for t in titles[1:])
+
+
+def test_hover_lines_are_short_enough_for_a_phone(frames):
+    from loaders.analysis import HOVER_LINE, tasks_per_leader
+
+    per_leader = tasks_per_leader(select(frames, Filters(years=(2022,))))
+    lines = [line for text in per_leader["hover"] for line in text.split("<br>")]
+    assert max(len(line) for line in lines) <= HOVER_LINE + 2  # indent + text + "…"
+    assert any(line.endswith("…") for line in lines)  # a long task is cut, and says so

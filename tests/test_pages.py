@@ -132,7 +132,7 @@ def test_targets_page_lists_paired_metrics_with_both_values(exported):
 
 def test_targets_kind_filter(exported):
     targets = exported["targets.csv"]
-    app = open_page(PAGES[3], kind=["金额"], year="全部")
+    app = open_page(PAGES[3], kind=["金额"], year="全部", targets_view="全部量化指标")
     everything = next(df.value for df in app.dataframe if "任务内容" in df.value.columns and "原句" in df.value.columns)
     assert len(everything) == (targets["kind"] == "amount").sum()
 

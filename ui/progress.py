@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -62,16 +63,51 @@ def today() -> date:
 def data_version() -> str:
     """Return a key that changes whenever anything is written (read on every run; a few index lookups)."""
     with engine().connect() as connection:
-        marks = [connection.execute(sql_select(func.max(model.id))).scalar()
+        # the count too: on PostgreSQL a save can commit after a later id is visible, not raising max(id)
+        marks = [connection.execute(sql_select(func.max(model.id), func.count(model.id))).one()
                  for model in (Report, Milestone, NoticeCadence, Comment)]
     return f"{configured_url()}|{marks}"
+
+
+@st.cache_resource(show_spinner=False)
+def _report_log(url: str) -> dict:
+    """The reports read so far from one database, shared by every session (with a lock for the update)."""
+    return {"lock": threading.Lock(), "frame": None}
+
+
+def _reports(url: str) -> pd.DataFrame:
+    """Return every report stored in the database, reading only those stored since the last call.
+
+    Reports are append-only (the database refuses UPDATE and DELETE), so the rows read
+    before stay true and only newer ids need reading: at ×100 (100,000 reports) a full
+    read takes seconds, which every save would otherwise cost the next viewer. The
+    stored count checks that no row was missed.
+    """
+    log = _report_log(url)
+    with log["lock"]:
+        frame = log["frame"]
+        last = int(frame["id"].max()) if frame is not None and len(frame) else 0
+        db = open_database(url)
+        new = reports_frame(db, after_id=last)
+        if frame is None or not len(frame):
+            frame = new
+        elif len(new):
+            frame = pd.concat([frame, new], ignore_index=True)
+        with db.connect() as connection:
+            stored = connection.execute(sql_select(func.count(Report.id))).scalar()
+        if stored != len(frame):
+            # on PostgreSQL two saves can commit out of id order, so a lower id may appear after a
+            # higher one was read: then read everything again (rare; the count catches it)
+            frame = reports_frame(db)
+        log["frame"] = frame
+        return frame
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _stored(version: str):
     url = version.split("|", 1)[0]
     db = open_database(url)
-    return reports_frame(db), milestones_frame(db), cadences(db), comments_frame(db)
+    return _reports(url), milestones_frame(db), cadences(db), comments_frame(db)
 
 
 def stored():
@@ -96,6 +132,7 @@ class Board:
 def _board(key: str, version: str, filters: Filters, as_of: date) -> Board:
     frames = select(cached_frames(key), filters)
     reports, milestones, cadence, _ = _stored(version)
+    reports = reports[reports["task_id"].isin(frames.tasks["task_id"])]  # the selection's only: every step is faster
     status = task_status(frames.tasks, reports, milestones, cadence, as_of)
     board = boards.status_board(frames.tasks, status, latest_reports(reports, as_of))
     lead = frames.task_units[(frames.task_units["role"] == "lead") & ~frames.task_units["is_placeholder"]]

@@ -216,7 +216,8 @@ _PICKED = "_drill_picked"
 
 
 def drill_chart(builder, *args, key: str, param: str, names: list[str] | None = None,
-                picker_label: str | None = None, focus_key: str | None = None) -> str | None:
+                picker_label: str | None = None, focus_key: str | None = None,
+                opens: tuple[str, str] | None = None) -> str | None:
     """Show a bar chart whose bars lead to their task list; return the name picked, if any.
 
     Clicking a bar (or choosing a name in the optional selectbox above the chart,
@@ -224,7 +225,8 @@ def drill_chart(builder, *args, key: str, param: str, names: list[str] | None = 
     and a link to its tasks. Nothing else changes: the sidebar filters stay as they
     are, whichever chart was clicked. The first customdata field of each bar holds
     the name. `focus_key` names a widget of this page (e.g. the leader shown below
-    the chart) that follows the pick. (st.switch_page cannot be used: in Streamlit 1.67 it refuses to clear
+    the chart) that follows the pick; `opens` = (tabs key, label) is the tab of
+    lazy_tabs that shows it, opened by the pick. (st.switch_page cannot be used: in Streamlit 1.67 it refuses to clear
     URL parameters bound to widgets.)
     """
     picker = key + "_picker"
@@ -235,6 +237,8 @@ def drill_chart(builder, *args, key: str, param: str, names: list[str] | None = 
             st.session_state[picker] = name
         if focus_key is not None:
             st.session_state[focus_key] = name
+        if opens is not None:
+            st.session_state[opens[0]] = opens[1]
 
     def clicked() -> None:
         points = st.session_state[key].selection.points
@@ -262,6 +266,53 @@ def drill_chart(builder, *args, key: str, param: str, names: list[str] | None = 
     st.plotly_chart(figure_of(builder, *args), theme=None, width="stretch", key=key, on_select=clicked,
                     selection_mode="points", config=PLOTLY_CONFIG)
     return name
+
+
+def on_phone() -> bool:
+    """Return whether the browser says it is a phone: its User-Agent has "Mobi", as phone browsers send.
+
+    Used only where the screen itself must differ before anything is drawn (a closed
+    filter box on 任务明细); layout by width is left to ui/style.css.
+    """
+    return "Mobi" in (st.context.headers.get("User-Agent") or "")
+
+
+def lazy_tabs(labels: list[str], key: str):
+    """Return tabs of which only the open one is computed and drawn (its `.open` is True), bound to the URL.
+
+    Heavy pages put what lies below their first chart in such tabs: tables and charts
+    out of view are not sent, so the first chart is drawn sooner (measured in
+    bench/first_chart.py). The open tab is in the URL (`key=标签`), so a link or a
+    reload opens the same one; a tab that does not exist falls back to the first.
+    """
+    if st.session_state.get(key) not in labels:
+        st.session_state.pop(key, None)
+    return st.tabs(labels, key=key, bind="query-params")
+
+
+def leader_portfolio(portfolio: dict[str, pd.DataFrame], leader: str) -> None:
+    """Show one leader's tasks: counts, sections, lead units, targets, livelihood projects and every task."""
+    st.text(leader)
+    columns = st.columns(4)
+    columns[0].metric("牵头任务（项）", len(portfolio["tasks"]))
+    columns[1].metric("涉及牵头单位（个）", len(portfolio["lead_units"]))
+    columns[2].metric("量化指标（个）", len(portfolio["targets"]))
+    columns[3].metric("民生实事（项）", len(portfolio["livelihood"]))
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**所在板块/分组**")
+        table(portfolio["sections"], {"section": "板块/分组"}, wide_text=("section",))
+    with right:
+        st.markdown("**牵头单位**")
+        table(portfolio["lead_units"])
+    if not portfolio["targets"].empty:
+        st.markdown("**量化指标**")
+        table(portfolio["targets"][["label", "metric", "value", "unit", "qualifier", "phrase"]], {"unit": "计量单位"})
+    if not portfolio["livelihood"].empty:
+        st.markdown("**民生实事**")
+        table(portfolio["livelihood"][["label", "project", "content", "units"]])
+    st.markdown("**全部任务**")
+    table(portfolio["tasks"][["label", "section", "content", "lead_units", "support_units"]])
 
 
 def leader_unit_list(matrix: pd.DataFrame) -> None:

@@ -219,14 +219,22 @@ def report(engine: Engine, draft: ReportDraft, book: dict[str, TaskInfo], writer
     return problems
 
 
-def reports_frame(engine: Engine) -> pd.DataFrame:
-    """Return every stored report (oldest first), with reported_on, the local date of reported_at."""
+def reports_frame(engine: Engine, after_id: int = 0) -> pd.DataFrame:
+    """Return the stored reports (oldest first), with reported_on, the local date of reported_at.
+
+    after_id > 0 returns only the reports stored after that one: reports are append-only
+    (the database refuses UPDATE and DELETE), so a reader that holds the reports up to
+    some id needs only the newer rows to be up to date (see ui/progress.py).
+    """
     columns = ["id", "task_id", "period", "percent", "progress", "problems", "next_steps", "coordination",
                "value_reached", "district", "unit", "reported_by", "reported_at", "source"]
+    query = select(*(getattr(Report, c) for c in columns)).where(Report.id > after_id).order_by(Report.id)
     with engine.connect() as connection:
-        frame = pd.read_sql(select(*(getattr(Report, c) for c in columns)).order_by(Report.id), connection)
+        frame = pd.read_sql(query, connection)
     frame = frame.reindex(columns=columns)
-    frame["reported_on"] = [local_date(t.to_pydatetime()) for t in frame["reported_at"]]
+    # the local date of each stored UTC time, computed for the column at once (as local_date does for one)
+    local = pd.to_datetime(frame["reported_at"]).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TIME.key)
+    frame["reported_on"] = local.dt.date if len(frame) else pd.Series([], dtype=object)
     return frame
 
 

@@ -154,13 +154,10 @@ def coordination_items(tasks: pd.DataFrame, task_leaders: pd.DataFrame, reports:
     columns = ["leader", "task_id", "period", "unit", "coordination", "reported_on"]
     if not len(reports):
         return pd.DataFrame(columns=columns)
-    known = reports[reports["reported_on"] <= as_of].copy()
-    known["order"] = known["period"].map(_order)
-    latest = known.sort_values(["order", "id"]).groupby("task_id").tail(1)
+    latest = latest_reports(reports[reports["task_id"].isin(tasks["task_id"])], as_of)
     latest = latest[latest["coordination"].str.strip() != ""]
     items = latest.merge(task_leaders[["task_id", "leader"]], on="task_id", how="left")
     items["leader"] = items["leader"].fillna("未注明")
-    items = items[items["task_id"].isin(tasks["task_id"])]
     return items.sort_values(["leader", "task_id"])[columns].reset_index(drop=True)
 
 
@@ -168,8 +165,9 @@ def latest_reports(reports: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Return each task's latest report as of a date (latest period, then latest row)."""
     if not len(reports):
         return reports.copy()
-    known = reports[reports["reported_on"] <= as_of].copy()
-    known["order"] = known["period"].map(_order)
+    known = reports[reports["reported_on"] <= as_of]
+    ranks = {label: _rank(label) for label in known["period"].unique()}  # a few labels, many rows
+    known = known.assign(order=known["period"].map(ranks))
     return known.sort_values(["order", "id"]).groupby("task_id").tail(1).drop(columns="order")
 
 

@@ -37,13 +37,13 @@ class Server:
     """A `streamlit run app.py` process on a loopback port."""
 
     def __init__(self, env: dict[str, str] | None = None, options: list[str] | None = None,
-                 port: int | None = None) -> None:
+                 script: str = "app.py", port: int | None = None) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = ROOT / ".pytest_cache" / f"streamlit-{self.port}.log"
         self.log.parent.mkdir(exist_ok=True)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false", *(options or [])],
             cwd=ROOT, env={**os.environ, **(env or {})}, stdout=self.log.open("w"), stderr=subprocess.STDOUT)

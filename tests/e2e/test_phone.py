@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from loaders.frames import load_frames
 from loaders.select import Filters, TaskQuery, query_tasks
@@ -29,9 +30,15 @@ def frames_2022():
     return query_tasks(frames, Filters(years=(2022,)), TaskQuery())
 
 
+# what Chrome on an Android phone sends (Playwright's is_mobile keeps the desktop User-Agent)
+PHONE_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+               "Chrome/131.0.0.0 Mobile Safari/537.36")
+
+
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True,
+                                  user_agent=PHONE_AGENT)
     tab = context.new_page()
     yield tab
     context.close()
@@ -76,15 +83,32 @@ def test_the_task_list_is_cards_on_a_phone_and_a_task_opens_in_place(phone, serv
 
 def test_on_a_wide_screen_the_table_stays_and_the_cards_are_hidden(page, server):
     open_app(page, server, "tasks?year=2022")
-    assert page.locator('[data-testid="stDataFrame"]').first.is_visible()
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()  # waits for the grid to draw
     assert not page.locator(".st-key-task_cards_box").first.is_visible()
 
 
 def test_the_leader_unit_matrix_is_a_list_per_leader_on_a_phone(phone, server):
-    open_app(phone, server, "leaders?year=2022")
+    open_app(phone, server, "leaders?year=2022&leaders_view=领导 × 单位")
     listing = phone.locator(".st-key-leader_units_list")
     listing.scroll_into_view_if_needed()
     assert listing.is_visible()
     assert not phone.locator(".st-key-leader_matrix_box").is_visible()
     lines = listing.locator('[data-testid="stText"]')
     assert lines.count() > 1 and "：" in lines.first.inner_text()
+
+
+def test_the_task_filters_start_closed_on_a_phone_and_the_first_card_is_in_the_first_screen(phone, server):
+    open_app(phone, server, "tasks?year=2022")
+    assert not phone.get_by_text("只看牵头").is_visible()  # inside the closed filter box
+    first_card = phone.locator(".st-key-task_cards_box [data-testid='stExpander']").first
+    assert first_card.bounding_box()["y"] < 844
+    phone.get_by_text("筛选：责任单位").click()
+    expect(phone.get_by_text("只看牵头")).to_be_visible()
+
+
+def test_metric_labels_are_not_cut_off_on_a_phone(phone, server):
+    open_app(phone, server, "?year=2022")
+    label = phone.locator('[data-testid="stMetricLabel"]', has_text="责任单位").first
+    assert label.inner_text().startswith("责任单位（个）")
+    clipped = label.evaluate("e => [...e.querySelectorAll('*')].some(n => n.scrollWidth > n.clientWidth + 1)")
+    assert not clipped
