@@ -46,7 +46,7 @@ def test_two_sessions_open_their_pages_and_apply_a_filter(fresh_server):
 
 
 def test_driver_records_filter_changes_on_every_page(server):
-    plan = Plan(server.url, session_plan(4, ["鹿城区"]), duration=10, interval=(0.5, 1.0), ramp=0.2, timeout=60, seed=1)
+    plan = Plan(server.url, session_plan(4, ["鹿城区"]), duration=20, interval=(0.2, 0.5), ramp=0.2, timeout=60, seed=1)
     records = drive(plan)
     assert records["errors"] == [] and records["timeouts"] == []
     assert sorted(path for path, _ in records["open"]) == sorted(p.path for p in PAGES)
