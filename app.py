@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui.access import admin_configured
 from ui.data import data_stamp, entered_through_app, frames
+from ui.progress import progress_stamp
 from ui.filters import sidebar_filters
 from ui.show import caption, page_style
 
@@ -35,4 +36,6 @@ elif page.url_path not in ("admin", "report"):  # the import and report pages do
     sidebar_filters(frames(), page.url_path)
 with st.sidebar:
     caption(data_stamp())  # every page says how fresh its data is (the action names notices: escaped)
+    if stamp := progress_stamp():  # and when the latest progress report came in (a unit's name: escaped)
+        caption(stamp)
 page.run()

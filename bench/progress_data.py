@@ -41,7 +41,7 @@ def seed(curated: Path, path: Path) -> int:
                 continue  # some tasks have not reported the last quarter (未报送)
             month, day = QUARTER_END[quarter]
             rows.append({"task_id": task.task_id, "period": f"{task.year}-Q{quarter}",
-                         "percent": float(min(100, pace * quarter // 4 + 25 * quarter)),
+                         "percent": float(min(100, round(25 * quarter * (0.5 + pace / 180)))),
                          "progress": f"第{quarter}季度按计划推进", "problems": "无" if number % 7 else "资金未到位",
                          "next_steps": "继续推进", "coordination": "需区领导协调用地" if number % 20 == 0 else "",
                          "value_reached": "", "district": task.district, "unit": unit, "reported_by": "基准"})

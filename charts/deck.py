@@ -5,9 +5,10 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from charts.theme import PAIR_COLORS, ROLE_COLORS, SCOPE_COLORS, plain, styled
+from loaders.progress.status import STATUS_COLORS
 
-# from/to are the earlier and later year of a target change
-SERIES_COLORS = {**SCOPE_COLORS, **ROLE_COLORS, "from": PAIR_COLORS[0], "to": PAIR_COLORS[1]}
+# from/to are the earlier and later year of a target change; statuses are the 进度亮灯 series
+SERIES_COLORS = {**SCOPE_COLORS, **ROLE_COLORS, "from": PAIR_COLORS[0], "to": PAIR_COLORS[1], **STATUS_COLORS}
 SLIDE_FONT = 22
 PER_BAR = 36  # px per category; MAX_BARS categories fit below the slide title at 1366×768
 CHART_EXTRA = 150  # px for the axis title, tick labels and the legend

@@ -6,10 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.theme import bar_height, plain, styled
-from loaders.progress.status import STATUS_LABELS, STATUS_ORDER
-
-STATUS_COLORS = {"far_behind": "#c0392b", "behind": "#e6a817", "not_reported": "#7f8c8d", "on_track": "#2a9d5b",
-                 "done": "#1f5fa8", "not_started": "#d5dbe1"}
+from loaders.progress.status import STATUS_COLORS, STATUS_LABELS, STATUS_ORDER
 
 
 def status_bars(counts: pd.DataFrame, by: str, title: str) -> go.Figure:

@@ -11,7 +11,8 @@
     python -m loaders export OUTDIR [--as-of YYYY-MM-DD]   the export contract (with progress.csv, task_status.csv)
     python -m loaders progress …               progress accounts, ledger import, cadence (loaders/progress/cli.py)
     python -m loaders deck OUT.pptx [--district 区县] [--year Y] [--leader 姓名] [--unit 单位] [--pdf OUT.pdf]
-                                               the review-meeting deck (as in 汇报模式)
+                               [--as-of YYYY-MM-DD] [--database URL]
+                                               the review-meeting deck (as in 汇报模式), progress as of a date
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from loaders.curated import DEFAULT_CURATED_DIR
@@ -86,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     deck.add_argument("--leader", help="只汇报这位领导牵头的任务")
     deck.add_argument("--unit", help="只汇报这个单位承担的任务")
     deck.add_argument("--pdf", type=Path, help="同时写出同样页面的 PDF（需要 LibreOffice）")
+    deck.add_argument("--as-of", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                      help="进度亮灯、需协调事项截至的日期（默认今天，例如季度末 2022-09-30）")
+    deck.add_argument("--database", default=None,
+                      help="落实进度数据库地址（默认 WORK_REPORT_DATABASE_URL，未设置时为 data/progress.sqlite3）")
     args = parser.parse_args(argv)
 
     if args.command == "progress":
@@ -317,9 +322,11 @@ def _package(curated: Path, doc_no: str, out: Path) -> int:
 
 
 def _deck(frames, args) -> int:
-    from loaders.meeting.deck import DeckChoice, build_deck, unknown_choices
+    from loaders.meeting.deck import DeckChoice, build_deck, progress_of, unknown_choices
     from loaders.meeting.pdf import PdfUnavailable, pptx_to_pdf
     from loaders.meeting.powerpoint import deck_pptx
+    from loaders.progress.export import stored_progress
+    from loaders.progress.reports import LOCAL_TIME
 
     tasks = frames.tasks if not args.district else frames.tasks[frames.tasks["district"] == args.district]
     latest = int(tasks["year"].max()) if len(tasks) else 0
@@ -328,10 +335,12 @@ def _deck(frames, args) -> int:
     if problems:
         print("；".join(problems), file=sys.stderr)
         return 2
-    slides = build_deck(frames, choice)
+    as_of = args.as_of or datetime.now(LOCAL_TIME).date()
+    progress = progress_of(frames, choice, *stored_progress(args.database), as_of)
+    slides = build_deck(frames, choice, progress)
     pptx = deck_pptx(slides)
     args.out.write_bytes(pptx)
-    print(f"{args.out}：{len(slides)} 页")
+    print(f"{args.out}：{len(slides)} 页（进度截至 {as_of:%Y-%m-%d}）")
     if args.pdf:
         try:
             args.pdf.write_bytes(pptx_to_pdf(pptx))

@@ -10,7 +10,7 @@ import csv
 import io
 import re
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 
 import pandas as pd
 from openpyxl import Workbook
@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from loaders.frames import Frames
+from loaders.progress.status import STATUS_COLORS, STATUS_LABELS
 from loaders.select import ROLE_LABELS, SCOPE_LABELS
 
 TASK_COLUMNS = {
@@ -31,6 +32,8 @@ UNIT_COLUMNS = {
     "category": "单位类别", "role": "角色", "source": "来源",
 }
 MISSING_TEXT = "（原文缺少任务内容）"
+NOT_REPORTED = "未填报"
+DARK_STATUSES = ("far_behind", "not_reported", "on_track", "done")  # white text reads better on these fills
 WIDE = {"任务内容": 80, "备注": 40, "板块/分组": 30, "项目名称": 18}
 _FORMULA_START = ("=", "+", "-", "@")
 
@@ -85,37 +88,85 @@ def display_width(text: str) -> int:
 
 
 def xlsx_bytes(frames: Frames, tasks: pd.DataFrame, applied: list[tuple[str, str]],
-               now: datetime | None = None) -> bytes:
-    """Return a workbook: 任务明细, 单位分工 and 筛选条件 (filters, time, source notices)."""
+               now: datetime | None = None, status: pd.DataFrame | None = None,
+               as_of: date | None = None) -> bytes:
+    """Return a workbook: 任务明细, 单位分工 and 筛选条件 (filters, time, source notices).
+
+    status (loaders.progress.status.task_status rows, as of as_of) adds 状态 (cell in
+    its colour) and 完成进度 after 牵头单位 — only when some task has a report; otherwise
+    筛选条件 says that nothing has been reported and the two columns are left out.
+    """
     workbook = Workbook()
-    _write_sheet(workbook.active, "任务明细", task_rows(tasks))
-    _write_sheet(workbook.create_sheet(), "单位分工", unit_rows(frames, tasks))
+    rows = task_rows(tasks)
+    reported = status is not None and bool(status["latest_percent"].notna().any())
+    if reported:
+        rows, codes = with_status(rows, tasks, status)
+    write_sheet(workbook.active, "任务明细", rows)
+    if reported:
+        paint_statuses(workbook.active, rows.columns.get_loc("状态") + 1, codes)
+    write_sheet(workbook.create_sheet(), "单位分工", unit_rows(frames, tasks))
     info = workbook.create_sheet("筛选条件")
     info.append(["项目", "内容"])
     for name, value in applied:
         info.append([name, neutralize(value)])
+    if status is not None:
+        when = f"{as_of:%Y-%m-%d}" if as_of else ""
+        info.append(["落实进度", f"状态和完成进度截至 {when}" if reported
+                     else f"截至 {when} 尚无牵头单位填报进度，未列状态和完成进度"])
     info.append(["导出时间", (now or datetime.now()).strftime("%Y-%m-%d %H:%M")])
     info.append(["任务数", len(tasks)])
     for doc in frames.documents.itertuples():
         info.append(["来源通知", f"{doc.doc_no} {doc.title}（{doc.signed_date or '未注明'}）"])
-    _style(info, {"项目": 12, "内容": 90})
+    style_sheet(info, {"项目": 12, "内容": 90})
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _write_sheet(sheet, title: str, rows: pd.DataFrame) -> None:
+def with_status(rows: pd.DataFrame, tasks: pd.DataFrame, status: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Return task rows with 状态 and 完成进度（%） after 牵头单位, and each row's status code (for the fill)."""
+    matched = tasks[["task_id"]].merge(status[["task_id", "status", "latest_percent"]], on="task_id", how="left")
+    codes = matched["status"].fillna("").tolist()
+    position = rows.columns.get_loc("牵头单位") + 1
+    rows = rows.copy()
+    rows.insert(position, "状态", [STATUS_LABELS.get(code, "") for code in codes])
+    rows.insert(position + 1, "完成进度（%）", [NOT_REPORTED if pd.isna(v) else round(float(v), 2)
+                                          for v in matched["latest_percent"]])
+    return rows, codes
+
+
+def status_fill(status: str) -> PatternFill:
+    """Return the cell fill of a status: the colour of the 落实进度 charts."""
+    return PatternFill("solid", fgColor=STATUS_COLORS[status].lstrip("#").upper())
+
+
+def status_font(status: str) -> Font:
+    return Font(color="FFFFFF" if status in DARK_STATUSES else "000000", bold=True)
+
+
+def paint_statuses(sheet, column: int, statuses: list[str]) -> None:
+    """Fill the status cells (column, rows 2…) in their status colours."""
+    for row, status in enumerate(statuses, start=2):
+        if status in STATUS_COLORS:
+            cell = sheet.cell(row=row, column=column)
+            cell.fill = status_fill(status)
+            cell.font = status_font(status)
+
+
+def write_sheet(sheet, title: str, rows: pd.DataFrame, wide: dict[str, int] = WIDE) -> None:
+    """Write rows (cells already neutralized) with a bold frozen header, filter buttons and widths by text width."""
     sheet.title = title
     sheet.append(list(rows.columns))
     for values in rows.itertuples(index=False):
         sheet.append([v if not isinstance(v, float) or v == v else "" for v in values])
-    widths = {c: min(WIDE.get(c, 60), max([display_width(c)] + [display_width(v) for v in rows[c]]) + 2)
+    widths = {c: min(wide.get(c, 60), max([display_width(c)] + [display_width(v) for v in rows[c]]) + 2)
               for c in rows.columns}
-    _style(sheet, widths)
+    style_sheet(sheet, widths)
     sheet.auto_filter.ref = sheet.dimensions
 
 
-def _style(sheet, widths: dict[str, int]) -> None:
+def style_sheet(sheet, widths: dict[str, int]) -> None:
+    """Make the header bold and shaded, set column widths (header text → width), wrap the body, freeze row 1."""
     header_fill = PatternFill("solid", fgColor="DCE6F1")
     for index, cell in enumerate(sheet[1], start=1):
         cell.font = Font(bold=True)
@@ -129,14 +180,14 @@ def _style(sheet, widths: dict[str, int]) -> None:
     sheet.freeze_panes = "A2"
 
 
-def file_name(applied: list[tuple[str, str]], extension: str) -> str:
+def file_name(applied: list[tuple[str, str]], extension: str, prefix: str = "任务明细") -> str:
     """Return a file name that says what is inside: 任务明细_2022_区经信局_只看牵头_关键词垃圾.xlsx.
 
     Every filter in effect is named, so two different selections never get the same
     name (and never overwrite each other in the downloads folder): values as they
     are, switches (是/否) by their name, the keyword after 关键词.
     """
-    parts = ["任务明细"]
+    parts = [prefix]
     for name, value in applied:
         if value in ("", "全部", "否", "无"):
             continue

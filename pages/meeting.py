@@ -1,6 +1,6 @@
 """汇报模式: one screen per slide for the review meeting, for the whole district, a leader or a unit.
 
-A thin bar (previous, the five views, next, the deck's subject and export, full screen)
+A thin bar (previous, the views, next, the deck's subject, progress date and export, full screen)
 above the slide; → / PageDown / Space and ← / PageUp turn the slides as a clicker does.
 """
 
@@ -8,21 +8,25 @@ import streamlit as st
 
 from loaders.meeting.deck import VIEWS, DeckChoice, views_and_parts
 from loaders.select import Filters
-from ui.data import analysed, deck, filter_choices, frames
-from ui.meeting import (clicker_keys, deck_exports, remember_parts, show_slide, slide_now, start_at_url, step,
-                        view_changed)
+from ui.data import analysed, filter_choices, frames
+from ui.meeting import (check_url, clicker_keys, deck, deck_exports, remember_parts, show_slide, slide_now,
+                        start_at_url, step, view_changed)
+from ui.progress import today
 
 SLIDE_KEY = "slide"
 
 frames()  # stops with a clear message when the curated tables have problems
 choices = filter_choices()
+check_url(choices, SLIDE_KEY)  # drops what names nothing in the data, with a notice
 start_at_url(SLIDE_KEY)
 
-bar = st.columns([1.1, 6, 1.1, 1.6, 1], vertical_alignment="center", gap="small")
-bar[0].button("上一页", icon=":material/arrow_back:", on_click=step, args=(SLIDE_KEY, -1), width="stretch")
+bar = st.columns([0.6, 7.4, 0.6, 1.5, 1], vertical_alignment="center", gap="small")
+bar[0].button("上一页", icon=":material/arrow_back:", on_click=step, args=(SLIDE_KEY, -1), width="stretch",
+              key="deck_previous", help="上一页（← 或 PageUp）")
 bar[1].segmented_control("页面", VIEWS, key=SLIDE_KEY, bind="query-params", label_visibility="collapsed",
                          width="stretch", on_change=view_changed)
-bar[2].button("下一页", icon=":material/arrow_forward:", on_click=step, args=(SLIDE_KEY, 1), width="stretch")
+bar[2].button("下一页", icon=":material/arrow_forward:", on_click=step, args=(SLIDE_KEY, 1), width="stretch",
+              key="deck_next", help="下一页（→、PageDown 或空格）")
 with bar[3].popover("汇报对象", icon=":material/tune:", width="stretch"):
     district = None
     if len(choices.districts) > 1:
@@ -36,9 +40,11 @@ with bar[3].popover("汇报对象", icon=":material/tune:", width="stretch"):
                           bind="query-params")
     unit = st.selectbox("或单位", choices.units_of(district), index=None, placeholder="全部单位", key="deck_unit",
                         bind="query-params")
+    as_of = st.date_input("进度截至", value=today(), key="deck_as_of", bind="query-params", format="YYYY-MM-DD",
+                          help="进度亮灯和需协调事项按这一天及以前的填报计算；季度汇报可选季度末，如 2022-09-30")
     choice = DeckChoice(int(year), leader, unit, district)
-    slides = deck(choice)
-    deck_exports(choice, slides)
+    slides = deck(choice, as_of)
+    deck_exports(choice, as_of, slides)
 with bar[4]:
     clicker_keys()
 

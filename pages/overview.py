@@ -70,7 +70,10 @@ with right:
 
 if len(headlines) <= MAX_DOCUMENT_BOXES:
     # below the charts: the figures and the charts come first, on a phone too
-    st.subheader("通知原文")
-    table(documents[["doc_no", "district", "title", "signed_date", "issued_date", "attachments"]],
-          {"title": "标题", "signed_date": "成文日期", "issued_date": "印发日期", "attachments": "附件"},
-          wide_text=("title", "attachments"))
+    # opened on request: the table is computed and sent only then, so it never delays the charts above
+    notices = st.expander("通知原文（标题、成文和印发日期、附件）", key="overview_notices", on_change="rerun")
+    if notices.open:
+        with notices:
+            table(documents[["doc_no", "district", "title", "signed_date", "issued_date", "attachments"]],
+                  {"title": "标题", "signed_date": "成文日期", "issued_date": "印发日期", "attachments": "附件"},
+                  wide_text=("title", "attachments"))

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
+from loaders.progress.ledger_export import applied_filters, ledger_file_name, ledger_xlsx
 from loaders.progress.status import STATUS_LABELS, STATUS_ORDER, rule_text
 from ui.data import frames
 from ui.filters import current_filters, describe
 from ui.progress import progress_board, status_lights, today
-from ui.show import caption, empty_message, table
+from ui.show import caption, empty_message, lazy_tabs, table
 
 BOARD_COLUMNS = {"status_label": "状态", "expected_percent": "序时进度（%）", "latest_shown": "完成进度（%）",
                  "last_period": "应报报告期", "overdue_periods": "逾期未报", "reported_period": "最近报告期",
@@ -35,41 +36,53 @@ if data.board.empty:
 counts = data.board["status"].value_counts()
 for column, status in zip(st.columns(len(STATUS_ORDER)), STATUS_ORDER):
     column.metric(STATUS_LABELS[status], f"{counts.get(status, 0)} 项")
+applied = applied_filters(filters, data.board)
+st.download_button("下载进度台账（XLSX）", lambda: ledger_xlsx(data.board, applied, as_of),
+                   file_name=ledger_file_name(applied, as_of), on_click="ignore", icon=":material/download:",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_ledger",
+                   help="每项任务一行：状态（按颜色标出）、序时进度、完成进度和最新一次填报；另有状态图例和筛选条件")
 
 
-leader_tab, unit_tab = st.tabs(["按领导", "按牵头单位"])
-with leader_tab:
-    status_lights(data, "leader", "各位领导牵头任务的亮灯情况", "progress_leaders", SHOWN, BOARD_COLUMNS)
-with unit_tab:
-    status_lights(data, "unit", "各牵头单位任务的亮灯情况（前30个）", "progress_units", SHOWN, BOARD_COLUMNS)
+# one tab at a time below the figures: only the open tab is computed and drawn (the first chart comes sooner)
+leader_tab, unit_tab = lazy_tabs(["按领导", "按牵头单位"], key="progress_by")
+if leader_tab.open:
+    with leader_tab:
+        status_lights(data, "leader", "各位领导牵头任务的亮灯情况", "progress_leaders", SHOWN, BOARD_COLUMNS)
+if unit_tab.open:
+    with unit_tab:
+        status_lights(data, "unit", "各牵头单位任务的亮灯情况（前30个）", "progress_units", SHOWN, BOARD_COLUMNS)
 
-st.subheader("严重滞后")
-if data.red.empty:
-    st.info("没有严重滞后的任务。")
-else:
-    table(data.red[SHOWN], BOARD_COLUMNS)
-
-st.subheader("逾期未报")
-if data.overdue.empty:
-    st.info("没有逾期未报的任务。")
-else:
-    table(data.overdue[SHOWN], BOARD_COLUMNS)
-
-st.subheader("各位领导的需协调事项")
-if data.coordination.empty:
-    st.info("截至该日没有需区领导协调的事项。")
-else:
-    leaders = sorted(data.coordination["leader"].unique())
-    leader = st.selectbox("领导", leaders, index=None, placeholder="全部领导", key="progress_coordination_leader")
-    items = data.coordination if not leader else data.coordination[data.coordination["leader"] == leader]
-    table(items, {**BOARD_COLUMNS, "coordination": "需协调事项"}, wide_text=("coordination",))
-
-st.subheader("催报名单")
-caption("最后一个已过填报期限的报告期还没有填报的牵头单位。")
-if data.chase.empty:
-    st.info("没有需要催报的单位。")
-else:
-    table(data.chase, BOARD_COLUMNS)
-
-with st.expander("全部任务的状态"):
-    table(data.board[SHOWN], BOARD_COLUMNS)
+red_tab, overdue_tab, coordination_tab, chase_tab, all_tab = lazy_tabs(
+    ["严重滞后", "逾期未报", "各位领导的需协调事项", "催报名单", "全部任务的状态"], key="progress_list")
+if red_tab.open:
+    with red_tab:
+        if data.red.empty:
+            st.info("没有严重滞后的任务。")
+        else:
+            table(data.red[SHOWN], BOARD_COLUMNS)
+if overdue_tab.open:
+    with overdue_tab:
+        if data.overdue.empty:
+            st.info("没有逾期未报的任务。")
+        else:
+            table(data.overdue[SHOWN], BOARD_COLUMNS)
+if coordination_tab.open:
+    with coordination_tab:
+        if data.coordination.empty:
+            st.info("截至该日没有需区领导协调的事项。")
+        else:
+            leaders = sorted(data.coordination["leader"].unique())
+            leader = st.selectbox("领导", leaders, index=None, placeholder="全部领导",
+                                  key="progress_coordination_leader")
+            items = data.coordination if not leader else data.coordination[data.coordination["leader"] == leader]
+            table(items, {**BOARD_COLUMNS, "coordination": "需协调事项"}, wide_text=("coordination",))
+if chase_tab.open:
+    with chase_tab:
+        caption("最后一个已过填报期限的报告期还没有填报的牵头单位。")
+        if data.chase.empty:
+            st.info("没有需要催报的单位。")
+        else:
+            table(data.chase, BOARD_COLUMNS)
+if all_tab.open:
+    with all_tab:
+        table(data.board[SHOWN], BOARD_COLUMNS)

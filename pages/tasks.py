@@ -7,6 +7,7 @@ from loaders.select import SCOPE_LABELS, TaskQuery, query_tasks
 from loaders.curated import UNIT_CATEGORIES
 from ui.data import filter_choices, frames, queried
 from ui.filters import clear_button, current_filters, describe
+from ui.progress import status_on_demand, today
 from ui.show import caption, empty_message, on_phone, table
 from ui.task_card import task_card, task_cards
 
@@ -78,7 +79,10 @@ left, right = st.columns(2)
 left.download_button("下载 CSV（Excel/WPS 可直接打开）", lambda: csv_bytes(tasks),
                      file_name=file_name(applied, "csv"), mime="text/csv", on_click="ignore",
                      icon=":material/download:", key="download_csv")
-right.download_button("下载 XLSX（含单位分工、筛选条件）", lambda: xlsx_bytes(all_frames, tasks, applied),
+as_of = today()
+status = status_on_demand(tasks, as_of)  # 状态 and 完成进度 in the XLSX, as of today
+right.download_button("下载 XLSX（含状态、单位分工、筛选条件）",
+                      lambda: xlsx_bytes(all_frames, tasks, applied, status=status(), as_of=as_of),
                       file_name=file_name(applied, "xlsx"), on_click="ignore", icon=":material/download:",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                       key="download_xlsx")

@@ -170,3 +170,9 @@ def test_hover_lines_are_short_enough_for_a_phone(frames):
     lines = [line for text in per_leader["hover"] for line in text.split("<br>")]
     assert max(len(line) for line in lines) <= HOVER_LINE + 2  # indent + text + "…"
     assert any(line.endswith("…") for line in lines)  # a long task is cut, and says so
+
+
+def test_the_overview_sends_the_notice_table_only_when_opened():
+    app = open_page(PAGES[0], year="2022")
+    assert not [df for df in app.dataframe if "成文日期" in df.value.columns]
+    assert any("通知原文" in e.label for e in app.expander)  # the closed box is there (opened in tests/e2e)

@@ -13,10 +13,27 @@ from streamlit.testing.v1 import AppTest
 
 from loaders.export import export_frames
 from loaders.meeting.deck import (CONTINUED, LINE_BUDGET, MAX_BARS, ROW_PADDING, VIEWS, DeckChoice, build_deck,
-                                  row_lines)
+                                  progress_of, row_lines)
 from loaders.meeting.pdf import pptx_to_pdf
 from loaders.meeting.powerpoint import FONT, deck_pptx
+from loaders.progress.db import URL_VARIABLE
+from loaders.progress.export import stored_progress
+from loaders.progress.reports import LOCAL_TIME
 from tests.conftest import ROOT
+
+
+@pytest.fixture(autouse=True)
+def empty_progress_database(tmp_path, monkeypatch):
+    """The page and the deck command read progress from their own empty database (nothing reported yet)."""
+    monkeypatch.setenv(URL_VARIABLE, f"sqlite:///{tmp_path / 'progress.sqlite3'}")
+
+
+def screen_deck(frames, choice: DeckChoice):
+    """The deck as the page shows it: progress as stored, as of today (the page's default date)."""
+    from datetime import datetime
+
+    today = datetime.now(LOCAL_TIME).date()
+    return build_deck(frames, choice, progress_of(frames, choice, *stored_progress(), today))
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +218,7 @@ def test_the_deck_command_writes_the_chosen_deck(frames, exported, years, tmp_pa
     done = subprocess.run([sys.executable, "-m", "loaders", "deck", str(out), "--year", str(years[-1]),
                            "--leader", leader], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    deck = build_deck(frames, DeckChoice(years[-1], leader=leader))
+    deck = screen_deck(frames, DeckChoice(years[-1], leader=leader))
     assert len(Presentation(str(out)).slides) == len(deck)
     done = subprocess.run([sys.executable, "-m", "loaders", "deck", str(out), "--leader", "无此人"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
@@ -221,7 +238,7 @@ def open_meeting(**query) -> AppTest:
 
 def test_the_page_steps_through_every_slide_of_a_unit_deck(frames, exported, years):
     unit = busiest(exported, "unit", years[0])
-    deck = build_deck(frames, DeckChoice(years[0], unit=unit))
+    deck = screen_deck(frames, DeckChoice(years[0], unit=unit))
     app = open_meeting(deck_year=str(years[0]), deck_unit=unit)
     seen = []
     for _ in deck:
@@ -311,3 +328,26 @@ def test_names_in_the_charts_workbook_stay_text(frames, years):
         sheet = book.read("xl/worksheets/sheet1.xml").decode()
         strings = book.read("xl/sharedStrings.xml").decode()
     assert "<f>" not in sheet and "HYPERLINK" in strings
+
+
+@pytest.mark.parametrize("key,value", [("slide", "不存在的页"), ("deck_part", "0"), ("deck_year", "1999"),
+                                       ("deck_leader", "无此人"), ("deck_unit", "无此单位"), ("deck_district", "无此区"),
+                                       ("deck_as_of", "2022-13-45")])
+def test_an_invalid_deck_parameter_is_dropped_with_a_notice(frames, years, key, value):
+    app = open_meeting(**{key: value})
+    assert not app.exception, [e.message for e in app.exception]
+    notices = [toast.value for toast in app.toast]
+    assert len(notices) == 1 and "网址中的参数无效" in notices[0] and f"{key}={value}" in notices[0]
+    assert app.query_params.get(key) in (None, [])  # dropped from the link, so a copied link is clean
+    deck = screen_deck(frames, DeckChoice(years[-1]))
+    assert app.header[0].value == f"1/{len(deck)} 总体情况"  # the default deck: the latest year, whole district
+    app.run()
+    assert not app.toast  # said once, not on every rerun
+
+
+def test_valid_deck_parameters_raise_no_notice(frames, years):
+    app = open_meeting(slide="进度亮灯", deck_year=str(years[0]), deck_as_of="2022-09-30")
+    assert not app.exception, [e.message for e in app.exception]
+    assert not app.toast
+    assert app.date_input(key="deck_as_of").value.isoformat() == "2022-09-30"
+    assert app.header[0].value.endswith("进度亮灯") and "截至2022-09-30" in app.text[0].value

@@ -247,18 +247,6 @@ def filter_choices() -> FilterChoices:
     return _filter_choices(data_key())
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _deck(key: str, choice):
-    from loaders.meeting.deck import build_deck
-
-    return build_deck(cached_frames(key), choice)
-
-
-def deck(choice) -> list:
-    """Return the slides of a meeting deck (loaders.meeting.deck), built once per data version and choice."""
-    return _deck(data_key(), choice)
-
-
 @st.cache_data(max_entries=4, show_spinner=False)
 def _data_stamp(key: str) -> str:
     from loaders.store import versions

@@ -85,7 +85,7 @@ def clear_button(keys: dict[str, object], label: str = "清除本页筛选") -> 
 
 # every parameter some screen reads from the URL
 KNOWN_PARAMS = {YEAR_KEY, SCOPE_KEY, LEADER_KEY, DISTRICT_KEY, "year_from", "year_to", "unit", "lead_only", "category", "has_target", "section", "q",
-                "kind", "slide", "deck_year", "deck_leader", "deck_unit", "deck_district", "deck_part", "reading"}
+                "kind", "slide", "deck_year", "deck_leader", "deck_unit", "deck_district", "deck_part", "deck_as_of", "reading"}
 
 
 def _apply_url(choices) -> None:

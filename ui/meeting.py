@@ -7,15 +7,20 @@ import re
 import pandas as pd
 import streamlit as st
 
+from datetime import date
+
 from charts.deck import slide_bars
-from loaders.meeting.deck import VIEWS, Slide
+from loaders.meeting.deck import VIEWS, DeckChoice, Slide, build_deck, progress_of
 from loaders.meeting.pdf import PdfUnavailable, office_program, pptx_to_pdf
 from loaders.meeting.powerpoint import deck_pptx
-from ui.data import data_key, deck
+from ui.data import cached_frames, data_key
+from ui.progress import data_version, stored_for
 from ui.show import figure_of, literal
 
 # Slide text scales with the screen height (2.3% of it: 25 px at 1080, 18 px at 768), so a
-# slide holds the same at 1366×768 and 1920×1080. Static rules, no data in them.
+# slide holds the same at 1366×768 and 1920×1080. Static rules, no data in them. 上一页/下一页
+# show their arrows only (the words stay for screen readers and the clicker script), so that
+# the seven views fit the bar at 1366.
 SLIDE_STYLE = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.9rem; padding-bottom: 0; }
@@ -31,6 +36,9 @@ SLIDE_STYLE = """
 [data-testid="stButtonGroup"] button p, [data-testid="stBaseButton-secondary"] p,
 [data-testid="stPopover"] button p { font-size: clamp(16px, 2.3vh, 30px); }
 [data-testid="stAlert"] p { font-size: clamp(17px, 2.5vh, 34px); }
+[data-testid="stButtonGroup"] button { padding-left: 0.4em; padding-right: 0.4em; }
+.st-key-deck_previous button p, .st-key-deck_next button p {
+  position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 </style>
 """
 
@@ -126,6 +134,50 @@ def clicker_keys() -> None:
 
 PART_KEY = "deck_part"  # which slide of the view (0 = the first), in the URL as deck_part=2 for the second
 _PARTS = "_deck_parts"
+_URL_CHECKED = "_deck_url_checked"
+
+
+def check_url(choices, slide_key: str) -> None:
+    """On a session's first run, drop the deck's URL parameters that name nothing in the data, and say which.
+
+    Bound widgets silently ignore a value they do not offer (deck_year=1999); a
+    person who opens an outdated link is told, as the sidebar filters do.
+    """
+    from ui.data import leader_choices
+
+    if st.session_state.get(_URL_CHECKED):
+        return
+    st.session_state[_URL_CHECKED] = True
+    params = st.query_params
+    ignored: list[str] = []
+
+    def keep(key: str, valid) -> str | None:
+        value = params.get(key)
+        if value is None or valid(value):
+            return value
+        ignored.append(f"{key}={value}")
+        del params[key]
+        return None
+
+    keep(slide_key, lambda v: v in VIEWS)
+    keep(PART_KEY, lambda v: v.isdigit() and int(v) > 0)
+    district = keep("deck_district", lambda v: v in choices.districts)
+    district = district if len(choices.districts) > 1 else None  # the box is shown only for several
+    years = [str(y) for y in choices.years_of(district)]
+    year = keep("deck_year", lambda v: v in years) or (years[0] if years else None)
+    keep("deck_leader", lambda v: v in leader_choices(district, int(year) if year else None))
+    keep("deck_unit", lambda v: v in choices.units_of(district))
+    keep("deck_as_of", _is_date)
+    if ignored:
+        st.toast("网址中的参数无效，已忽略：" + "，".join(ignored), icon=":material/link_off:")
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10  # YYYY-MM-DD, as the date box writes it
 
 
 def start_at_url(slide_key: str) -> None:
@@ -169,30 +221,42 @@ def slide_now(slides: list[Slide], slide_key: str) -> int:
     return positions[part]
 
 
+@st.cache_resource(max_entries=64, show_spinner="正在准备汇报页面…")
+def _deck(key: str, version: str, choice: DeckChoice, as_of: date) -> list[Slide]:
+    frames = cached_frames(key)
+    reports, milestones, cadence, _ = stored_for(version)
+    return build_deck(frames, choice, progress_of(frames, choice, reports, milestones, cadence, as_of))
+
+
+def deck(choice: DeckChoice, as_of: date) -> list[Slide]:
+    """Return the slides of a deck, progress as of a date; built once per data version (tasks and progress)."""
+    return _deck(data_key(), data_version(), choice, as_of)
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _pdf(key: str, choice) -> bytes:
-    # key: the data version (the slides of a choice change with it)
-    return pptx_to_pdf(deck_pptx(deck(choice)))
+def _pdf(key: str, version: str, choice: DeckChoice, as_of: date) -> bytes:
+    # key, version: the data versions (the slides of a choice change with them)
+    return pptx_to_pdf(deck_pptx(_deck(key, version, choice, as_of)))
 
 
-def deck_exports(choice, slides: list[Slide]) -> None:
+def deck_exports(choice: DeckChoice, as_of: date, slides: list[Slide]) -> None:
     """Offer the deck as a PPTX (editable charts and tables) and a PDF of the same slides."""
     st.caption(f"导出这套页面（{len(slides)} 页，与屏幕上相同）")
-    name = "汇报材料_" + _UNSAFE.sub("_", slides[0].subject).replace(" ", "_")
+    name = "汇报材料_" + _UNSAFE.sub("_", f"{slides[0].subject}_进度截至{as_of:%Y%m%d}")
     st.download_button("下载 PPTX（图表可编辑）", lambda: deck_pptx(slides), f"{name}.pptx", icon=":material/slideshow:",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        on_click="ignore", width="stretch")
     if not office_program():
         st.caption("服务器未安装 LibreOffice，暂不能导出 PDF；可下载 PPTX 后在 PowerPoint 或 WPS 中另存为 PDF。")
         return
-    asked = st.session_state.get(_PDF_ASKED) == choice
+    asked = st.session_state.get(_PDF_ASKED) == (choice, as_of)
     if not asked:
         st.button("生成 PDF", icon=":material/picture_as_pdf:", width="stretch",
-                  on_click=lambda: st.session_state.__setitem__(_PDF_ASKED, choice))
+                  on_click=lambda: st.session_state.__setitem__(_PDF_ASKED, (choice, as_of)))
         return
     try:
         with st.spinner("正在生成 PDF…"):
-            pdf = _pdf(data_key(), choice)
+            pdf = _pdf(data_key(), data_version(), choice, as_of)
     except PdfUnavailable as error:
         st.error(str(error))
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import pandas as pd
 import streamlit as st
@@ -54,6 +54,24 @@ def engine():
         st.text(type(error).__name__)
         st.stop()
         raise
+
+
+def progress_stamp() -> str:
+    """Return when the latest progress report was saved and by which unit ("" before the first report).
+
+    Shown in every page's sidebar under the data stamp. One indexed query per run;
+    a database that cannot be reached is named, and the page itself goes on.
+    """
+    try:
+        with _engine(configured_url()).connect() as connection:
+            latest = connection.execute(sql_select(Report.reported_at, Report.unit).order_by(Report.id.desc())
+                                        .limit(1)).first()
+    except (SQLAlchemyError, OSError):
+        return "落实进度数据库暂时无法连接，进度数据未显示"
+    if latest is None:
+        return ""
+    saved = latest.reported_at.replace(tzinfo=timezone.utc).astimezone(LOCAL_TIME)
+    return f"进度填报更新于 {saved:%Y-%m-%d %H:%M}（{latest.unit}）"
 
 
 def today() -> date:
@@ -115,6 +133,11 @@ def stored():
     return _stored(data_version())
 
 
+def stored_for(version: str):
+    """Return (reports, milestones, cadences, comments) of a data version (from data_version())."""
+    return _stored(version)
+
+
 @dataclass(frozen=True)
 class Board:
     """Everything the 落实进度 page shows for one filter state and date."""
@@ -145,6 +168,12 @@ def _board(key: str, version: str, filters: Filters, as_of: date) -> Board:
 def progress_board(filters: Filters, as_of: date) -> Board:
     """Return the board of the selected tasks as of a date, computed once per data version, filters and date."""
     return _board(data_key(), data_version(), filters, as_of)
+
+
+def status_on_demand(tasks: pd.DataFrame, as_of: date):
+    """Return a function that computes task_status of these tasks as of a date (for a download: only on click)."""
+    reports, milestones, cadence, _ = stored()  # read here, in the script run; the function itself is pure
+    return lambda: task_status(tasks, reports, milestones, cadence, as_of)
 
 
 def book():

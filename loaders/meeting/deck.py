@@ -4,20 +4,25 @@ The meeting page draws these slides on screen and loaders.meeting.powerpoint
 writes the same slides to a PPTX file, so the two always show the same figures.
 A deck is for one year and the whole district (or one district), one leader or
 one unit. Lists longer than a slide holds continue on the next slide, marked （续）.
+The progress slides (进度亮灯, 需协调事项) show what the lead units reported as of a
+date: the caller passes the statuses in (DeckProgress, from the progress database).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
 from loaders.analysis import unit_load, written_target
 from loaders.frames import Frames
+from loaders.progress.board import chase_list, counts_by, red_list, shown_percent
+from loaders.progress.status import STATUS_LABELS, STATUS_ORDER, coordination_items, task_status
 from loaders.select import DIRECTION_LABELS, SCOPE_LABELS, Filters, TaskQuery, query_tasks, restrict
 
-VIEWS = ("总体情况", "领导分工", "单位负荷", "指标变化", "民生实事")
+VIEWS = ("总体情况", "领导分工", "单位负荷", "指标变化", "民生实事", "进度亮灯", "需协调事项")
 CONTINUED = "（续）"
 
 MAX_BARS = 10  # bars a chart slide holds with its axis and legend at slide text size
@@ -29,6 +34,8 @@ LINE_BUDGET = 22.0
 LINE_CHARS = 66
 ROW_PADDING = 0.45  # a row's padding, in lines
 MISSING_TEXT = "（原文缺少任务内容）"
+TASK_CHARS = 40  # task text shown beside its label in the progress lists (the whole text is on 任务明细)
+NO_REPORTS = "尚无牵头单位填报进度"
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,31 @@ class Slide:
         return self.view + (CONTINUED if self.continued else "")
 
 
+@dataclass(frozen=True)
+class DeckProgress:
+    """What the lead units reported, as of a date: the statuses and 需协调事项 of the deck's tasks.
+
+    status: loaders.progress.status.task_status rows; coordination: coordination_items rows.
+    """
+
+    as_of: date
+    status: pd.DataFrame
+    coordination: pd.DataFrame
+
+    @property
+    def reported(self) -> bool:
+        """Return whether any task of the deck has a report by the as-of date."""
+        return bool(self.status["latest_percent"].notna().any())
+
+
+def progress_of(frames: Frames, choice: DeckChoice, reports: pd.DataFrame, milestones: pd.DataFrame | None,
+                cadences: dict[str, str] | None, as_of: date) -> DeckProgress:
+    """Return the statuses and 需协调事项 of the deck's tasks as of a date (reports etc. as the database holds them)."""
+    tasks = deck_tasks(frames, choice)
+    return DeckProgress(as_of, task_status(tasks, reports, milestones, cadences, as_of),
+                        coordination_items(tasks, frames.task_leaders, reports, as_of))
+
+
 def districts_of(frames: Frames) -> list[str]:
     """Return the districts in the data (none when the data has no district column)."""
     if "district" not in frames.documents.columns:
@@ -134,8 +166,11 @@ def subject_of(frames: Frames, choice: DeckChoice) -> str:
     return " ".join(filter(None, [f"{choice.year}年", place, who]))
 
 
-def build_deck(frames: Frames, choice: DeckChoice) -> list[Slide]:
-    """Return every slide of the deck, the views in VIEWS order, continuation slides after their view."""
+def build_deck(frames: Frames, choice: DeckChoice, progress: DeckProgress | None = None) -> list[Slide]:
+    """Return every slide of the deck, the views in VIEWS order, continuation slides after their view.
+
+    Without progress (no database), the progress slides say that nothing has been reported.
+    """
     tasks = deck_tasks(frames, choice)
     chosen = restrict(frames, tasks["task_key"])
     subject = subject_of(frames, choice)
@@ -143,7 +178,8 @@ def build_deck(frames: Frames, choice: DeckChoice) -> list[Slide]:
         note = "所选对象在该年度没有任务，请换一个年度或汇报对象"
         return [Slide(view, view, subject, note=note) for view in VIEWS]
     return [*_overall(chosen, choice, subject), *_leaders(chosen, choice, subject), *_units(chosen, choice, subject),
-            *_changes(frames, tasks, subject), *_livelihood(chosen, subject)]
+            *_changes(frames, tasks, subject), *_livelihood(chosen, subject),
+            *_lights(chosen, choice, subject, progress), *_coordination(chosen, choice, subject, progress)]
 
 
 def views_and_parts(slides: list[Slide]) -> dict[str, int]:
@@ -288,6 +324,86 @@ def _livelihood(chosen: Frames, subject: str) -> list[Slide]:
     table = Table(("序号", "项目名称", "任务内容", "牵头领导", "责任单位"), (0.07, 0.17, 0.42, 0.12, 0.22),
                   tuple(tuple(str(cell) for cell in row) for row in rows))
     return _table_slides("民生实事", title, subject, table)
+
+
+def _as_of(progress: DeckProgress | None) -> str:
+    return f"（截至{progress.as_of:%Y-%m-%d}）" if progress else ""
+
+
+def _no_reports(progress: DeckProgress | None) -> str:
+    """Return what a progress slide says when nothing has been reported by the as-of date ("" when something was)."""
+    if progress and progress.reported:
+        return ""
+    when = f"截至{progress.as_of:%Y-%m-%d}，" if progress else ""
+    return f"{when}{NO_REPORTS}：所选任务还没有任何填报，暂无亮灯和需协调事项。"
+
+
+def task_text(label: str, content: str) -> str:
+    """Return a task as a progress list names it: its label and the start of its text."""
+    content = content or MISSING_TEXT
+    short = content if len(content) <= TASK_CHARS else content[:TASK_CHARS] + "…"
+    return f"{label} {short}"
+
+
+def _lights(chosen: Frames, choice: DeckChoice, subject: str, progress: DeckProgress | None) -> list[Slide]:
+    """Return the 进度亮灯 slides: stacked status bars, the 严重滞后 tasks, the lead units with 逾期未报 tasks."""
+    view, axis = "进度亮灯", "任务数（项）"
+    when = _as_of(progress)
+    lead = chosen.task_units[(chosen.task_units["role"] == "lead") & ~chosen.task_units["is_placeholder"]]
+    if choice.leader:
+        title, by, assignments = f"{choice.leader}牵头任务的亮灯情况（按牵头单位）{when}", "unit", lead
+        empty = "这些任务没有注明具体的牵头单位"
+    else:
+        who = f"{choice.unit}承担任务的亮灯情况（按牵头领导）" if choice.unit else "各位领导牵头任务的亮灯情况"
+        title, by, assignments = f"{who}{when}", "leader", chosen.task_leaders
+        empty = "这些任务没有注明牵头领导"
+    missing = _no_reports(progress)
+    if missing:
+        return [Slide(view, title, subject, note=missing)]
+    board = chosen.tasks[["task_id", "label", "content", "leaders", "lead_units"]].merge(progress.status, on="task_id")
+    counts = counts_by(board, assignments, by)
+    shown = {status: STATUS_LABELS[status] for status in STATUS_ORDER if counts[status].sum()}
+    slides = _bar_slides(view, title, subject, counts.set_index(by), counts[by].tolist(), shown, axis, empty)
+    red = red_list(board)
+    if len(red):
+        rows = tuple((task_text(lb, c), ld, lu, e, p) for lb, c, ld, lu, e, p in zip(
+            red["label"], red["content"], red["leaders"].fillna(""), red["lead_units"].fillna(""),
+            shown_percent(red["expected_percent"]), shown_percent(red["latest_percent"])))
+        table = Table(("任务", "牵头领导", "牵头单位", "序时进度（%）", "完成进度（%）"), (0.44, 0.12, 0.2, 0.12, 0.12),
+                      rows)
+        slides += _table_slides(view, f"严重滞后的任务{when}", subject, table)
+    chase = chase_list(board, lead)  # 逾期未报 per lead unit: a task list would run over many slides
+    if len(chase):
+        rows = tuple((unit, str(n), last) for unit, n, last in zip(chase["unit"], chase["tasks"], chase["last_period"]))
+        table = Table(("牵头单位", "逾期未报的任务（项）", "最近应报的报告期"), (0.5, 0.25, 0.25), rows)
+        slides += _table_slides(view, f"逾期未报的牵头单位{when}", subject, table)
+    return slides
+
+
+def _coordination(chosen: Frames, choice: DeckChoice, subject: str, progress: DeckProgress | None) -> list[Slide]:
+    """Return one table of 需协调事项 per leader (items of each task's latest report), continued as needed."""
+    view = "需协调事项"
+    when = _as_of(progress)
+    if choice.leader:
+        title = f"{choice.leader}：需协调事项{when}"
+    else:
+        title = f"{choice.unit}承担任务的需协调事项{when}" if choice.unit else f"各位领导的需协调事项{when}"
+    missing = _no_reports(progress)
+    if missing:
+        return [Slide(view, title, subject, note=missing)]
+    items = progress.coordination[progress.coordination["task_id"].isin(chosen.tasks["task_id"])]
+    if choice.leader:
+        items = items[items["leader"] == choice.leader]
+    if items.empty:
+        return [Slide(view, title, subject, note=f"截至{progress.as_of:%Y-%m-%d}，所选任务没有需区领导协调的事项。")]
+    items = items.merge(chosen.tasks[["task_id", "label", "content"]], on="task_id", how="left")
+    slides = []
+    for leader, own in items.groupby("leader", sort=False):  # coordination_items sorts by leader, then task
+        rows = tuple((task_text(lb, c), u, p, text) for lb, c, u, p, text in zip(
+            own["label"], own["content"], own["unit"], own["period"], own["coordination"]))
+        table = Table(("任务", "填报单位", "报告期", "需协调事项"), (0.3, 0.16, 0.1, 0.44), rows)
+        slides += _table_slides(view, f"{leader}：需协调事项{when}", subject, table)
+    return slides
 
 
 def row_lines(cells: tuple[str, ...], widths: tuple[float, ...]) -> int:

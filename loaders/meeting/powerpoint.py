@@ -25,6 +25,7 @@ from pptx.util import Emu, Inches, Pt
 from xlsxwriter import Workbook
 
 from loaders.meeting.deck import Slide, row_lines
+from loaders.progress.status import STATUS_COLORS
 
 FONT = "Microsoft YaHei"  # 微软雅黑 where the deck is opened; LibreOffice substitutes Noto Sans CJK SC
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9, as the projector screen
@@ -36,7 +37,9 @@ RULE = RGBColor(0xD0, 0xD5, 0xDB)
 HEADER_FILL = RGBColor(0xEE, 0xF3, 0xF9)
 # the colours of charts/theme.py (loaders never import charts)
 SERIES_COLORS = {"annual": "1f5fa8", "five_year": "e08a1e", "livelihood": "2a9d5b", "lead": "1f5fa8",
-                 "support": "9cc3e6", "from": "9aa5b1", "to": "1f5fa8"}
+                 "support": "9cc3e6", "from": "9aa5b1", "to": "1f5fa8",
+                 **{status: color.lstrip("#") for status, color in STATUS_COLORS.items()}}
+WHITE_LABELS = ("annual", "lead", "to", "far_behind", "not_reported", "on_track", "done")  # on dark bars
 TABLE_PT = 13  # the share of the slide height that slide text has on screen (2.3%)
 
 
@@ -203,7 +206,7 @@ def _chart(page, bars) -> None:
             label.position = XL_LABEL_POSITION.CENTER if bars.stacked else XL_LABEL_POSITION.OUTSIDE_END
             run = label.text_frame.paragraphs[0].add_run()
             run.text = labels[index] if labels else f"{values[index]:g}"
-            white = bars.stacked and shown.key in ("annual", "lead", "to")
+            white = bars.stacked and shown.key in WHITE_LABELS
             chinese_font(run.font, 14, color=RGBColor(0xFF, 0xFF, 0xFF) if white else TEXT)
     name_fonts_everywhere(chart._chartSpace)  # the paragraph defaults python-pptx adds to labels and titles
 

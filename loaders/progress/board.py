@@ -20,7 +20,7 @@ def status_board(tasks: pd.DataFrame, status: pd.DataFrame, latest: pd.DataFrame
         status, on="task_id", how="left")
     board["status_label"] = board["status"].map(STATUS_LABELS)
     board["latest_shown"] = shown_percent(board["latest_percent"])
-    columns = ["task_id", "period", "progress", "problems", "next_steps", "coordination", "value_reached",
+    columns = ["task_id", "period", "progress", "problems", "next_steps", "coordination", "value_reached", "unit",
                "reported_by", "reported_on"]
     if len(latest):
         board = board.merge(latest[columns].rename(columns={"period": "reported_period"}), on="task_id", how="left")

@@ -5,12 +5,14 @@
     python -m loaders progress accounts
     python -m loaders progress import LEDGER.xlsx [--by 名字]
     python -m loaders progress cadence DOC_NO quarter|month [--by 名字]
+    python -m loaders progress ledger-export OUT.xlsx [--as-of YYYY-MM-DD] [--district 区县] [--year Y] [--leader 姓名]
 """
 
 from __future__ import annotations
 
 import getpass
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 from loaders.frames import Frames
@@ -18,7 +20,7 @@ from loaders.progress.accounts import accounts, add_account
 from loaders.progress.db import database_url, open_database
 from loaders.progress.ledger import import_ledger
 from loaders.progress.periods import CADENCES
-from loaders.progress.reports import Writer, set_cadence, task_book
+from loaders.progress.reports import LOCAL_TIME, Writer, set_cadence, task_book
 
 
 def add_commands(commands) -> None:
@@ -41,6 +43,13 @@ def add_commands(commands) -> None:
     cadence.add_argument("doc_no")
     cadence.add_argument("cadence", choices=sorted(CADENCES))
     cadence.add_argument("--by", default="命令行")
+    export = sub.add_parser("ledger-export", help="写出进度台账（XLSX：每项任务的状态、序时进度、最新一次填报）")
+    export.add_argument("out", type=Path, help="XLSX 文件")
+    export.add_argument("--as-of", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                        help="截至日期（默认今天，例如季度末 2022-09-30）")
+    export.add_argument("--district", help="区县（数据含多个区县时必填）")
+    export.add_argument("--year", type=int, help="年度（默认全部年度）")
+    export.add_argument("--leader", help="只含这位领导牵头的任务")
 
 
 def run(args, load) -> int:
@@ -61,7 +70,33 @@ def run(args, load) -> int:
         set_cadence(open_database(url), args.doc_no, args.cadence, args.by)
         print(f"{args.doc_no} 改为按{CADENCES[args.cadence]}填报。")
         return 0
+    if args.progress_command == "ledger-export":
+        return _ledger_export(args, url, load())
     return _import(args, url, load)
+
+
+def _ledger_export(args, url: str, frames: Frames) -> int:
+    from loaders.progress.export import stored_progress
+    from loaders.progress.ledger_export import applied_filters, ledger_board, ledger_xlsx
+    from loaders.select import Filters
+
+    districts = [d for d in frames.documents["district"].drop_duplicates() if d]
+    if args.district and args.district not in districts:
+        print(f"没有名为“{args.district}”的区县（可选：{'、'.join(districts)}）", file=sys.stderr)
+        return 2
+    if not args.district and len(districts) > 1:  # one district at a time, as on screen
+        print(f"数据含 {len(districts)} 个区县，请用 --district 指定一个（{'、'.join(districts)}）", file=sys.stderr)
+        return 2
+    filters = Filters(years=(args.year,) if args.year else (), leader=args.leader,
+                      district=args.district if len(districts) > 1 else None)
+    as_of = args.as_of or datetime.now(LOCAL_TIME).date()
+    board = ledger_board(frames, filters, *stored_progress(url), as_of)
+    if board.empty:
+        print("所选条件下没有任务，未写出文件（检查 --year、--leader）。", file=sys.stderr)
+        return 1
+    args.out.write_bytes(ledger_xlsx(board, applied_filters(filters, board), as_of))
+    print(f"{args.out}：{len(board)} 项任务，截至 {as_of:%Y-%m-%d}")
+    return 0
 
 
 def _read_password() -> str:

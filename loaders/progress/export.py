@@ -29,15 +29,19 @@ def _number(value) -> str:
     return f"{float(value):.2f}".rstrip("0").rstrip(".")
 
 
+def stored_progress(url: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None, dict[str, str]]:
+    """Return (reports, milestones, cadences) as the database at url (default: the configured one) holds them."""
+    url = database_url(url)
+    if not exists(url):  # no database yet: nothing reported; do not create one just to read it
+        return _EMPTY_REPORTS.copy(), None, {}
+    engine = open_database(url)
+    return reports_frame(engine), milestones_frame(engine), cadences(engine)
+
+
 def progress_tables(frames: Frames, url: str | None = None, as_of: date | None = None) -> dict[str, pd.DataFrame]:
     """Return progress.csv (every report, corrections included) and task_status.csv (as of a date)."""
     as_of = as_of or date.today()
-    url = database_url(url)
-    if exists(url):
-        engine = open_database(url)
-        reports, milestones, cadence = reports_frame(engine), milestones_frame(engine), cadences(engine)
-    else:  # no database yet: nothing reported; do not create one just to export
-        reports, milestones, cadence = _EMPTY_REPORTS, None, {}
+    reports, milestones, cadence = stored_progress(url)
     progress = reports.sort_values(["task_id", "period", "id"]).copy()
     progress["percent"] = progress["percent"].map(_number)
     progress["reported_at"] = [t.to_pydatetime().replace(tzinfo=timezone.utc).isoformat(timespec="seconds")

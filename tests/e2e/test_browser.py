@@ -172,3 +172,19 @@ def test_meeting_mode_steps_through_every_view(page, server, frames):
         wait_ready(page)
     assert seen == [f"{n}/{len(deck)} {slide.heading}" for n, slide in enumerate(deck, start=1)]
     assert "slide=" in page.url
+
+
+def test_sections_below_the_first_chart_open_on_request(page, server, frames):
+    # 总览: the notice table is sent when its box is opened
+    open_app(page, server, "?year=2022")
+    assert page.locator('[data-testid="stDataFrame"]').count() == 0
+    page.get_by_text("通知原文（标题、成文和印发日期、附件）").click()
+    wait_ready(page)
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible")
+    # 领导分工: clicking a bar while another tab is open opens the leader's tab with that leader's tasks
+    open_app(page, server, "leaders?year=2022&leaders_view=" + quote("领导 × 单位"))
+    assert page.locator(".js-plotly-plot").count() == 2  # the bars and the leader × unit matrix
+    click_top_bar(page)
+    wait_ready(page)
+    page.get_by_text("全部任务", exact=True).wait_for(state="visible")
+    assert "leaders_view=" + quote("一位领导的任务") in page.url or "leaders_view" not in page.url

@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import random
+from concurrent.futures import ThreadPoolExecutor
 
 from bench.load import PAGES, Plan, Session, drive, session_plan
 
 OVERVIEW, LEADERS = PAGES[0], PAGES[1]
+
+
+def in_own_thread(function):
+    """Run function in a fresh thread: the browser tests' Playwright keeps an event loop running in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function).result()
 
 
 def test_two_sessions_open_their_pages_and_apply_a_filter(fresh_server):
@@ -27,7 +34,7 @@ def test_two_sessions_open_their_pages_and_apply_a_filter(fresh_server):
         await asyncio.gather(*(s.close() for s in sessions))
         return opened, changed, chosen
 
-    opened, changed, chosen = asyncio.run(scenario())
+    opened, changed, chosen = in_own_thread(lambda: asyncio.run(scenario()))
     for page, run in zip((OVERVIEW, LEADERS), opened):
         assert page.title in run.headings, run.headings  # the page's own st.title, not an error page
         assert any(t.startswith("当前筛选：") for t in run.texts)
@@ -47,7 +54,7 @@ def test_two_sessions_open_their_pages_and_apply_a_filter(fresh_server):
 
 def test_driver_records_filter_changes_on_every_page(server):
     plan = Plan(server.url, session_plan(4, ["鹿城区"]), duration=20, interval=(0.2, 0.5), ramp=0.2, timeout=60, seed=1)
-    records = drive(plan)
+    records = in_own_thread(lambda: drive(plan))
     assert records["errors"] == [] and records["timeouts"] == []
     assert sorted(path for path, _ in records["open"]) == sorted(p.path for p in PAGES)
     assert {path for path, _, _ in records["change"]} == {p.path for p in PAGES}

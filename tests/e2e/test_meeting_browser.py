@@ -6,11 +6,17 @@ from urllib.parse import quote
 
 import pytest
 
+from datetime import date, datetime
+
 from loaders.frames import load_frames
-from loaders.meeting.deck import DeckChoice, build_deck
-from tests.e2e.conftest import wait_ready
+from loaders.meeting.deck import DeckChoice, build_deck, progress_of
+from loaders.progress.db import URL_VARIABLE, open_database
+from loaders.progress.export import stored_progress
+from loaders.progress.reports import LOCAL_TIME, ReportDraft, Writer, report, task_book
+from tests.e2e.conftest import start_server, wait_ready
 
 SIZES = [(1366, 768), (1920, 1080)]
+REQUEST = "请区领导协调建设用地指标和专项资金缺口，" * 4
 
 
 @pytest.fixture(scope="module")
@@ -19,9 +25,40 @@ def frames():
 
 
 @pytest.fixture(scope="module")
-def deck(frames):
+def database(frames, tmp_path_factory) -> str:
+    """A progress database where a third of the latest year's tasks reported (some far behind, some with 需协调事项)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('progress') / 'progress.sqlite3'}"
+    engine = open_database(url)
+    book = task_book(frames.tasks, frames.task_units)
+    lead = frames.task_units[frames.task_units["role"] == "lead"].drop_duplicates("task_id").set_index("task_id")
+    tasks = frames.tasks[(frames.tasks["year"] == frames.tasks["year"].max()) & (frames.tasks["scope"] == "annual")]
+    for number, task_id in enumerate(tasks["task_id"].iloc[::3]):
+        period = f"{int(tasks['year'].iloc[0])}-Q4"
+        draft = ReportDraft(task_id, period, (20, 100, 95, 80)[number % 4], progress="按计划推进",
+                            coordination=REQUEST if number % 4 == 0 else "")
+        writer = Writer("填报员", lead.at[task_id, "district"], lead.at[task_id, "unit"])
+        assert not report(engine, draft, book, writer, today=date(2030, 1, 1))
+    return url
+
+
+@pytest.fixture(scope="module")
+def server(database):
+    """A dashboard server on the seeded progress database (the progress slides have charts and tables)."""
+    running = start_server({URL_VARIABLE: database})
+    yield running
+    running.stop()
+
+
+def screen_deck(frames, choice: DeckChoice, database: str):
+    """The deck as the page shows it: progress as of today (the page's default date)."""
+    progress = progress_of(frames, choice, *stored_progress(database), datetime.now(LOCAL_TIME).date())
+    return build_deck(frames, choice, progress)
+
+
+@pytest.fixture(scope="module")
+def deck(frames, database):
     year = int(frames.tasks["year"].max())
-    return year, build_deck(frames, DeckChoice(year))
+    return year, screen_deck(frames, DeckChoice(year), database)
 
 
 def heading(page) -> str:
@@ -70,18 +107,22 @@ FONT_PX = """selector => [...document.querySelectorAll(selector)].filter(e => e.
   .map(e => parseFloat(getComputedStyle(e).fontSize))"""
 
 
-def unit_deck(frames):
+def unit_deck(frames, database):
     """The earliest year's deck for the unit with most tasks that year."""
     year = int(frames.tasks["year"].min())
     units = frames.task_units[(frames.task_units["year"] == year) & ~frames.task_units["is_placeholder"]]
     unit = units["unit"].value_counts().index[0]
-    return f"deck_year={year}&deck_unit={quote(unit)}", build_deck(frames, DeckChoice(year, unit=unit))
+    return f"deck_year={year}&deck_unit={quote(unit)}", screen_deck(frames, DeckChoice(year, unit=unit), database)
 
 
 @pytest.mark.parametrize("size,which", [(SIZES[0], "district"), (SIZES[1], "district"), (SIZES[0], "unit")],
                          ids=["1366x768", "1920x1080", "unit-1366x768"])
-def test_every_slide_fits_one_screen_with_axis_legend_and_large_text(browser, server, deck, frames, size, which):
-    query, slides = (f"deck_year={deck[0]}", deck[1]) if which == "district" else unit_deck(frames)
+def test_every_slide_fits_one_screen_with_axis_legend_and_large_text(browser, server, deck, frames, database, size,
+                                                                     which):
+    query, slides = (f"deck_year={deck[0]}", deck[1]) if which == "district" else unit_deck(frames, database)
+    if which == "district":  # the progress slides are drawn from the seeded reports, not said to be missing
+        assert any(s.view == "进度亮灯" and s.bars for s in slides)
+        assert any(s.view == "需协调事项" and s.table for s in slides)
     context, page = open_meeting(browser, server, size, query)
     for number, slide in enumerate(slides, start=1):
         assert heading(page) == f"{number}/{len(slides)} {slide.heading}"

@@ -24,7 +24,15 @@ def postgres_url() -> str:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path) -> str:
-    """The URL of an empty, not yet migrated database: a SQLite file, or the test PostgreSQL database wiped."""
+    """The URL of an empty, not yet migrated database: a SQLite file, or the test PostgreSQL database wiped.
+
+    The pages cache what they read per (URL, highest row ids); a wiped PostgreSQL database
+    starts its ids again, so those caches are cleared: a test never sees the previous one's rows.
+    """
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'progress.sqlite3'}"
     else:

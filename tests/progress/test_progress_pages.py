@@ -49,6 +49,8 @@ def test_progress_page_counts_match_the_rule(seeded, frames):
     shown = {metric.label: metric.value for metric in app.metric}
     for code, label in STATUS_LABELS.items():
         assert shown[label] == f"{(status['status'] == code).sum()} 项"
+    app.query_params["progress_list"] = "各位领导的需协调事项"  # its tab, opened (only the open tab is drawn)
+    app.run()
     frames_shown = [element.value for element in app.dataframe]
     coordination = [f for f in frames_shown if "需协调事项" in f.columns]
     assert any(HTML in set(f["需协调事项"]) for f in coordination)
@@ -112,3 +114,20 @@ def test_the_database_url_can_come_from_secrets(tmp_path, monkeypatch, book, lea
     assert not app.exception, [e.message for e in app.exception]
     assert path.exists()
     assert {m.label: m.value for m in app.metric}["已完成"] == "0 项"
+
+
+def test_every_page_says_when_the_latest_progress_report_came_in(seeded):
+    latest = reports_frame(seeded).iloc[-1]
+    saved = latest["reported_at"].tz_localize("UTC").tz_convert("Asia/Shanghai")
+    expected = f"进度填报更新于 {saved:%Y-%m-%d %H:%M}（{latest['unit']}）"
+    for page in ("pages/overview.py", "pages/tasks.py", "pages/progress.py"):
+        app = open_page(page, year="2022")
+        stamps = [c.value.replace("\\", "") for c in app.sidebar.caption if c.value.startswith("进度填报")]
+        assert stamps == [expected], page
+
+
+def test_before_the_first_report_the_sidebar_has_no_progress_stamp(engine, database_url, monkeypatch):
+    monkeypatch.setenv(URL_VARIABLE, database_url)
+    app = open_page("pages/overview.py", year="2022")
+    assert not [c for c in app.sidebar.caption if "进度填报" in c.value]
+    assert any(c.value.startswith("数据") for c in app.sidebar.caption)  # the curated data's stamp stays
