@@ -37,8 +37,8 @@ class Server:
     """A `streamlit run app.py` process on a loopback port."""
 
     def __init__(self, env: dict[str, str] | None = None, options: list[str] | None = None,
-                 script: str = "app.py") -> None:
-        self.port = free_port()
+                 script: str = "app.py", port: int | None = None) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = ROOT / ".pytest_cache" / f"streamlit-{self.port}.log"
         self.log.parent.mkdir(exist_ok=True)
