@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui.access import admin_configured
-from ui.data import data_stamp, frames
+from ui.data import data_stamp, entered_through_app, frames
 from ui.progress import progress_stamp
 from ui.filters import sidebar_filters
 from ui.show import caption, page_style
@@ -27,6 +27,7 @@ if admin_configured():
     PAGES.append(st.Page("pages/admin.py", title="数据维护", icon=":material/upload_file:", url_path="admin"))
 
 page = st.navigation(PAGES)
+entered_through_app()  # pages run on their own by Streamlit rerun through app.py (ui.data)
 page_style()
 if page.url_path == "meeting":
     # the deck brings its own controls; the shared filters would only clutter the projector

@@ -176,3 +176,12 @@ def test_the_overview_sends_the_notice_table_only_when_opened():
     app = open_page(PAGES[0], year="2022")
     assert not [df for df in app.dataframe if "成文日期" in df.value.columns]
     assert any("通知原文" in e.label for e in app.expander)  # the closed box is there (opened in tests/e2e)
+
+
+def test_a_leader_of_another_year_in_the_url_is_named_in_the_notice(frames):
+    leaders = frames.task_leaders
+    only_2022 = sorted(set(leaders.loc[leaders["year"] == 2022, "leader"]) - set(leaders.loc[leaders["year"] == 2020, "leader"]))[0]
+    app = open_page(PAGES[0], year="2020", leader=only_2022)
+    assert f"leader={only_2022}" in " ".join(t.value for t in app.toast)
+    app = open_page(PAGES[0], year="2022", leader=only_2022)  # the same leader in their year: kept, no notice
+    assert app.selectbox(key="leader").value == only_2022 and not app.toast

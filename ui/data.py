@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +55,15 @@ def cached_frames(key: str) -> Frames:
     return load_frames(directory_of(key))
 
 
+ENTERED_THROUGH_APP = "_entered_through_app"
+ENTRY_RERUN = "_entry_rerun"
+
+
+def entered_through_app() -> None:
+    """Mark the session as run by app.py (called by app.py right after st.navigation)."""
+    st.session_state[ENTERED_THROUGH_APP] = True
+
+
 def ensure_entry_point() -> None:
     """Rerun through app.py when Streamlit started a page script on its own.
 
@@ -61,9 +72,17 @@ def ensure_entry_point() -> None:
     opens a shared link such as /tasks?unit=… before that would run the page
     without app.py: no sidebar filters, no URL state. Clearing the flag and
     rerunning makes the session start from app.py like every other one.
+    The flag is one per process: when several sessions open pages at once on a
+    fresh server, another session's app.py may clear it while this session's
+    page already runs on its own (bench/load.py found such pages without the
+    sidebar), so the session's own mark from app.py decides too. One rerun at most
+    for a missing mark: a page run on its own in a test has no app.py to mark it.
     """
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
+        st.rerun()
+    if not st.session_state.get(ENTERED_THROUGH_APP) and not st.session_state.get(ENTRY_RERUN):
+        st.session_state[ENTRY_RERUN] = True
         st.rerun()
 
 
@@ -79,14 +98,29 @@ def frames() -> Frames:
         raise  # st.stop() does not return; keeps type checkers honest
 
 
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _district_frames(key: str, district: str | None) -> Frames:
+    """Return the frames of one district (all of them for None), cut once per data version and district.
+
+    Every selection starts from here: with 100 districts (×100) a new filter state
+    then filters one district's rows, not 25,700 tasks (select() on the whole
+    frames was a fifth of the server's CPU with 50 sessions in bench/load.py).
+    Selecting the district first and the other filters second gives the same rows.
+    """
+    frames = cached_frames(key)
+    return frames if district is None else select(frames, Filters(district=district))
+
+
 # Results are shared objects (st.cache_resource), like the frames: st.cache_data would
 # unpickle a copy on every rerun, 0.05 s for the 25,000-row target list at ×100 (bench/).
 # Nothing downstream modifies them in place (tables and downloads copy what they change).
-@st.cache_resource(max_entries=128, show_spinner=False)
+# 2048 entries: each page asks for 5–8 results per filter state, and 200 sessions
+# (bench/load.py) hold a few hundred states at a time; 128 entries were evicted before reuse.
+@st.cache_resource(max_entries=2048, show_spinner=False)
 def _analysed(name: str, key: str, filters: Filters, query: TaskQuery | None, args: tuple):
     from loaders import analysis
 
-    frames = cached_frames(key)
+    frames = _district_frames(key, filters.district)
     if query is None:
         chosen = select(frames, filters)
     else:
@@ -102,12 +136,42 @@ def analysed(name: str, filters: Filters, *args, query: TaskQuery | None = None)
     and query, so a page that is opened again, or by several people, does not
     aggregate again.
     """
-    return _analysed(name, data_key(), filters, query, tuple(args))
+    result = _analysed(name, data_key(), filters, query, tuple(args))
+    _SHARED_RESULTS.remember(result)
+    return result
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+class _SharedResults:
+    """The result objects analysed() has handed out (weakly held): shared, never modified in place."""
+
+    def __init__(self) -> None:
+        self._by_id: weakref.WeakValueDictionary[int, object] = weakref.WeakValueDictionary()
+        self._lock = threading.Lock()
+
+    def remember(self, value) -> None:
+        for item in value.values() if isinstance(value, dict) else (value,):  # e.g. a leader's portfolio
+            try:
+                with self._lock:
+                    self._by_id[id(item)] = item
+            except TypeError:  # ints and lists cannot be weakly referenced; frames can
+                pass
+
+    def __contains__(self, value) -> bool:
+        with self._lock:
+            return self._by_id.get(id(value)) is value
+
+
+_SHARED_RESULTS = _SharedResults()
+
+
+def is_shared_result(value) -> bool:
+    """Return whether value is an object analysed() returned (a cached result, the same for every session)."""
+    return value in _SHARED_RESULTS
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
 def _queried(key: str, filters: Filters, query: TaskQuery):
-    return query_tasks(cached_frames(key), filters, query)
+    return query_tasks(_district_frames(key, filters.district), filters, query)
 
 
 def queried(filters: Filters, query: TaskQuery):
@@ -157,7 +221,9 @@ class FilterChoices:
         return dict(self.district_years).get(district, ())
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+# a shared object (st.cache_resource; frozen, tuples only): st.cache_data unpickled a copy with every
+# district's units on each rerun, 5% of the server's CPU with 20 sessions at ×100 (bench/load.py)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _filter_choices(key: str) -> FilterChoices:
     frames = cached_frames(key)
     units = frames.task_units

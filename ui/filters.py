@@ -115,7 +115,14 @@ def _apply_url(choices) -> None:
             ignored.append(f"{YEAR_KEY}={year}")
     leader = st.query_params.get(LEADER_KEY)
     if leader is not None:
-        if leader in choices.leaders or leader == ALL:
+        from ui.data import leader_choices
+
+        # the sidebar offers the leaders of the chosen district and year: a leader of another year is named too
+        chosen_year = st.session_state.get(YEAR_KEY)
+        if chosen_year not in [ALL, *years]:
+            chosen_year = years[0] if years else ALL  # the sidebar's default: the latest year
+        offered = leader_choices(chosen_district, None if chosen_year == ALL else int(chosen_year))
+        if leader in offered or leader == ALL:
             st.session_state[LEADER_KEY] = leader
         else:
             ignored.append(f"{LEADER_KEY}={leader}")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +13,7 @@ import streamlit as st
 
 from charts.theme import for_projector
 from loaders.select import KIND_LABELS, QUALIFIER_LABELS, ROLE_LABELS, SCOPE_LABELS, Filters
-from ui.data import analysed, data_key
+from ui.data import analysed, data_key, is_shared_result
 
 COLUMN_LABELS = {
     "label": "任务", "task_id": "任务编号", "year": "年度", "doc_no": "文号", "scope": "表格",
@@ -47,10 +49,46 @@ def empty_message(what: str = "当前筛选条件下没有任务", filters: Filt
     st.info(literal(f"{what}。{hint}"), icon=":material/filter_alt_off:")
 
 
+def _build_figure(builder, args: tuple, options: tuple, projector: bool) -> go.Figure:
+    figure = builder(*args, **dict(options))
+    return for_projector(figure) if projector else figure
+
+
 @st.cache_resource(max_entries=512, show_spinner=False)
 def _figure(_builder, name: str, args: tuple, options: tuple, projector: bool) -> go.Figure:
-    figure = _builder(*args, **dict(options))
-    return for_projector(figure) if projector else figure
+    return _build_figure(_builder, args, options, projector)
+
+
+class _ByIdentity:
+    """Values computed from the very same argument objects, found by identity (no content hashing).
+
+    The arguments are kept with the value, so an id is never reused for another
+    object while its entry exists; bounded, the least recently used entry goes first.
+    Only for shared, never-modified inputs (ui.data.is_shared_result).
+    """
+
+    def __init__(self, size: int) -> None:
+        self._entries: OrderedDict[tuple, tuple[tuple, object]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, key: tuple, args: tuple):
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is None or not all(a is b for a, b in zip(hit[0], args, strict=True)):
+                return None
+            self._entries.move_to_end(key)
+            return hit[1]
+
+    def put(self, key: tuple, args: tuple, value) -> None:
+        with self._lock:
+            self._entries[key] = (args, value)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
+_FIGURES = _ByIdentity(2048)
+_TABLES = _ByIdentity(2048)
 
 
 def figure_of(builder, *args, projector: bool = False, **options) -> go.Figure:
@@ -60,9 +98,27 @@ def figure_of(builder, *args, projector: bool = False, **options) -> go.Figure:
     cached aggregation it draws (measured in bench/). The inputs are small
     aggregated frames, hashed by content; the figure is never modified after
     it is built (st.plotly_chart only reads it), so one object can be shared.
+    Most inputs are themselves shared results (ui.data.analysed returns the same
+    object for the same filter state), and hashing their content on every rerun
+    was a fifth of the server's CPU with 50 sessions (bench/load.py): the very
+    same objects are looked up by identity, and a figure of results not seen
+    before (a new filter state) is built without hashing them at all. Other
+    inputs (made for this run, e.g. frame.head(10)) are still found by content.
     """
     name = f"{builder.__module__}.{builder.__qualname__}"  # the cache key; the function itself is not hashable
-    return _figure(builder, name, args, tuple(sorted(options.items())), projector)
+    settings = tuple(sorted(options.items()))
+    if not (args and all(map(is_shared_result, args))):
+        return _figure(builder, name, args, settings, projector)  # e.g. frame.head(10): new each run
+    key = (name, tuple(map(id, args)), settings, projector)
+    try:
+        figure = _FIGURES.get(key, args)
+    except TypeError:  # an unhashable option: by content only
+        return _figure(builder, name, args, settings, projector)
+    if figure is None:
+        # a result not drawn before (a new filter state): hashing its content would only find no figure
+        figure = _build_figure(builder, args, settings, projector)
+        _FIGURES.put(key, args, figure)
+    return figure
 
 
 def chart(builder, *args, key: str | None = None, projector: bool = False, **options) -> None:
@@ -102,6 +158,20 @@ def analysed_chart(builder, analysis: str, filters: Filters, *args, key: str | N
 def table(frame: pd.DataFrame, columns: dict[str, str] | None = None, height: int | str = "auto",
           wide_text: tuple[str, ...] = ("content", "phrase", "note")) -> None:
     """Show a frame as a table with Chinese headers; codes become words; text stays literal."""
+    if not is_shared_result(frame):  # made for this run (a column selection, a merge): prepared each time
+        prepared = _prepared_table(frame, columns, wide_text)
+    else:  # a result of ui.data.analysed, the same object for every session: prepared once
+        key = (id(frame), tuple(sorted((columns or {}).items())), wide_text)
+        prepared = _TABLES.get(key, (frame,))
+        if prepared is None:
+            prepared = _prepared_table(frame, columns, wide_text)
+            _TABLES.put(key, (frame,), prepared)
+    shown, config = prepared
+    st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
+
+
+def _prepared_table(frame: pd.DataFrame, columns: dict[str, str] | None,
+                    wide_text: tuple[str, ...]) -> tuple[pd.DataFrame, dict]:
     labels = {**COLUMN_LABELS, **(columns or {})}
     shown = frame.copy()
     for prefix, words in (("scope", SCOPE_LABELS), ("role", ROLE_LABELS), ("kind", KIND_LABELS),
@@ -115,8 +185,7 @@ def table(frame: pd.DataFrame, columns: dict[str, str] | None = None, height: in
     shown[text_columns] = shown[text_columns].fillna("—")
     config = {c: st.column_config.TextColumn(labels.get(c, c), width="large") for c in wide_text if c in shown}
     shown = shown.rename(columns=labels)
-    config = {labels.get(c, c): v for c, v in config.items()}
-    st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
+    return shown, {labels.get(c, c): v for c, v in config.items()}
 
 
 TASKS_PAGE = "pages/tasks.py"

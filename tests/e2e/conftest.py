@@ -38,7 +38,7 @@ class Server:
 
     def __init__(self, env: dict[str, str] | None = None, options: list[str] | None = None,
                  script: str = "app.py", port: int | None = None) -> None:
-        self.port = port or free_port()  # given when the secrets must name it (an OIDC redirect_uri)
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = ROOT / ".pytest_cache" / f"streamlit-{self.port}.log"
         self.log.parent.mkdir(exist_ok=True)
