@@ -112,3 +112,14 @@ def query_tasks(frames: Frames, filters: Filters, query: TaskQuery) -> pd.DataFr
     for word in query.keywords.split():
         keep &= searchable.str.contains(word, regex=False)
     return tasks[keep]
+
+
+def with_status(tasks: pd.DataFrame, status: pd.DataFrame, codes: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Return the tasks with their status code (a task_status frame), only those with one of codes (all when empty).
+
+    Order and index of tasks are kept; a task the status frame does not list has no
+    status (None) and is dropped when codes are given.
+    """
+    codes_of = dict(zip(status["task_id"], status["status"]))
+    tasks = tasks.assign(status=tasks["task_id"].map(codes_of))
+    return tasks[tasks["status"].isin(codes)] if codes else tasks

@@ -1,10 +1,11 @@
 """数据维护 (admins only): import a new notice — as published (read, correct the rows) or as curated tables —
-check, preview, then save atomically."""
+or a progress ledger (台账); check, preview, then save atomically."""
 
 import streamlit as st
 
 from ui.access import logout, require_admin
 from ui.data import frames
+from ui.ledger import ledger_import
 from ui.importer import (check_upload, choose_new_units, save_import, show_details, show_problems, show_summary,
                          template_download, unknown_units)
 from ui.reading import (already_imported, ask_options, check_corrected, choose_new_entries, correct_rows, notices_in,
@@ -13,9 +14,14 @@ from ui.show import caption, literal
 
 st.title("数据维护")
 admin = require_admin()
-caption(f"已登录：{admin}。导入新一年（或另一个区）的责任分解表：先检查、预览，确认后保存；"
-        "保存前的数据自动存为历史版本，可在“数据说明”页恢复。")
+caption(f"已登录：{admin}。导入新一年（或另一个区）的责任分解表，或各单位的进度台账：先检查、预览，确认后保存；"
+        "通知导入前的数据自动存为历史版本，可在“数据说明”页恢复；台账的填报只增不改。")
 st.button("退出登录", on_click=logout, icon=":material/logout:")
+
+job = st.radio("导入什么", ["通知（责任分解表）", "进度台账（各单位填报汇总）"], horizontal=True, key="admin_job")
+if job.startswith("进度台账"):
+    ledger_import(admin)
+    st.stop()
 
 outcome = st.session_state.pop("_import_outcome", None)
 if outcome:

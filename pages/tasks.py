@@ -3,11 +3,12 @@
 import streamlit as st
 
 from loaders.downloads import csv_bytes, file_name, xlsx_bytes
-from loaders.select import SCOPE_LABELS, TaskQuery, query_tasks
+from loaders.progress.status import STATUS_LABELS
+from loaders.select import SCOPE_LABELS, TaskQuery, with_status
 from loaders.curated import UNIT_CATEGORIES
 from ui.data import filter_choices, frames, queried
 from ui.filters import clear_button, current_filters, describe
-from ui.progress import status_on_demand, today
+from ui.progress import has_progress, progress_board, status_on_demand, stored_if_readable, today
 from ui.show import caption, empty_message, on_phone, table
 from ui.task_card import task_card, task_cards
 
@@ -17,9 +18,11 @@ st.caption("按单位、板块、关键词等筛选任务，点选一行查看�
 all_frames = frames()
 filters = current_filters()
 choices = filter_choices()
+progress_records = stored_if_readable()  # None when the progress database cannot be read: no status then
+STATUS_CODES = {label: code for code, label in STATUS_LABELS.items()}
 
 # on a phone the filters start closed: the tasks, not six filter boxes, fill the first screen
-with st.expander("筛选：责任单位、单位类别、板块/分组、关键词", expanded=not on_phone(), icon=":material/filter_list:"):
+with st.expander("筛选：责任单位、单位类别、板块/分组、关键词、状态", expanded=not on_phone(), icon=":material/filter_list:"):
     first, second, third = st.columns([2, 2, 3])
     unit = first.selectbox("责任单位", choices.units_of(filters.district), index=None, placeholder="全部单位", key="unit",
                            bind="query-params")
@@ -30,20 +33,25 @@ with st.expander("筛选：责任单位、单位类别、板块/分组、关键�
     chosen_sections = third.multiselect("板块/分组", choices.sections_of(filters.district), placeholder="全部板块", key="section",
                                         bind="query-params")
     keywords = third.text_input("关键词（多个词用空格分开，须同时出现）", key="q", bind="query-params")
-    if unit or lead_only or categories or with_target or chosen_sections or keywords:
-        clear_button({"unit": None, "lead_only": False, "category": [], "has_target": False, "section": [], "q": ""})
+    statuses = first.multiselect("状态（对照序时进度，截至今天）", list(STATUS_CODES), placeholder="全部状态",
+                                 key="status", bind="query-params") if progress_records is not None else []
+    if unit or lead_only or categories or with_target or chosen_sections or keywords or statuses:
+        clear_button({"unit": None, "lead_only": False, "category": [], "has_target": False, "section": [], "q": "",
+                      "status": []})
 
 query = TaskQuery(sections=tuple(chosen_sections), unit=unit, lead_only=lead_only,
                   categories=tuple(categories), with_target=with_target, keywords=keywords or "")
 tasks = queried(filters, query)
+if has_progress(progress_records) or statuses:
+    tasks = with_status(tasks, progress_board(filters, today()).board, tuple(STATUS_CODES[s] for s in statuses))
 applied = [*([("区县", filters.district)] if filters.district else []),
            ("年度", "、".join(map(str, filters.years)) or "全部"),
            ("表格", "、".join(SCOPE_LABELS[s] for s in filters.scopes) or "全部"),
            ("牵头领导", filters.leader or "全部"), ("单位", unit or "全部"),
            ("只看牵头", "是" if lead_only else "否"), ("单位类别", "、".join(categories) or "全部"),
            ("板块/分组", "、".join(chosen_sections) or "全部"), ("有量化指标", "是" if with_target else "否"),
-           ("关键词", keywords or "无")]
-PAGE_FILTERS = ("单位", "只看牵头", "单位类别", "板块/分组", "有量化指标", "关键词")
+           ("关键词", keywords or "无"), ("状态", "、".join(statuses) or "全部")]
+PAGE_FILTERS = ("单位", "只看牵头", "单位类别", "板块/分组", "有量化指标", "关键词", "状态")
 own_filters = [(name, value) for name, value in applied if name in PAGE_FILTERS and value not in ("全部", "否", "无")]
 summary = [describe(filters), *(f"{name}：{value}" for name, value in own_filters)]
 st.text(f"当前筛选：{' · '.join(summary)} · 共 {len(tasks)} 项任务")
@@ -57,11 +65,15 @@ if len(tasks) > DISPLAY_LIMIT:
 shown = tasks.head(DISPLAY_LIMIT)
 shown = shown.assign(content=shown["content"].where(~shown["content_missing"], "（原文缺少任务内容）"),
                      leaders=shown["leaders"].where(shown["leaders"] != "", "（通知未列明）"))
+columns = ["label", *(["status_label"] if "status" in shown else []), "content", "leaders", "lead_units",
+           "support_units", "note"]
+if "status" in shown:
+    shown = shown.assign(status_label=shown["status"].map(STATUS_LABELS))
 with st.container(key="task_table_box"):  # hidden on phones (ui/style.css), where the cards below stand in
     event = st.dataframe(
-        shown[["label", "content", "leaders", "lead_units", "support_units", "note"]].rename(columns={
-            "label": "任务", "content": "任务内容", "leaders": "牵头领导", "lead_units": "牵头单位",
-            "support_units": "配合单位", "note": "备注"}),
+        shown[columns].rename(columns={
+            "label": "任务", "status_label": "状态", "content": "任务内容", "leaders": "牵头领导",
+            "lead_units": "牵头单位", "support_units": "配合单位", "note": "备注"}),
         hide_index=True, width="stretch", height=420, key="task_table", on_select="rerun",
         selection_mode="single-row",
         column_config={"任务内容": st.column_config.TextColumn(width="large"),
@@ -71,7 +83,7 @@ with st.container(key="task_table_box"):  # hidden on phones (ui/style.css), whe
     if rows:  # right under the table, not below the downloads
         task_card(all_frames, shown.iloc[rows[0]]["task_id"])
     else:
-        st.caption("在表中点选一行，即可在此查看任务卡片（全文、单位与角色、领导、指标、备注、出处）。")
+        st.caption("在表中点选一行，即可在此查看任务卡片（全文、单位与角色、领导、指标、备注、出处、落实进度）。")
 with st.container(key="task_cards_box"):  # shown on phones only (ui/style.css)
     task_cards(shown)
 

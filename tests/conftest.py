@@ -17,6 +17,21 @@ from loaders.frames import Frames, load_frames  # noqa: E402
 SOURCES_DIR = ROOT / "data" / "sources"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def progress_database(tmp_path_factory):
+    """A scratch progress database for pages that read it (任务明细, 落实进度), unless a test names its own.
+
+    Without it the pages would open data/progress.sqlite3 of the checkout, and what someone
+    reported there would change what the tests see.
+    """
+    from loaders.progress.db import URL_VARIABLE
+
+    patch = pytest.MonkeyPatch()
+    patch.setenv(URL_VARIABLE, f"sqlite:///{tmp_path_factory.mktemp('progress') / 'progress.sqlite3'}")
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def frames() -> Frames:
     """The frames built from the bundled curated tables (loaded once per session)."""

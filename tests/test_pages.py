@@ -248,7 +248,7 @@ def test_the_task_list_names_and_clears_its_own_filters():
     app = open_page(TASKS_PAGE, year="2022", unit="区经信局", lead_only="true", q="项目")
     summary = app.text[0].value
     assert "单位：区经信局" in summary and "只看牵头：是" in summary and "关键词：项目" in summary
-    app.button(key="clear_unit_lead_only_category_has_target_section_q").click().run()
+    app.button(key="clear_unit_lead_only_category_has_target_section_q_status").click().run()
     assert not app.exception
     assert app.selectbox(key="unit").value is None and app.text_input(key="q").value == ""
     assert "单位：" not in app.text[0].value and app.selectbox(key="year").value == "2022"

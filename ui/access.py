@@ -1,5 +1,8 @@
 """Who may change the data: an admin password or OIDC accounts configured in .streamlit/secrets.toml.
 
+(Unit reporters log in on the 填报 page: ui/progress.py, with a password or, when [auth]
+is configured, through OIDC with an email an admin bound to their account.)
+
     [admin]
     password = "…"                        # the 数据维护 page asks for it
     emails = ["zhang@example.gov.cn"]     # with [auth] (st.login): these accounts are admins
@@ -46,6 +49,22 @@ def admin_emails() -> set[str]:
 def oidc_configured() -> bool:
     """Return whether st.login is configured ([auth] in secrets) and some accounts are admins."""
     return bool(_secrets_section("auth")) and bool(admin_emails())
+
+
+def auth_configured() -> bool:
+    """Return whether st.login is configured ([auth] in secrets): reporters may then log in through OIDC too."""
+    return bool(_secrets_section("auth"))
+
+
+def oidc_user() -> tuple[str, bool] | None:
+    """Return (email in lower case, whether the provider did not deny it is verified) of the OIDC login, or None.
+
+    st.user holds the claims of the identity token; a provider that sends
+    email_verified = false must not have that email map to a unit.
+    """
+    if not auth_configured() or not st.user.get("is_logged_in"):
+        return None
+    return str(st.user.get("email") or "").strip().lower(), st.user.get("email_verified") is not False
 
 
 def admin_configured() -> bool:

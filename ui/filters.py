@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from loaders.frames import Frames
+from loaders.progress.status import STATUS_LABELS
 from loaders.select import KIND_LABELS, SCOPE_LABELS, Filters
 
 ALL = "全部"
@@ -85,7 +86,8 @@ def clear_button(keys: dict[str, object], label: str = "清除本页筛选") -> 
 
 # every parameter some screen reads from the URL
 KNOWN_PARAMS = {YEAR_KEY, SCOPE_KEY, LEADER_KEY, DISTRICT_KEY, "year_from", "year_to", "unit", "lead_only", "category", "has_target", "section", "q",
-                "kind", "slide", "deck_year", "deck_leader", "deck_unit", "deck_district", "deck_part", "deck_as_of", "reading"}
+                "status", "kind", "slide", "deck_year", "deck_leader", "deck_unit", "deck_district", "deck_part", "deck_as_of",
+                "reading"}
 
 
 def _apply_url(choices) -> None:
@@ -132,6 +134,8 @@ def _apply_url(choices) -> None:
         st.session_state[SCOPE_KEY] = known
     kinds = set(KIND_LABELS.values())
     ignored += [f"kind={k}" for k in st.query_params.get_all("kind") if k not in kinds]
+    statuses = set(STATUS_LABELS.values())
+    ignored += [f"status={s}" for s in st.query_params.get_all("status") if s not in statuses]
     unit = st.query_params.get("unit")
     if unit is not None and unit not in choices.units:
         ignored.append(f"unit={unit}")

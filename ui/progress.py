@@ -14,16 +14,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from loaders.progress import board as boards
-from loaders.progress.accounts import LoginRefused, log_in
+from loaders.progress.accounts import LoginRefused, log_in, writer_for_email
 from loaders.progress.db import URL_VARIABLE, database_url, open_database
 from loaders.progress.models import Comment, Milestone, NoticeCadence, Report
 from loaders.progress.reports import (LOCAL_TIME, Writer, cadences, comments_frame, milestones_frame, reports_frame,
                                       task_book)
 from loaders.progress.status import coordination_items, latest_reports, task_status
 from loaders.select import Filters, select
-from ui.access import current_admin
-from ui.data import cached_frames, data_key
-from ui.show import literal
+from ui.access import auth_configured, current_admin, oidc_user
+from ui.data import cached_frames, data_key, ensure_entry_point
+from ui.show import caption, literal
 
 _WRITER = "_progress_writer"
 
@@ -80,7 +80,11 @@ def today() -> date:
 
 def data_version() -> str:
     """Return a key that changes whenever anything is written (read on every run; a few index lookups)."""
-    with engine().connect() as connection:
+    return _version(engine())
+
+
+def _version(db) -> str:
+    with db.connect() as connection:
         # the count too: on PostgreSQL a save can commit after a later id is visible, not raising max(id)
         marks = [connection.execute(sql_select(func.max(model.id), func.count(model.id))).one()
                  for model in (Report, Milestone, NoticeCadence, Comment)]
@@ -106,6 +110,8 @@ def _reports(url: str) -> pd.DataFrame:
         frame = log["frame"]
         last = int(frame["id"].max()) if frame is not None and len(frame) else 0
         db = open_database(url)
+        if last and not _still_stored(db, frame[frame["id"] == last].iloc[0]):
+            frame, last = None, 0  # the database was replaced (a restore; tests recreate it): read it all
         new = reports_frame(db, after_id=last)
         if frame is None or not len(frame):
             frame = new
@@ -119,6 +125,14 @@ def _reports(url: str) -> pd.DataFrame:
             frame = reports_frame(db)
         log["frame"] = frame
         return frame
+
+
+def _still_stored(db, row) -> bool:
+    """Return whether the database still holds this report as read (same id, task and time)."""
+    with db.connect() as connection:
+        found = connection.execute(sql_select(Report.task_id, Report.reported_at).where(Report.id == int(row["id"]))
+                                   ).first()
+    return found is not None and found.task_id == row["task_id"] and pd.Timestamp(found.reported_at) == row["reported_at"]
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -182,6 +196,19 @@ def book():
     return task_book(frames.tasks, frames.task_units)
 
 
+def stored_if_readable():
+    """Return stored(), or None when the database cannot be read (screens of the plan still work without it)."""
+    try:
+        return _stored(_version(_engine(configured_url())))
+    except (SQLAlchemyError, OSError):
+        return None
+
+
+def has_progress(records) -> bool:
+    """Return whether anything was reported or planned (records from stored_if_readable)."""
+    return records is not None and (len(records[0]) > 0 or len(records[1]) > 0)
+
+
 def client_address() -> str:
     """Return the client's address as the server sees it (behind a proxy: the proxy's, unless it forwards one)."""
     forwarded = st.context.headers.get("X-Forwarded-For")
@@ -191,12 +218,20 @@ def client_address() -> str:
 
 
 def current_writer() -> Writer | None:
-    """Return who may write in this session: a logged-in reporter, or an admin of 数据维护, or None."""
+    """Return who may write in this session: a reporter (password or OIDC email bound to an account), an admin, or None.
+
+    The OIDC email is looked up on every run, so an admin's unbinding holds at once.
+    """
     writer = st.session_state.get(_WRITER)
     if writer:
         return writer
     admin = current_admin()
-    return Writer(admin, is_admin=True) if admin else None
+    if admin:
+        return Writer(admin, is_admin=True)
+    user = oidc_user()
+    if user and user[0] and user[1]:
+        return writer_for_email(engine(), user[0])
+    return None
 
 
 def _log_in() -> None:
@@ -212,10 +247,16 @@ def _log_in() -> None:
 
 def require_writer() -> Writer:
     """Return the writer of this session; otherwise show the login form and stop the page."""
+    ensure_entry_point()  # a first visit straight to /report (a fresh server) must run through app.py
     writer = current_writer()
     if writer:
         return writer
-    st.info("填报需要用本单位的填报账号登录（账号由管理员创建）。查看落实进度不需要登录。", icon=":material/lock:")
+    if auth_configured():
+        st.info("填报需要登录：用统一身份认证（邮箱已由管理员绑定到本单位账号），或用本单位的填报账号和密码。"
+                "查看落实进度不需要登录。", icon=":material/lock:")
+        _oidc_login()
+    else:
+        st.info("填报需要用本单位的填报账号登录（账号由管理员创建）。查看落实进度不需要登录。", icon=":material/lock:")
     with st.form("progress_login_form"):
         st.text_input("登录名", key="progress_login")
         st.text_input("密码", type="password", key="progress_password")
@@ -226,8 +267,30 @@ def require_writer() -> Writer:
     raise AssertionError("st.stop() does not return")
 
 
+def _oidc_login() -> None:
+    """Offer the OIDC login, or say why the account logged in through it may not report."""
+    user = oidc_user()
+    if user is None:
+        st.button("使用统一身份认证登录", on_click=st.login, type="primary", icon=":material/badge:",
+                  key="progress_oidc_login")
+        caption("登录后回到首页，再打开“填报”页。也可以在下面用填报账号和密码登录。")
+        return
+    email, verified = user
+    if not email:
+        st.error("统一身份认证没有提供邮箱，无法对应填报单位。请联系管理员。")
+    elif not verified:
+        st.error(literal(f"统一身份认证账号 {email} 的邮箱未经验证，不能用于填报。"))
+    else:
+        st.error(literal(f"统一身份认证账号 {email} 还没有绑定填报单位。请管理员在服务器上绑定（单位账号换成本单位的登录名）："))
+        st.code(f"python -m loaders progress set-email --login 单位账号 --email {email}", language=None)
+    st.button("退出统一身份认证", on_click=st.logout, icon=":material/logout:", key="progress_oidc_logout")
+
+
 def log_out() -> None:
+    """End the reporter's session (and the OIDC login, when that is how they came in)."""
     st.session_state.pop(_WRITER, None)
+    if oidc_user():
+        st.logout()
 
 
 REPORT_FIELDS = ("progress", "problems", "next_steps", "coordination")

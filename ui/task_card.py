@@ -5,8 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from loaders.frames import Frames
+from loaders.progress.status import STATUS_LABELS, task_status
+from loaders.progress.timeline import TIMELINE_LABELS, status_sentence, task_timeline
 from loaders.select import SCOPE_LABELS
-from ui.show import literal, table
+from ui.progress import stored_if_readable, today
+from ui.show import caption, literal, table
 
 
 def task_card(frames: Frames, task_id: str) -> None:
@@ -35,13 +38,48 @@ def task_card(frames: Frames, task_id: str) -> None:
         if task["note"]:
             st.text(f"备注：{task['note']}")
         st.text(f"出处：{task['source_file']} 第{task['source_line']}行；原文责任单位：{task['units_printed']}")
+        progress_timeline(frames, task_id)
+
+
+def progress_timeline(frames: Frames, task_id: str) -> None:
+    """Show the task's status against 序时进度 in words, its 时间节点, every report and the comments on it."""
+    st.subheader("落实进度", anchor=False)
+    records = stored_if_readable()
+    if records is None:
+        st.warning("落实进度数据库暂时无法读取，任务的填报记录稍后再看。")
+        return
+    reports, milestones, cadences, comments = records
+    as_of = today()
+    task = frames.tasks[frames.tasks["task_id"] == task_id]
+    status = task_status(task, reports, milestones, cadences, as_of).iloc[0].to_dict()
+    st.text(status_sentence(status))
+    timeline = task_timeline(task_id, reports, milestones, comments, as_of)
+    st.markdown("**时间节点**")
+    if timeline.milestones.empty:
+        st.text("尚无时间节点。")
+    else:
+        table(timeline.milestones, TIMELINE_LABELS, wide_text=("what",))
+        if timeline.earlier_plans:
+            caption(f"另有 {timeline.earlier_plans} 份较早的计划已被新计划替换（保留在数据库中）。")
+    st.markdown("**填报记录**（新的在前；同一报告期再次填报为“更正”，被替换的一条标“已被更正”，都保留）")
+    if timeline.reports.empty:
+        st.text("尚未填报。")
+    else:
+        table(timeline.reports, TIMELINE_LABELS, wide_text=())
+    st.markdown("**配合单位留言**")
+    if timeline.comments.empty:
+        st.text("尚无留言。")
+    else:
+        table(timeline.comments, TIMELINE_LABELS, wide_text=("text",))
 
 
 PHONE_CARDS = 30  # cards drawn for phones; the rest are in the downloads
 
 
 def task_cards(tasks) -> None:
-    """Show the tasks as a list of cards for narrow screens: label, first lines, lead units; a tap opens one in place.
+    """Show the tasks as a list of cards for narrow screens: label, status, first lines, lead units; a tap opens one.
+
+    When the tasks carry a status (任务明细 with progress data), its word leads the card title.
 
     Each card is an expander (its title is plain text, never markdown from the data);
     inside are the full text, leaders and units. ui/style.css shows this list only on
@@ -50,7 +88,10 @@ def task_cards(tasks) -> None:
     for task in tasks.head(PHONE_CARDS).itertuples():
         first_lines = task.content[:40] + ("…" if len(task.content) > 40 else "")
         lead = f" · 牵头：{task.lead_units}" if task.lead_units else ""
-        with st.expander(literal(f"{task.label} {first_lines}{lead}")):
+        status = STATUS_LABELS.get(getattr(task, "status", None))
+        with st.expander(literal(f"{f'【{status}】' if status else ''}{task.label} {first_lines}{lead}")):
+            if status:
+                st.text(f"状态：{status}")
             st.text(task.content)
             st.text(f"牵头领导：{task.leaders}")
             st.text(f"牵头单位：{task.lead_units or '—'}")

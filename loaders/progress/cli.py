@@ -2,6 +2,8 @@
 
     python -m loaders progress add-account --district 鹿城区 --unit 区经信局 --login jxj   (password: prompt or stdin)
     python -m loaders progress add-account --admin --login admin
+    python -m loaders progress add-account --district 鹿城区 --unit 区经信局 --login jxj2 --email a@b.gov.cn --no-password
+    python -m loaders progress set-email --login jxj --email zhang.san@example.gov.cn   (OIDC; --email "" unbinds)
     python -m loaders progress accounts
     python -m loaders progress import LEDGER.xlsx [--by 名字]
     python -m loaders progress cadence DOC_NO quarter|month [--by 名字]
@@ -16,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from loaders.frames import Frames
-from loaders.progress.accounts import accounts, add_account
+from loaders.progress.accounts import accounts, add_account, set_email
 from loaders.progress.db import database_url, open_database
 from loaders.progress.ledger import import_ledger
 from loaders.progress.periods import CADENCES
@@ -35,6 +37,11 @@ def add_commands(commands) -> None:
     account.add_argument("--unit", default="")
     account.add_argument("--admin", action="store_true", help="管理员账号：可查看和更正所有任务")
     account.add_argument("--by", default="命令行", help="创建人")
+    account.add_argument("--email", default="", help="统一身份认证（OIDC）账号的邮箱：用它登录即为该账号")
+    account.add_argument("--no-password", action="store_true", help="不设密码，只能用统一身份认证登录（须写 --email）")
+    email = sub.add_parser("set-email", help="为已有账号绑定（或用 --email \"\" 解除）统一身份认证邮箱")
+    email.add_argument("--login", required=True)
+    email.add_argument("--email", required=True)
     sub.add_parser("accounts", help="列出账号")
     ledger = sub.add_parser("import", help="从台账（XLSX）批量导入进度填报，全部通过才保存")
     ledger.add_argument("ledger", type=Path)
@@ -57,10 +64,18 @@ def run(args, load) -> int:
     url = database_url(args.database)
     if args.progress_command == "add-account":
         return _add_account(args, url, load)
+    if args.progress_command == "set-email":
+        problems = set_email(open_database(url), args.login, args.email)
+        for problem in problems:
+            print(f"- {problem}", file=sys.stderr)
+        if not problems:
+            print(f"账号 {args.login} " + (f"绑定邮箱 {args.email.strip().lower()}。" if args.email.strip() else "已解除邮箱。"))
+        return 1 if problems else 0
     if args.progress_command == "accounts":
         for row in accounts(open_database(url)):
             role = "管理员" if row["is_admin"] else f"{row['district']} {row['unit']}"
-            print(f"{row['login']}\t{role}\t创建：{row['created_by']} {row['created_at']:%Y-%m-%d %H:%M}")
+            login_by = "、".join(filter(None, ["密码" if row["has_password"] else "", row["email"] or ""]))
+            print(f"{row['login']}\t{role}\t登录：{login_by}\t创建：{row['created_by']} {row['created_at']:%Y-%m-%d %H:%M}")
         return 0
     if args.progress_command == "cadence":
         frames: Frames = load()
@@ -114,9 +129,15 @@ def _add_account(args, url: str, load) -> int:
     if not args.admin:
         frames: Frames = load()
         known = set(zip(frames.task_units["district"], frames.task_units["unit"]))
-    password = _read_password()
+    if args.no_password and not args.email:
+        print("未创建账号：不设密码的账号要写 --email（用统一身份认证登录）。", file=sys.stderr)
+        return 1
+    password = "" if args.no_password else _read_password()
+    if not args.no_password and not password:
+        print("未创建账号：没有读到密码（只用统一身份认证登录的账号请加 --no-password）。", file=sys.stderr)
+        return 1
     problems = add_account(open_database(url), args.login, password, args.by, args.district, args.unit,
-                           args.admin, known)
+                           args.admin, known, email=args.email)
     if problems:
         print("未创建账号：", file=sys.stderr)
         for problem in problems:

@@ -11,10 +11,13 @@ import io
 import zipfile
 from datetime import date, datetime
 
+import pandas as pd
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from loaders.problems import Problem
+from loaders.security.workbook import MAX_ROWS as MAX_SHEET_ROWS
+from loaders.security.workbook import WorkbookRefused, scan_workbook
 from loaders.progress.reports import (FIELD_LABELS, ReportDraft, TaskInfo, Where, Writer, cadences, check_report,
                                       save_reports)
 
@@ -24,7 +27,7 @@ HEADERS["percent"] |= {"完成进度（%）", "完成进度(%)", "完成比例"}
 HEADERS["coordination"] |= {"需区领导协调事项", "需协调解决事项"}
 HEADERS["problems"] |= {"存在的问题"}
 REQUIRED = ("task_id", "period", "percent")
-MAX_ROWS = 20000
+MAX_ROWS = MAX_SHEET_ROWS - 1  # report rows under the header (scan_workbook refuses longer sheets first)
 
 
 def _header_name(cell: object) -> str | None:
@@ -37,6 +40,11 @@ def _header_name(cell: object) -> str | None:
 
 def read_ledger(content: bytes, filename: str) -> tuple[list[tuple[Where, ReportDraft]], list[Problem]]:
     """Return the drafts of a ledger workbook with where each came from, and the problems of the file itself."""
+    try:
+        scan_workbook(content)  # sizes, rows and XML (no entity expansion) checked before openpyxl reads it
+    except WorkbookRefused as refused:
+        fix = refused.fix.replace("只保留 documents、tables、tasks 等工作表", "只保留台账工作表")  # the notice import's advice
+        return [], [Problem(filename, None, None, refused.message, fix, sheet=refused.sheet)]
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
@@ -111,3 +119,17 @@ def import_ledger(engine: Engine, content: bytes, filename: str, book: dict[str,
     if problems:
         return 0, problems
     return save_reports(engine, rows, source="ledger"), []
+
+
+PREVIEW_COLUMNS = ["label", "task_id", "period", "percent", "progress", "problems", "next_steps", "coordination",
+                   "value_reached", "unit", "record"]
+NEW, CORRECTS = "新填报", "更正已有填报（原记录保留）"
+
+
+def ledger_preview(rows: list[dict], tasks: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """Return the checked rows as they will be stored, with the task label and whether each corrects a stored report."""
+    preview = pd.DataFrame(rows, columns=[c for c in PREVIEW_COLUMNS if c not in ("label", "record")])
+    preview = preview.merge(tasks[["task_id", "label"]], on="task_id", how="left")
+    stored = set(zip(reports["task_id"], reports["period"]))
+    preview["record"] = [CORRECTS if key in stored else NEW for key in zip(preview["task_id"], preview["period"])]
+    return preview[PREVIEW_COLUMNS]

@@ -75,7 +75,11 @@ class NoticeCadence(Base):
 
 
 class Account(Base):
-    """A reporter (one unit of one district) or an admin; the password is kept only as a salted scrypt hash."""
+    """A reporter (one unit of one district) or an admin; the password is kept only as a salted scrypt hash.
+
+    email (lower case) is the OIDC account (st.login) that logs in as this account; an account
+    with an email may have no password (password_hash ""), and then only OIDC logs it in.
+    """
 
     __tablename__ = "accounts"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -84,6 +88,7 @@ class Account(Base):
     unit: Mapped[str] = mapped_column(String(128), default="")
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     password_hash: Mapped[str] = mapped_column(String(512))
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True, default=None)
     created_by: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -99,6 +104,7 @@ class LoginAttempt(Base):
     attempted_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+Index("ix_accounts_email", Account.email, unique=True)
 Index("ix_login_attempts_login", LoginAttempt.login, LoginAttempt.attempted_at)
 Index("ix_login_attempts_address", LoginAttempt.address, LoginAttempt.attempted_at)
 

@@ -69,8 +69,9 @@ class Server:
             self.process.kill()
 
 
-def start_server(env: dict[str, str] | None = None, options: list[str] | None = None) -> Server:
-    server = Server(env, options)
+def start_server(env: dict[str, str] | None = None, options: list[str] | None = None,
+                 port: int | None = None) -> Server:
+    server = Server(env, options, port=port)
     server.wait_healthy()
     return server
 

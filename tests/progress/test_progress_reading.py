@@ -41,3 +41,17 @@ def test_reported_on_is_the_local_date_of_the_stored_utc_time(engine):
     # 2022-03-31 17:30 UTC is already 1 April in China
     save_reports(engine, [_row("2022-annual-001", "2022-Q1", 20)], at=datetime(2022, 3, 31, 17, 30))
     assert str(reports_frame(engine)["reported_on"].iloc[0]) == "2022-04-01"
+
+
+def test_a_replaced_database_is_read_again_even_with_the_same_count(engine, database_url):
+    """A restore (or a test recreating the database) under the same URL: same ids and count, other rows."""
+    from sqlalchemy import text
+
+    _report_log.clear()
+    save_reports(engine, [_row("2022-annual-001", "2022-Q1", 20)], at=datetime(2022, 4, 1, 8, 0))
+    assert list(_reports(database_url)["task_id"]) == ["2022-annual-001"]
+    with engine.begin() as connection:  # the append-only triggers refuse DELETE: drop and recreate the rows
+        connection.execute(text("ALTER TABLE reports RENAME TO reports_old"))
+        connection.execute(text("CREATE TABLE reports AS SELECT * FROM reports_old WHERE 1 = 0"))
+    save_reports(engine, [_row("2022-annual-002", "2022-Q1", 30, id=1)], at=datetime(2022, 4, 2, 8, 0))
+    assert list(_reports(database_url)["task_id"]) == ["2022-annual-002"]
