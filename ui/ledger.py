@@ -11,7 +11,7 @@ from loaders.progress.ledger import check_ledger, import_ledger, ledger_preview
 from loaders.progress.reports import FIELD_LABELS, Writer
 from ui.data import cached_frames, data_key
 from ui.importer import show_problems
-from ui.progress import book, data_version, engine, stored, today
+from ui.progress import book, data_version, engine, forget_version, stored, today
 from ui.show import caption, literal, table
 
 _ROUND, _OUTCOME = "_ledger_round", "_ledger_outcome"
@@ -30,6 +30,7 @@ def _check(content: bytes, name: str, data: str, version: str, admin: str, as_of
 def _save(content: bytes, name: str, admin: str) -> None:
     # a button callback: checks the file again against the data as they are now, then one transaction
     saved, problems = import_ledger(engine(), content, name, book(), Writer(admin, is_admin=True), today())
+    forget_version()  # the pages read the new reports on the next run
     if problems:
         st.session_state[_OUTCOME] = ("error", f"台账有 {len(problems)} 处问题（数据在检查之后有变化），未保存任何填报；"
                                                "下面的检查结果已按现在的数据重新生成。")

@@ -79,8 +79,24 @@ def today() -> date:
 
 
 def data_version() -> str:
-    """Return a key that changes whenever anything is written (read on every run; a few index lookups)."""
+    """Return a key that changes whenever anything is written, read at most once a second per process.
+
+    Counting the reports (which catches saves committed out of id order on PostgreSQL)
+    takes 15–20 ms at ×100, and a page asks two or three times per run; a write in this
+    process forgets the stored key (forget_version), so the writer sees it at once and
+    other replicas within a second.
+    """
+    return _recent_version(configured_url())
+
+
+@st.cache_resource(ttl=1, max_entries=8, show_spinner=False)
+def _recent_version(url: str) -> str:
     return _version(engine())
+
+
+def forget_version() -> None:
+    """Make the next data_version() read the database again (called after every write from the pages)."""
+    _recent_version.clear()
 
 
 def _version(db) -> str:
@@ -327,6 +343,7 @@ def save_comment_form(writer: Writer) -> None:
 
 
 def _outcome(problems, success: str) -> None:
+    forget_version()  # every form calls this after writing: the next run reads the new data
     st.session_state["_report_outcome"] = (
         ("error", "未保存：\n" + "\n".join(str(p) for p in problems)) if problems else ("success", success))
 
