@@ -92,7 +92,7 @@ left.download_button("下载 CSV（Excel/WPS 可直接打开）", lambda: csv_by
                      file_name=file_name(applied, "csv"), mime="text/csv", on_click="ignore",
                      icon=":material/download:", key="download_csv")
 as_of = today()
-status = status_on_demand(tasks, as_of)  # 状态 and 完成进度 in the XLSX, as of today
+status = status_on_demand(tasks, as_of, progress_records)  # 状态 and 完成进度 in the XLSX, as of today
 right.download_button("下载 XLSX（含状态、单位分工、筛选条件）",
                       lambda: xlsx_bytes(all_frames, tasks, applied, status=status(), as_of=as_of),
                       file_name=file_name(applied, "xlsx"), on_click="ignore", icon=":material/download:",

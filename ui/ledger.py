@@ -8,10 +8,10 @@ import streamlit as st
 
 from loaders.problems import cap_problems
 from loaders.progress.ledger import check_ledger, import_ledger, ledger_preview
-from loaders.progress.reports import FIELD_LABELS, Writer
+from loaders.progress.reports import FIELD_LABELS, Writer, task_book
 from ui.data import cached_frames, data_key
 from ui.importer import show_problems
-from ui.progress import book, data_version, engine, forget_version, stored, today
+from ui.progress import book, data_version, engine, forget_version, stored_for, today
 from ui.show import caption, literal, table
 
 _ROUND, _OUTCOME = "_ledger_round", "_ledger_outcome"
@@ -22,8 +22,9 @@ PREVIEW_LABELS = {**FIELD_LABELS, "percent": "完成进度（%）", "unit": "填
 def _check(content: bytes, name: str, data: str, version: str, admin: str, as_of: date):
     # version: what is stored (a new report elsewhere can turn a row into a correction)
     frames = cached_frames(data)
-    reports, _, cadences, _ = stored()
-    rows, problems = check_ledger(content, name, book(), cadences, Writer(admin, is_admin=True), as_of)
+    reports, _, cadences, _ = stored_for(version)  # the version and data of the cache key, not re-read
+    rows, problems = check_ledger(content, name, task_book(frames.tasks, frames.task_units), cadences,
+                                  Writer(admin, is_admin=True), as_of)
     return (ledger_preview(rows, frames.tasks, reports) if rows else None), tuple(cap_problems(problems))
 
 

@@ -15,7 +15,7 @@ from loaders.meeting.pdf import PdfUnavailable, office_program, pptx_to_pdf
 from loaders.meeting.powerpoint import deck_pptx
 from ui.data import cached_frames, data_key
 from ui.progress import data_version, stored_for
-from ui.show import figure_of, literal
+from ui.show import PLOTLY_CONFIG, figure_of, literal
 
 # Slide text scales with the screen height (2.3% of it: 25 px at 1080, 18 px at 768), so a
 # slide holds the same at 1366×768 and 1920×1080. Static rules, no data in them. 上一页/下一页
@@ -64,7 +64,7 @@ def show_slide(slide: Slide, number: int, total: int) -> None:
                 column.metric(literal(label), value)
     if slide.bars:
         st.plotly_chart(figure_of(slide_bars, slide.bars), theme=None, width="stretch",
-                        config={"displaylogo": False, "locale": "zh-CN", "displayModeBar": False})
+                        config=PLOTLY_CONFIG)
     if slide.table:
         # st.table reads Markdown in cells: the text is escaped so that it shows literally
         frame = pd.DataFrame([[literal(cell) for cell in row] for row in slide.table.rows],

@@ -86,12 +86,13 @@ def data_version() -> str:
     process forgets the stored key (forget_version), so the writer sees it at once and
     other replicas within a second.
     """
+    engine()  # shows what is wrong and stops when the database cannot be reached
     return _recent_version(configured_url())
 
 
 @st.cache_resource(ttl=1, max_entries=8, show_spinner=False)
 def _recent_version(url: str) -> str:
-    return _version(engine())
+    return _version(_engine(url), url)
 
 
 def forget_version() -> None:
@@ -99,12 +100,12 @@ def forget_version() -> None:
     _recent_version.clear()
 
 
-def _version(db) -> str:
+def _version(db, url: str) -> str:
     with db.connect() as connection:
         # the count too: on PostgreSQL a save can commit after a later id is visible, not raising max(id)
         marks = [connection.execute(sql_select(func.max(model.id), func.count(model.id))).one()
                  for model in (Report, Milestone, NoticeCadence, Comment)]
-    return f"{configured_url()}|{marks}"
+    return f"{url}|{marks}"
 
 
 @st.cache_resource(show_spinner=False)
@@ -200,9 +201,15 @@ def progress_board(filters: Filters, as_of: date) -> Board:
     return _board(data_key(), data_version(), filters, as_of)
 
 
-def status_on_demand(tasks: pd.DataFrame, as_of: date):
-    """Return a function that computes task_status of these tasks as of a date (for a download: only on click)."""
-    reports, milestones, cadence, _ = stored()  # read here, in the script run; the function itself is pure
+def status_on_demand(tasks: pd.DataFrame, as_of: date, records):
+    """Return a function that computes task_status of these tasks as of a date (for a download: only on click).
+
+    records are stored_if_readable()'s, read in the script run; without them (the database
+    cannot be read) the function returns None and the download has no status.
+    """
+    if records is None:
+        return lambda: None
+    reports, milestones, cadence, _ = records
     return lambda: task_status(tasks, reports, milestones, cadence, as_of)
 
 
@@ -215,7 +222,7 @@ def book():
 def stored_if_readable():
     """Return stored(), or None when the database cannot be read (screens of the plan still work without it)."""
     try:
-        return _stored(_version(_engine(configured_url())))
+        return _stored(_recent_version(configured_url()))  # the shared key: no extra queries per run
     except (SQLAlchemyError, OSError):
         return None
 
@@ -361,7 +368,7 @@ def show_outcome() -> None:
 def status_lights(data: Board, by: str, title: str, key: str, columns: list[str], labels: dict[str, str]) -> None:
     """Show stacked status bars per leader or unit; clicking a bar (or picking a name) lists its tasks below."""
     from charts.progress import status_bars
-    from ui.show import figure_of, table
+    from ui.show import PLOTLY_CONFIG, figure_of, table
 
     counts = data.by_leader if by == "leader" else data.by_unit
     if counts.empty:
@@ -369,7 +376,7 @@ def status_lights(data: Board, by: str, title: str, key: str, columns: list[str]
         return
     event = st.plotly_chart(figure_of(status_bars, counts.head(30), by, title), theme=None, width="stretch",
                             key=key, on_select="rerun", selection_mode="points",
-                            config={"displaylogo": False, "locale": "zh-CN"})
+                            config=PLOTLY_CONFIG)  # no toolbar over the title (on phones it covered it)
     points = event.selection.points if event else []
     names = counts[by].tolist()
     picked = points[0]["customdata"][0] if points and points[0].get("customdata") else None
