@@ -258,8 +258,8 @@ def deck_exports(choice: DeckChoice, as_of: date, slides: list[Slide]) -> None:
     except PdfUnavailable as error:
         st.error(str(error))
         return
-    st.download_button("下载 PDF", pdf, deck_file_name(slides[0].subject, as_of, "pdf"), mime="application/pdf", icon=":material/picture_as_pdf:",
-                       on_click="ignore", width="stretch")
+    st.download_button("下载 PDF", pdf, deck_file_name(slides[0].subject, as_of, "pdf"), mime="application/pdf",
+                       icon=":material/picture_as_pdf:", on_click="ignore", width="stretch")
 
 
 _PDF_ASKED = "_deck_pdf_for"
