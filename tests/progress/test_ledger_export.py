@@ -154,3 +154,42 @@ def test_the_pages_offer_the_downloads(seeded, database_url, monkeypatch):
         assert not app.exception, [e.message for e in app.exception]
         assert any(label in button.label for button in app.download_button), page
     assert len(stored_progress(database_url)[0]) == len(SEEDED)
+
+
+def sheet_values(data: bytes) -> dict[str, list[list]]:
+    """Every sheet's cell values and status fills (导出时间 left out: it is the time of the call)."""
+    book = load_workbook(io.BytesIO(data))
+    return {sheet.title: [[(cell.value, rgb(cell)) for cell in row] for row in sheet.iter_rows()
+                          if row[0].value != "导出时间"] for sheet in book}
+
+
+def test_the_task_list_xlsx_takes_the_status_of_the_rows_on_screen_from_the_cached_board(seeded, database_url, frames):
+    """The download reuses the board of the page (no second status computation) and equals task_status of its rows."""
+    from ui.data import data_key
+    from ui.progress import _board, download_status
+
+    as_of = today()
+    records = (reports_frame(seeded), milestones_frame(seeded), cadences(seeded), None)
+    board = _board(data_key(), f"{database_url}|test", Filters(years=(2022,)), as_of)
+    selection = frames.tasks[frames.tasks["year"] == 2022]
+    on_screen = selection[selection["task_id"].isin([*SEEDED, "2022-annual-02-01"])].iloc[::-1]  # any order
+    status = download_status(on_screen, board, records)
+    assert sorted(status["task_id"]) == sorted(on_screen["task_id"])
+    expected = task_status(on_screen, *records[:3], as_of)
+    pd.testing.assert_frame_equal(status.sort_values("task_id").reset_index(drop=True),
+                                  expected.sort_values("task_id").reset_index(drop=True))
+    applied = [("年度", "2022")]
+    assert sheet_values(xlsx_bytes(frames, on_screen, applied, status=status, as_of=as_of)) == \
+        sheet_values(xlsx_bytes(frames, on_screen, applied, status=expected, as_of=as_of))
+    assert download_status(on_screen, board, None) is None  # the database cannot be read: no status
+
+
+def test_before_anything_is_stored_the_task_list_xlsx_needs_no_board(engine, frames):
+    from ui.progress import download_status
+
+    tasks = frames.tasks[frames.tasks["year"] == 2022]
+    records = (reports_frame(engine), milestones_frame(engine), cadences(engine), None)
+    applied = [("年度", "2022")]
+    assert sheet_values(xlsx_bytes(frames, tasks, applied, status=download_status(tasks, None, records),
+                                   as_of=today())) == \
+        sheet_values(xlsx_bytes(frames, tasks, applied, status=statuses(frames, engine, today()), as_of=today()))
