@@ -41,7 +41,6 @@ import asyncio
 import json
 import os
 import random
-import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor

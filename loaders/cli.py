@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from loaders.curated import DEFAULT_CURATED_DIR
@@ -326,7 +326,7 @@ def _deck(frames, args) -> int:
     from loaders.meeting.pdf import PdfUnavailable, pptx_to_pdf
     from loaders.meeting.powerpoint import deck_pptx
     from loaders.progress.export import stored_progress
-    from loaders.progress.reports import LOCAL_TIME
+    from loaders.progress.periods import local_today
 
     tasks = frames.tasks if not args.district else frames.tasks[frames.tasks["district"] == args.district]
     latest = int(tasks["year"].max()) if len(tasks) else 0
@@ -335,7 +335,7 @@ def _deck(frames, args) -> int:
     if problems:
         print("；".join(problems), file=sys.stderr)
         return 2
-    as_of = args.as_of or datetime.now(LOCAL_TIME).date()
+    as_of = args.as_of or local_today()
     progress = progress_of(frames, choice, *stored_progress(args.database), as_of)
     slides = build_deck(frames, choice, progress)
     pptx = deck_pptx(slides)

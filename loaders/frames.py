@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.curated import DEFAULT_CURATED_DIR, as_bool, read_curated
-from loaders.districts import applies_to, district_of_issuer
+from loaders.districts import district_of_issuer
 from loaders.leaders import LeaderDictionary
 from loaders.problems import CuratedDataError, Problem
 from loaders.labels import task_labels

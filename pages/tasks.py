@@ -9,7 +9,7 @@ from loaders.curated import UNIT_CATEGORIES
 from ui.data import filter_choices, frames, queried
 from ui.filters import clear_button, current_filters, describe
 from ui.progress import download_status, has_progress, progress_board, stored_if_readable, today
-from ui.show import caption, empty_message, on_phone, table
+from ui.show import caption, empty_message, on_phone
 from ui.task_card import task_card, task_cards
 
 st.title("任务明细")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, timezone
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +17,7 @@ from loaders.progress import board as boards
 from loaders.progress.accounts import LoginRefused, log_in, writer_for_email
 from loaders.progress.db import URL_VARIABLE, database_url, open_database
 from loaders.progress.models import Comment, Milestone, NoticeCadence, Report
+from loaders.progress.periods import local_today
 from loaders.progress.reports import (LOCAL_TIME, Writer, cadences, comments_frame, milestones_frame, reports_frame,
                                       task_book)
 from loaders.progress.status import STATUS_COLUMNS, coordination_items, reported_as_of, status_of
@@ -75,7 +76,7 @@ def progress_stamp() -> str:
 
 
 def today() -> date:
-    return datetime.now(LOCAL_TIME).date()
+    return local_today()
 
 
 def data_version() -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import getpass
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from loaders.frames import Frames
@@ -22,7 +22,8 @@ from loaders.progress.accounts import accounts, add_account, set_email
 from loaders.progress.db import database_url, open_database
 from loaders.progress.ledger import import_ledger
 from loaders.progress.periods import CADENCES
-from loaders.progress.reports import LOCAL_TIME, Writer, set_cadence, task_book
+from loaders.progress.periods import local_today
+from loaders.progress.reports import Writer, set_cadence, task_book
 
 
 def add_commands(commands) -> None:
@@ -104,7 +105,7 @@ def _ledger_export(args, url: str, frames: Frames) -> int:
         return 2
     filters = Filters(years=(args.year,) if args.year else (), leader=args.leader,
                       district=args.district if len(districts) > 1 else None)
-    as_of = args.as_of or datetime.now(LOCAL_TIME).date()
+    as_of = args.as_of or local_today()
     board = ledger_board(frames, filters, *stored_progress(url), as_of)
     if board.empty:
         print("所选条件下没有任务，未写出文件（检查 --year、--leader）。", file=sys.stderr)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from loaders.frames import Frames
 from loaders.progress.db import database_url, exists, open_database
+from loaders.progress.periods import local_today
 from loaders.progress.reports import cadences, milestones_frame, reports_frame
 from loaders.progress.status import STATUS_COLUMNS, task_status
 
@@ -40,7 +41,7 @@ def stored_progress(url: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame 
 
 def progress_tables(frames: Frames, url: str | None = None, as_of: date | None = None) -> dict[str, pd.DataFrame]:
     """Return progress.csv (every report, corrections included) and task_status.csv (as of a date)."""
-    as_of = as_of or date.today()
+    as_of = as_of or local_today()
     reports, milestones, cadence = stored_progress(url)
     progress = reports.sort_values(["task_id", "period", "id"]).copy()
     progress["percent"] = progress["percent"].map(_number)

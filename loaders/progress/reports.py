@@ -11,7 +11,6 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -19,9 +18,9 @@ from sqlalchemy import Engine, select
 from loaders.problems import Problem
 from loaders.progress.db import transaction
 from loaders.progress.models import MAX_SHORT, MAX_TEXT, Comment, Milestone, NoticeCadence, Report
-from loaders.progress.periods import CADENCES, DEFAULT_CADENCE, cadence_of, parse_period, periods
+from loaders.progress.periods import (CADENCES, DEFAULT_CADENCE, LOCAL_TIME, cadence_of, local_today, parse_period,
+                                      periods)
 
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")  # report dates (as-of, deadlines) are dates in the district's time
 TEXT_FIELDS = {"progress": "进展情况", "problems": "存在问题", "next_steps": "下一步措施", "coordination": "需协调事项"}
 FIELD_LABELS = {"task_id": "任务编号", "period": "报告期", "percent": "完成进度", **TEXT_FIELDS,
                 "value_reached": "已完成值"}
@@ -139,7 +138,7 @@ def check_report(draft: ReportDraft, book: dict[str, TaskInfo], cadences: dict[s
                  where: Where | None = None, today: date | None = None) -> tuple[dict | None, list[Problem]]:
     """Return the row to store (or None) and every problem of one draft."""
     where = where or Where()
-    today = today or datetime.now(LOCAL_TIME).date()
+    today = today or local_today()
     problems: list[Problem] = []
     task_id = _text(draft.task_id)
     task = book.get(task_id)

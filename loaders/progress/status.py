@@ -22,7 +22,7 @@ from datetime import date
 
 import pandas as pd
 
-from loaders.progress.periods import DEFAULT_CADENCE, Period, elapsed_percent, periods, span
+from loaders.progress.periods import DEFAULT_CADENCE, Period, elapsed_percent, local_today, periods, span
 
 STATUS_LABELS = {"done": "已完成", "on_track": "正常", "behind": "滞后", "far_behind": "严重滞后",
                  "not_reported": "未报送", "not_started": "未到填报期"}
@@ -106,7 +106,7 @@ def task_status(tasks: pd.DataFrame, reports: pd.DataFrame, milestones: pd.DataF
     tasks needs task_id, year, scope, doc_no; reports task_id, period, percent,
     reported_on (local date), id; milestones task_id, due_date, done_on, plan_on, plan_at.
     """
-    return status_of(tasks, reported_as_of(reports, as_of or date.today()), milestones, cadences, rules)
+    return status_of(tasks, reported_as_of(reports, as_of or local_today()), milestones, cadences, rules)
 
 
 def status_of(tasks: pd.DataFrame, reported: Reported, milestones: pd.DataFrame | None = None,

@@ -142,7 +142,6 @@ def from_xlsx(data: bytes, name: str) -> list[Block]:
         for merged in sheet.merged_cells.ranges:
             if merged.min_row == merged.max_row:
                 continue
-            value = rows[merged.min_row - 1][merged.min_col - 1]
             for r in range(merged.min_row + 1, merged.max_row + 1):
                 for c in range(merged.min_col, merged.max_col + 1):
                     rows[r - 1][c - 1] = _CONTINUED if c == merged.min_col else None

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from loaders.progress.db import forget, make_engine, open_database
-from loaders.progress.reports import LOCAL_TIME, Writer, task_book
+from loaders.progress.reports import Writer, task_book
 
 POSTGRES_VARIABLE = "WORK_REPORT_TEST_DATABASE_URL"
 
@@ -70,10 +70,3 @@ def lead_of(frames):
 
     return writer
 
-
-def local_today():
-    """Today in the district's time, as the pages and the stored reports date it (not the machine's UTC date:
-    between 16:00 and 24:00 UTC a report saved now is dated tomorrow there)."""
-    from datetime import datetime
-
-    return datetime.now(LOCAL_TIME).date()

@@ -12,7 +12,7 @@ from loaders.progress.accounts import add_account
 from loaders.progress.db import URL_VARIABLE
 from loaders.progress.reports import ReportDraft, report, reports_frame
 from loaders.progress.status import STATUS_LABELS, task_status
-from tests.progress.conftest import local_today
+from loaders.progress.periods import local_today
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"

@@ -12,7 +12,7 @@ from loaders.progress.db import URL_VARIABLE
 from loaders.progress.reports import ReportDraft, Writer, milestones_frame, report, reports_frame, save_milestones
 from loaders.progress.status import STATUS_LABELS, task_status
 from loaders.select import with_status
-from tests.progress.conftest import local_today
+from loaders.progress.periods import local_today
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = Writer("管理员", is_admin=True)
