@@ -9,9 +9,13 @@ from charts.theme import PAIR_COLORS, ROLE_COLORS, bar_height, plain, styled, wh
 from loaders.select import ROLE_LABELS
 
 
-def unit_load_bar(load: pd.DataFrame, title: str) -> go.Figure:
-    """Return horizontal bars of tasks per unit, lead and support stacked."""
-    rows = load.iloc[::-1]
+def unit_load_bar(load: pd.DataFrame, title: str, top: int | None = None) -> go.Figure:
+    """Return horizontal bars of tasks per unit (the first `top` rows, or all), lead and support stacked.
+
+    `top` is an option rather than a cut made by the caller, so the page passes the shared
+    result itself and its figure is found by identity, without hashing a new frame each run.
+    """
+    rows = (load if top is None else load.head(top)).iloc[::-1]
     rows = rows.assign(name=plain(rows["who"] if "who" in rows else rows["unit"]))
     figure = go.Figure()
     for role in ("lead", "support"):

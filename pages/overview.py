@@ -67,8 +67,8 @@ parts = ["任务最多的10个责任单位"] + (["通知原文（标题、成文
 units_part, *notices_part = on_request(parts, key="overview_more", default=parts[0] if per_leader.empty else None)
 if units_part.open:
     with units_part:
-        top_units = analysed("unit_load", filters).head(10)
-        drill_chart(unit_load_bar, top_units, "任务最多的10个责任单位（牵头+配合）", key="overview_units", param="unit")
+        drill_chart(unit_load_bar, analysed("unit_load", filters), "任务最多的10个责任单位（牵头+配合）", top=10,
+                    key="overview_units", param="unit")
         st.page_link("pages/units.py", label="查看单位负荷详情", icon=":material/arrow_forward:")
 if notices_part and notices_part[0].open:
     with notices_part[0]:

@@ -27,7 +27,7 @@ def unit_load(filters: Filters, key: str) -> None:
     """Show the load of the units for one selection: the ranked bars and how concentrated the load is."""
     load = analysed("unit_load", filters)
     top_n = st.slider("显示任务最多的单位数", 10, max(10, len(load)), min(25, len(load)), step=5, key="units_top" + key)
-    drill_chart(unit_load_bar, load.head(top_n), f"各责任单位承担的任务数（前{min(top_n, len(load))}个，牵头/配合）",
+    drill_chart(unit_load_bar, load, f"各责任单位承担的任务数（前{min(top_n, len(load))}个，牵头/配合）", top=top_n,
                 key="units_load" + key, param="unit", names=load["unit"].tolist(), picker_label="查看某个单位的任务")
     st.caption("点击柱条（或在上方选择单位）后出现该单位的任务明细链接；左侧筛选不变。")
     curve = concentration(load)
