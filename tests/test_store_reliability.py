@@ -2,8 +2,7 @@
 with its history record, torn records are skipped, readers never see two versions mixed.
 
 Kills are real: the save runs in a child process (forked from one that imported the loaders once) that sends
-itself SIGKILL at a chosen
-write, fsync, rename, mkdir or delete (no finally blocks, no flushing), as `kill -9`
+itself SIGKILL at a chosen write, fsync, rename, mkdir or delete (no finally blocks, no flushing), as `kill -9`
 or a power cut would.
 """
 

@@ -22,6 +22,11 @@ def postgres_url() -> str:
     return url
 
 
+# For tests of a screen or a command whose database work (storing, reading, migrating) is tested on both
+# databases elsewhere: the test runs once, on SQLite. Tests of storage and reading run on both.
+ON_SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path) -> str:
     """The URL of an empty, not yet migrated database: a SQLite file, or the test PostgreSQL database wiped.

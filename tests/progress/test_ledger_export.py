@@ -20,6 +20,7 @@ from loaders.progress.ledger_export import LEDGER_COLUMNS, applied_filters, ledg
 from loaders.progress.reports import LOCAL_TIME, ReportDraft, cadences, milestones_frame, report, reports_frame
 from loaders.progress.status import STATUS_COLORS, STATUS_LABELS, task_status
 from loaders.select import Filters
+from tests.progress.conftest import ON_SQLITE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]
 FAR_BEHIND = "2022-annual-01-03"
@@ -144,6 +145,7 @@ def test_without_reports_the_task_list_xlsx_says_so_instead_of_empty_columns(eng
     assert "尚无牵头单位填报进度" in info["落实进度"]
 
 
+@ON_SQLITE_ONLY
 def test_the_pages_offer_the_downloads(seeded, database_url, monkeypatch):
     monkeypatch.setenv(URL_VARIABLE, database_url)
     for page, label in (("pages/progress.py", "下载进度台账"), ("pages/tasks.py", "含状态")):

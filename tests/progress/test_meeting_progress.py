@@ -18,6 +18,7 @@ from loaders.progress.board import counts_by
 from loaders.progress.db import URL_VARIABLE
 from loaders.progress.reports import LOCAL_TIME, ReportDraft, cadences, milestones_frame, report, reports_frame
 from loaders.progress.status import STATUS_COLORS, STATUS_LABELS, task_status
+from tests.progress.conftest import ON_SQLITE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2022
@@ -148,6 +149,7 @@ def test_without_reports_the_slides_say_so(engine, seeded, frames):
     assert "2022-12-31" in slides[0].note
 
 
+@ON_SQLITE_ONLY
 def test_the_deck_command_takes_the_progress_date(seeded, database_url, frames, tmp_path):
     out = tmp_path / "deck.pptx"
     for as_of, charts in (("2022-06-30", 0), (today().isoformat(), 1)):
@@ -164,6 +166,7 @@ def test_the_deck_command_takes_the_progress_date(seeded, database_url, frames, 
         assert sum(shape.has_chart for shape in presentation.slides[number].shapes) == charts
 
 
+@ON_SQLITE_ONLY
 def test_the_page_shows_the_lights_as_of_the_date_in_the_link(seeded, database_url, frames, monkeypatch):
     monkeypatch.setenv(URL_VARIABLE, database_url)
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)

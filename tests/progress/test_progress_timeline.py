@@ -13,6 +13,7 @@ from loaders.progress.reports import (ReportDraft, Writer, add_comment, comments
                                       reports_frame, save_milestones)
 from loaders.progress.status import STATUS_LABELS, task_status
 from loaders.progress.timeline import CORRECTION, ONLY, REPLACED, status_sentence, task_timeline
+from tests.progress.conftest import ON_SQLITE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]
 TASK = "2022-five_year-02-05"  # lead 区科技局, support 区经信局 (鹿城区)
@@ -107,6 +108,7 @@ def _label(task_id: str) -> str:
     return tasks.loc[tasks["task_id"] == task_id, "label"].iloc[0]
 
 
+@ON_SQLITE_ONLY
 def test_the_task_card_shows_the_reports_literally(seeded, database_url, monkeypatch):
     monkeypatch.setenv(URL_VARIABLE, database_url)
     app = open_task_card(TASK)
@@ -121,6 +123,7 @@ def test_the_task_card_shows_the_reports_literally(seeded, database_url, monkeyp
     assert any("经信局已配合完成调研" in str(f.value.values) for f in app.dataframe)
 
 
+@ON_SQLITE_ONLY
 def test_a_card_without_records_says_so(engine, database_url, monkeypatch):
     monkeypatch.setenv(URL_VARIABLE, database_url)
     app = open_task_card(TASK)
