@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import os
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import text
 
 from loaders.progress.db import forget, make_engine, open_database
-from loaders.progress.reports import Writer, task_book
+from loaders.progress.reports import LOCAL_TIME, Writer, task_book
 
 POSTGRES_VARIABLE = "WORK_REPORT_TEST_DATABASE_URL"
+
+
+def today() -> date:
+    """Today in the district's time: the date of what a test records now (the machine's date differs after 16:00 UTC)."""
+    return datetime.now(LOCAL_TIME).date()
 
 
 def postgres_url() -> str:

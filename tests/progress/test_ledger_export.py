@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -17,10 +17,10 @@ from loaders.downloads import xlsx_bytes
 from loaders.progress.db import URL_VARIABLE
 from loaders.progress.export import stored_progress
 from loaders.progress.ledger_export import LEDGER_COLUMNS, applied_filters, ledger_board, ledger_file_name, ledger_xlsx
-from loaders.progress.reports import LOCAL_TIME, ReportDraft, cadences, milestones_frame, report, reports_frame
+from loaders.progress.reports import ReportDraft, cadences, milestones_frame, report, reports_frame
 from loaders.progress.status import STATUS_COLORS, STATUS_LABELS, task_status
 from loaders.select import Filters
-from tests.progress.conftest import ON_SQLITE_ONLY
+from tests.progress.conftest import ON_SQLITE_ONLY, today
 
 ROOT = Path(__file__).resolve().parents[2]
 FAR_BEHIND = "2022-annual-01-03"
@@ -30,10 +30,6 @@ SEEDED = {  # task → (percent, 进展情况, 需协调事项)
     "2022-annual-01-02": (100, "已完成全部工作", ""),
     FAR_BEHIND: (20, FORMULA, "+1 请协调资金"),
 }
-
-
-def today() -> date:
-    return datetime.now(LOCAL_TIME).date()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,9 +16,9 @@ from loaders.meeting.deck import CONTINUED, NO_REPORTS, DeckChoice, build_deck, 
 from loaders.meeting.powerpoint import SERIES_COLORS, deck_pptx
 from loaders.progress.board import counts_by
 from loaders.progress.db import URL_VARIABLE
-from loaders.progress.reports import LOCAL_TIME, ReportDraft, cadences, milestones_frame, report, reports_frame
+from loaders.progress.reports import ReportDraft, cadences, milestones_frame, report, reports_frame
 from loaders.progress.status import STATUS_COLORS, STATUS_LABELS, task_status
-from tests.progress.conftest import ON_SQLITE_ONLY
+from tests.progress.conftest import ON_SQLITE_ONLY, today
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2022
@@ -31,10 +31,6 @@ SEEDED = {
     "2022-five_year-02-01": ("2026-Q3", 80, "请区领导协调人才公寓房源"),
 }
 MANY = [f"2022-five_year-01-{n:02d}" for n in range(1, 12)]  # 林杰's five-year tasks, each with a long request
-
-
-def today() -> date:
-    return datetime.now(LOCAL_TIME).date()
 
 
 @pytest.fixture

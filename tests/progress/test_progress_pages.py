@@ -12,7 +12,7 @@ from loaders.progress.accounts import add_account
 from loaders.progress.db import URL_VARIABLE
 from loaders.progress.reports import ReportDraft, report, reports_frame
 from loaders.progress.status import STATUS_LABELS, task_status
-from tests.progress.conftest import ON_SQLITE_ONLY
+from tests.progress.conftest import ON_SQLITE_ONLY, today
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
@@ -44,10 +44,10 @@ def open_page(page: str, **query) -> AppTest:
 def test_progress_page_counts_match_the_rule(seeded, frames):
     app = open_page("pages/progress.py", year="2022")
     assert not app.exception, [e.message for e in app.exception]
-    app.date_input(key="progress_as_of").set_value(date.today()).run()
+    app.date_input(key="progress_as_of").set_value(today()).run()
     assert not app.exception, [e.message for e in app.exception]
     tasks = frames.tasks[frames.tasks["year"] == 2022]
-    status = task_status(tasks, reports_frame(seeded), as_of=date.today())
+    status = task_status(tasks, reports_frame(seeded), as_of=today())
     shown = {metric.label: metric.value for metric in app.metric}
     for code, label in STATUS_LABELS.items():
         assert shown[label] == f"{(status['status'] == code).sum()} 项"
