@@ -11,6 +11,7 @@ import pandas as pd
 
 from loaders.progress.export import CONTRACT, write_progress_export
 from loaders.progress.reports import ReportDraft, Writer, report
+from tests.progress.conftest import today as local_today
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,7 +28,7 @@ def read(out: Path) -> dict[str, pd.DataFrame]:
 def test_export_writes_reports_and_status(engine, database_url, book, lead_of, frames, tmp_path):
     admin = Writer("管理员", is_admin=True)
     task = "2022-annual-01-01"
-    today = date.today()
+    today = local_today()
     report(engine, ReportDraft(task, "2022-Q4", 60, "进展", "问题", "措施", "请协调", "5.1%"), book, lead_of(task),
            today)
     report(engine, ReportDraft(task, "2022-Q4", 100, "已完成", "", "", "", "6.8%"), book, admin, today)
@@ -54,7 +55,7 @@ def test_export_writes_reports_and_status(engine, database_url, book, lead_of, f
 def test_reports_recorded_after_the_as_of_date_are_left_out_of_the_status(engine, database_url, book, lead_of,
                                                                            tmp_path, frames):
     task = "2022-annual-01-01"
-    report(engine, ReportDraft(task, "2022-Q1", 100), book, lead_of(task), date.today())
+    report(engine, ReportDraft(task, "2022-Q1", 100), book, lead_of(task), local_today())
     status = export(database_url, tmp_path, "2022-04-06", frames)["task_status.csv"]
     row = status[status["task_id"] == task].iloc[0]
     assert row.status == "not_reported" and row.expected_percent == "24.66"
