@@ -3,6 +3,7 @@
     .venv/bin/python bench/load.py                 # ×1 and ×100; 10, 50, 200 sessions; 60 s each
     .venv/bin/python bench/load.py --quick         # smoke run: ×1, 5 sessions, 15 s
     .venv/bin/python bench/load.py --scales 100 --sessions 200 --duration 120
+    .venv/bin/python bench/load.py --floor --replicas 2   # and the one-chart floor page; two server processes
     .venv/bin/python bench/load.py --report bench/out/load.json   # the tables of an earlier run
 
 Each simulated session does what a browser tab does on the wire, and nothing it
@@ -21,8 +22,11 @@ server does the work it does for real tabs. Pages and filters:
 With several districts in the data (×100 = 100 districts) each session opens its
 own district (`?district=…`), as the staff of a city's districts would.
 
-The server is a fresh `streamlit run app.py` per phase, in its own process; the
-clients run in one asyncio process (or `--clients N`). Reported: p50/p95 of filter
+The server is a fresh `streamlit run app.py` per phase, in its own process
+(`--replicas N`: N processes, each session kept on one of them in turn, as nginx's
+sticky sessions would); the clients run in one asyncio process (or `--clients N`).
+`--floor` measures, in each phase and the same way, a page with one selectbox and
+one chart (bench/floor_load_page.py): what Streamlit itself costs per run. Reported: p50/p95 of filter
 change → script finished (all pages and per page), the time to open a page,
 errors and timeouts, server CPU seconds and cores used, server peak RSS (VmHWM),
 the clients' own CPU, and the machine's load average before and after. Written
@@ -68,6 +72,9 @@ class PageFilter:
 
 PAGES = (PageFilter("", "总览", "年度"), PageFilter("leaders", "领导分工", "牵头领导"),
          PageFilter("units", "单位负荷", "年度"), PageFilter("tasks", "任务明细", "责任单位"))
+# the reference measured in the same run: one selectbox and one chart (bench/floor_load_page.py)
+FLOOR = PageFilter("", "底线页", "年度")
+FLOOR_SCRIPT = "bench/floor_load_page.py"
 
 
 class ProtocolError(RuntimeError):
@@ -255,8 +262,7 @@ class Session:
 
 @dataclass(frozen=True)
 class Plan:
-    base_url: str
-    sessions: list[tuple[str, dict[str, str]]]  # (page path, initial query) per session
+    sessions: list[tuple[str, PageFilter, dict[str, str]]]  # (server URL, page, initial query) per session
     duration: float
     interval: tuple[float, float]
     ramp: float
@@ -265,11 +271,11 @@ class Plan:
 
 
 async def _one_session(plan: Plan, index: int, records: dict, deadline: float) -> None:
-    path, query = plan.sessions[index]
-    page = next(p for p in PAGES if p.path == path)
+    base_url, page, query = plan.sessions[index]
+    path = page.title
     rng = random.Random(plan.seed * 100_003 + index)
     await asyncio.sleep(rng.uniform(0, plan.ramp))  # people arrive over the first seconds, not in one instant
-    session = Session(plan.base_url, page, query, plan.timeout)
+    session = Session(base_url, page, query, plan.timeout)
     try:
         try:
             run = await session.open()
@@ -349,20 +355,24 @@ def districts_of(directory: Path) -> list[str]:
     return documents["district"].drop_duplicates().tolist()
 
 
-def session_plan(count: int, districts: list[str]) -> list[tuple[str, dict[str, str]]]:
-    """Spread sessions over the four pages (and, with several districts, over the districts)."""
+def session_plan(count: int, districts: list[str], pages: tuple[PageFilter, ...],
+                 urls: list[str]) -> list[tuple[str, PageFilter, dict[str, str]]]:
+    """Spread sessions over the pages (with several districts, over the districts) and the replicas in turn.
+
+    A session stays on its replica, as behind a proxy with sticky sessions (README, 部署).
+    """
     plan = []
     for i in range(count):
         query = {"district": districts[i % len(districts)]} if len(districts) > 1 else {}
-        plan.append((PAGES[i % len(PAGES)].path, query))
+        plan.append((urls[i % len(urls)], pages[i % len(pages)], query))
     return plan
 
 
-def warm_up(base_url: str, districts: list[str]) -> None:
+def warm_up(base_url: str, districts: list[str], pages: tuple[PageFilter, ...]) -> None:
     """Open every page once, as the first visitors after a start would (reads the data, compiles the scripts)."""
 
     async def visit() -> None:
-        for page in PAGES:
+        for page in pages:
             session = Session(base_url, page, {"district": districts[0]} if len(districts) > 1 else {}, 300)
             await session.open()
             await session.close()
@@ -370,37 +380,48 @@ def warm_up(base_url: str, districts: list[str]) -> None:
     asyncio.run(visit())
 
 
-def run_phase(directory: Path, sessions: int, args: argparse.Namespace) -> dict:
-    """Start a fresh server on the data, drive `sessions` sessions for the duration, return the figures."""
+def run_phase(directory: Path, sessions: int, args: argparse.Namespace, floor: bool = False) -> dict:
+    """Start fresh servers (`args.replicas` of them) on the data, drive `sessions` sessions, return the figures.
+
+    `floor`: the servers run bench/floor_load_page.py instead of the dashboard.
+    """
     from tests.e2e.conftest import Server
 
     districts = districts_of(directory)
-    server = Server(env={"WORK_REPORT_CURATED_DIR": str(directory)}, port=args.port)
+    pages = (FLOOR,) if floor else PAGES
+    servers = [Server(env={"WORK_REPORT_CURATED_DIR": str(directory)}, script=FLOOR_SCRIPT if floor else "app.py",
+                      port=args.port + n if args.port else None) for n in range(args.replicas)]
     try:
-        server.wait_healthy(timeout=120)
-        warm_up(server.url, districts)
-        plan_sessions = session_plan(sessions, districts)
+        for server in servers:
+            server.wait_healthy(timeout=120)
+            warm_up(server.url, districts, pages)
+        plan_sessions = session_plan(sessions, districts, pages, [server.url for server in servers])
         clients = max(1, min(args.clients, sessions))
-        plans = [Plan(server.url, plan_sessions[c::clients], args.duration, tuple(args.interval), args.ramp,
+        plans = [Plan(plan_sessions[c::clients], args.duration, tuple(args.interval), args.ramp,
                       args.timeout, args.seed + c) for c in range(clients)]
-        load_before, cpu_before, wall = uptime(), process_cpu(server.process.pid), time.monotonic()
+        pids = [server.process.pid for server in servers]
+        load_before, cpu_before, wall = uptime(), sum(map(process_cpu, pids)), time.monotonic()
         if clients == 1:
             parts = [drive(plans[0])]
         else:
             with ProcessPoolExecutor(clients) as pool:
                 parts = list(pool.map(drive, plans))
         wall = time.monotonic() - wall
-        server_cpu = process_cpu(server.process.pid) - cpu_before
-        figures = summarise(parts, sessions, wall, server_cpu)
-        figures.update(server_peak_rss_mb=proc_status_mb(server.process.pid, "VmHWM"),
-                       server_rss_end_mb=proc_status_mb(server.process.pid, "VmRSS"),
+        server_cpu = sum(map(process_cpu, pids)) - cpu_before
+        figures = summarise(parts, sessions, wall, server_cpu, pages)
+        figures.update(page="底线页（一个下拉框、一张图）" if floor else "看板",
+                       replicas=len(servers),
+                       server_peak_rss_mb=round(sum(proc_status_mb(pid, "VmHWM") for pid in pids), 1),
+                       server_rss_end_mb=round(sum(proc_status_mb(pid, "VmRSS") for pid in pids), 1),
                        load_before=load_before, load_after=uptime(), clients=clients)
         return figures
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
 
 
-def summarise(parts: list[dict], sessions: int, wall: float, server_cpu: float) -> dict:
+def summarise(parts: list[dict], sessions: int, wall: float, server_cpu: float,
+              pages: tuple[PageFilter, ...] = PAGES) -> dict:
     changes = [c for part in parts for c in part["change"]]
     opens = [o for part in parts for o in part["open"]]
     errors = [e for part in parts for e in part["errors"]]
@@ -426,8 +447,8 @@ def summarise(parts: list[dict], sessions: int, wall: float, server_cpu: float) 
         "pages": {},
         "error_samples": sorted({e for _, e in errors})[:5],
     }
-    for page in PAGES:
-        mine = [s for path, s, _ in changes if path == page.path]
+    for page in pages:
+        mine = [s for title, s, _ in changes if title == page.title]
         figures["pages"][page.title] = {"filter": page.widget, "changes": len(mine),
                                         "p50_s": percentile(mine, 0.5), "p95_s": percentile(mine, 0.95)}
     return figures
@@ -437,22 +458,25 @@ def summarise(parts: list[dict], sessions: int, wall: float, server_cpu: float) 
 
 
 def markdown(report: dict) -> str:
-    lines = ["| 数据 | 会话 | 改筛选次数 | p50（秒） | p95（秒） | 最慢（秒） | 打开页面 p95（秒） | 错误 | 超时 "
+    lines = ["| 页面 | 副本 | 数据 | 会话 | 改筛选次数 | p50（秒） | p95（秒） | 最慢（秒） | 打开页面 p95（秒） | 错误 | 超时 "
              "| 服务 CPU 秒（平均占核数） | 每次运行服务 CPU（毫秒） | 服务峰值内存 MB | 压测客户端 CPU 秒 | 机器负载（开始→结束） |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+             "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for phase in report["phases"]:
         runs = phase["changes"] + phase["sessions_opened"]
         per_run = phase.get("server_cpu_ms_per_run") or (round(1000 * phase["server_cpu_s"] / runs) if runs else None)
         load = f"{_load1(phase['load_before'])}→{_load1(phase['load_after'])}"
-        lines.append(f"| ×{phase['scale']} | {phase['sessions']} | {phase['changes']} | {phase['change_p50_s']} "
+        lines.append(f"| {phase.get('page', '看板')} | {phase.get('replicas', 1)} "
+                     f"| ×{phase['scale']} | {phase['sessions']} | {phase['changes']} | {phase['change_p50_s']} "
                      f"| {phase['change_p95_s']} | {phase['change_max_s']} | {phase['open_p95_s']} | {phase['errors']} "
                      f"| {phase['timeouts']} | {phase['server_cpu_s']}（{phase['server_cores']}） | {per_run} "
                      f"| {phase['server_peak_rss_mb']} | {phase['client_cpu_s']} | {load} |")
-    lines += ["", "各页 p95（秒）：", "",
-              "| 数据 | 会话 | " + " | ".join(f"{p.title}（{p.widget}）" for p in PAGES) + " |",
-              "| --- | ---: | " + " | ".join("---:" for _ in PAGES) + " |"]
+    lines += ["", "看板各页 p95（秒）：", "",
+              "| 副本 | 数据 | 会话 | " + " | ".join(f"{p.title}（{p.widget}）" for p in PAGES) + " |",
+              "| ---: | --- | ---: | " + " | ".join("---:" for _ in PAGES) + " |"]
     for phase in report["phases"]:
-        lines.append(f"| ×{phase['scale']} | {phase['sessions']} | "
+        if phase.get("page", "看板") != "看板":
+            continue
+        lines.append(f"| {phase.get('replicas', 1)} | ×{phase['scale']} | {phase['sessions']} | "
                      + " | ".join(str(phase["pages"][p.title]["p95_s"]) for p in PAGES) + " |")
     lines += ["", f"机器：{report['machine']}；每个会话每 {report['interval'][0]:g}–{report['interval'][1]:g} 秒改一次筛选，"
               f"每档 {report['duration']:g} 秒（另有 {report['ramp']:g} 秒陆续进入）；机器负载为 1 分钟平均负载（uptime）。"]
@@ -479,7 +503,11 @@ def main() -> int:
     parser.add_argument("--ramp", type=float, default=10, help="sessions arrive over this many seconds")
     parser.add_argument("--timeout", type=float, default=60, help="a run slower than this counts as a timeout")
     parser.add_argument("--clients", type=int, default=1, help="client processes")
-    parser.add_argument("--port", type=int, default=None, help="server port (default: a free one)")
+    parser.add_argument("--port", type=int, default=None, help="first server port (default: free ones)")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="server processes; sessions are spread over them in turn (sticky, as behind nginx)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also measure bench/floor_load_page.py (one selectbox, one chart) in each phase")
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--quick", action="store_true", help="smoke run: ×1, 5 sessions, 15 s")
     parser.add_argument("--output", type=Path, default=OUT / "load.json")
@@ -498,10 +526,12 @@ def main() -> int:
     for scale in args.scales:
         directory = write_scaled(scale, OUT / f"x{scale}")
         for sessions in args.sessions:
-            print(f"== ×{scale}, {sessions} sessions ({uptime()})", flush=True)
-            figures = {"scale": scale, **run_phase(directory, sessions, args)}
-            report["phases"].append(figures)
-            print(json.dumps({k: v for k, v in figures.items() if k != "pages"}, ensure_ascii=False), flush=True)
+            for floor in ((True, False) if args.floor else (False,)):
+                print(f"== ×{scale}, {sessions} sessions, {'floor' if floor else 'dashboard'}, "
+                      f"{args.replicas} replica(s) ({uptime()})", flush=True)
+                figures = {"scale": scale, **run_phase(directory, sessions, args, floor)}
+                report["phases"].append(figures)
+                print(json.dumps({k: v for k, v in figures.items() if k != "pages"}, ensure_ascii=False), flush=True)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     table = markdown(report)

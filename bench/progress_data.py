@@ -6,7 +6,7 @@ At ×100 that is 25,700 tasks × 4 quarters = 102,800 reports, with percents spr
 that every status occurs, a coordination request on one report in 20 and milestones
 on one task in 10 (the load issue 13 asks the pages to bear). The reports are saved
 as the ledger import saves them (loaders.progress.reports.save_reports, one
-transaction), dated 5 days after each quarter's end.
+transaction), dated 5 days after the end of the last year (a year-end ledger).
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from loaders.frames import load_frames  # noqa: E402
+from loaders.progress import periods  # noqa: E402
 from loaders.progress.db import open_database, transaction  # noqa: E402
 from loaders.progress.models import Milestone  # noqa: E402
 from loaders.progress.reports import reports_frame, save_reports  # noqa: E402
-
-QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
 
 
 def seed(curated: Path, path: Path) -> int:
@@ -39,8 +38,7 @@ def seed(curated: Path, path: Path) -> int:
         for quarter in range(1, 5):
             if number % 13 == 0 and quarter == 4:
                 continue  # some tasks have not reported the last quarter (未报送)
-            month, day = QUARTER_END[quarter]
-            rows.append({"task_id": task.task_id, "period": f"{task.year}-Q{quarter}",
+            rows.append({"task_id": task.task_id, "period": periods.quarter(task.year, quarter).label,
                          "percent": float(min(100, round(25 * quarter * (0.5 + pace / 180)))),
                          "progress": f"第{quarter}季度按计划推进", "problems": "无" if number % 7 else "资金未到位",
                          "next_steps": "继续推进", "coordination": "需区领导协调用地" if number % 20 == 0 else "",

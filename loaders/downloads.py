@@ -192,5 +192,19 @@ def file_name(applied: list[tuple[str, str]], extension: str, prefix: str = "任
         if value in ("", "全部", "否", "无"):
             continue
         parts.append(name if value == "是" else "关键词" + "、".join(value.split()) if name == "关键词" else value)
-    name = "_".join(parts)
-    return re.sub(r'[\\/:*?"<>|\s]+', "", name)[:80] + "." + extension
+    return safe_file_name(parts, extension)
+
+
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s=+@]+')  # refused by Windows or macOS, blanks, formula signs
+
+
+def safe_file_name(parts: list[str], extension: str) -> str:
+    """Return the parts joined by _ as a file name every system accepts (at most 80 characters before the extension).
+
+    Removed from each part: what Windows or macOS refuse in a name (\\ / : * ? " < > |),
+    blanks, = + @ anywhere and a leading - (nothing a spreadsheet or a shell reads as a
+    formula or an option); a "-" inside a part stays (dates: 截至2022-09-30). Parts left
+    empty are dropped. The downloads of 任务明细, 进度台账 and 汇报材料 are named here.
+    """
+    cleaned = (_NOT_IN_FILE_NAMES.sub("", part).lstrip("-") for part in parts)
+    return "_".join(part for part in cleaned if part)[:80] + "." + extension

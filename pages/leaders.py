@@ -7,7 +7,7 @@ import streamlit as st
 from charts.leaders import leader_unit_heatmap, leader_years_bar, tasks_per_leader_bar
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe
-from ui.show import caption, chart, drill_chart, empty_message, lazy_tabs, leader_portfolio, leader_unit_list, literal
+from ui.show import caption, chart, drill_chart, empty_message, leader_portfolio, on_request, leader_unit_list, literal
 
 st.title("领导分工")
 st.caption("每位领导牵头多少任务、分布在哪些表格；选一位领导查看其全部任务、牵头单位和量化指标。")
@@ -33,9 +33,10 @@ drill_chart(tasks_per_leader_bar, per_leader,
 st.caption("一项任务有两位牵头领导时，两人各计一次。点击柱条：下方显示该领导的任务，并出现任务明细链接；"
            "左侧筛选不变。" + (f"另有 {unled} 项任务通知未列明牵头领导，不计入任何人。" if unled else ""))
 
-# the sections below the first chart open one at a time: only the open tab is computed and drawn,
-# so the first chart is not kept waiting by tables and charts out of view
-one_tab, years_tab, matrix_tab = lazy_tabs(["一位领导的任务", "同一位领导在不同年度", "领导 × 单位"], key="leaders_view")
+# below the first chart, one part at a time and only on request: the first chart is drawn alone (the
+# choice of a leader is light and open from the start)
+one_tab, years_tab, matrix_tab = on_request(["一位领导的任务", "同一位领导在不同年度", "领导 × 单位"], key="leaders_view",
+                                            default="一位领导的任务")
 if one_tab.open:
     with one_tab:
         focus = filters.leader or st.selectbox("选择领导", analysed("leaders_by_load", filters), index=None,

@@ -1,4 +1,4 @@
-"""总览: headline figures per notice, the notices themselves, and two small charts."""
+"""总览: headline figures per notice, tasks per leader; the busiest units and the notices on request."""
 
 import streamlit as st
 
@@ -6,10 +6,10 @@ from charts.leaders import tasks_per_leader_bar
 from charts.units import unit_load_bar
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe
-from ui.show import caption, drill_chart, empty_message, literal, table
+from ui.show import caption, drill_chart, empty_message, literal, on_request, table
 
 st.title("总览")
-st.caption("每份通知有多少任务、领导、责任单位和量化指标；下方小图可进入详细页面。")
+st.caption("每份通知有多少任务、领导、责任单位和量化指标；点击柱条或下方链接进入详细页面。")
 
 all_frames = frames()
 filters = current_filters()
@@ -52,28 +52,26 @@ else:
             if figures.content_missing:
                 st.caption("其中 " + str(figures.content_missing) + " 项任务原文缺少内容（见“数据说明”）。")
 
-left, right = st.columns(2)
-with left:
-    per_leader = analysed("tasks_per_leader", filters)
-    unled = analysed("tasks_without_leader", filters)
-    if per_leader.empty:
-        st.info(literal(f"这 {unled} 项任务，通知都未列明牵头领导。"))
-    else:
-        drill_chart(tasks_per_leader_bar, per_leader, "各位领导牵头的任务数", key="overview_leaders", param="leader")
-        if unled:
-            caption(f"另有 {unled} 项任务通知未列明牵头领导，不计入任何人。")
-    st.page_link("pages/leaders.py", label="查看领导分工详情", icon=":material/arrow_forward:")
-with right:
-    top_units = analysed("unit_load", filters).head(10)
-    drill_chart(unit_load_bar, top_units, "任务最多的10个责任单位（牵头+配合）", key="overview_units", param="unit")
-    st.page_link("pages/units.py", label="查看单位负荷详情", icon=":material/arrow_forward:")
+per_leader = analysed("tasks_per_leader", filters)
+unled = analysed("tasks_without_leader", filters)
+if per_leader.empty:
+    st.info(literal(f"这 {unled} 项任务，通知都未列明牵头领导。"))
+else:
+    drill_chart(tasks_per_leader_bar, per_leader, "各位领导牵头的任务数", key="overview_leaders", param="leader")
+    if unled:
+        caption(f"另有 {unled} 项任务通知未列明牵头领导，不计入任何人。")
+st.page_link("pages/leaders.py", label="查看领导分工详情", icon=":material/arrow_forward:")
 
-if len(headlines) <= MAX_DOCUMENT_BOXES:
-    # below the charts: the figures and the charts come first, on a phone too
-    # opened on request: the table is computed and sent only then, so it never delays the charts above
-    notices = st.expander("通知原文（标题、成文和印发日期、附件）", key="overview_notices", on_change="rerun")
-    if notices.open:
-        with notices:
-            table(documents[["doc_no", "district", "title", "signed_date", "issued_date", "attachments"]],
-                  {"title": "标题", "signed_date": "成文日期", "issued_date": "印发日期", "attachments": "附件"},
-                  wide_text=("title", "attachments"))
+# the first chart is drawn alone; the units chart (open at once when no leader is named) and the notices on request
+parts = ["任务最多的10个责任单位"] + (["通知原文（标题、成文和印发日期、附件）"] if len(headlines) <= MAX_DOCUMENT_BOXES else [])
+units_part, *notices_part = on_request(parts, key="overview_more", default=parts[0] if per_leader.empty else None)
+if units_part.open:
+    with units_part:
+        top_units = analysed("unit_load", filters).head(10)
+        drill_chart(unit_load_bar, top_units, "任务最多的10个责任单位（牵头+配合）", key="overview_units", param="unit")
+        st.page_link("pages/units.py", label="查看单位负荷详情", icon=":material/arrow_forward:")
+if notices_part and notices_part[0].open:
+    with notices_part[0]:
+        table(documents[["doc_no", "district", "title", "signed_date", "issued_date", "attachments"]],
+              {"title": "标题", "signed_date": "成文日期", "issued_date": "印发日期", "attachments": "附件"},
+              wide_text=("title", "attachments"))

@@ -7,7 +7,7 @@ from loaders.progress.status import STATUS_LABELS, STATUS_ORDER, rule_text
 from ui.data import frames
 from ui.filters import current_filters, describe
 from ui.progress import progress_board, status_lights, today
-from ui.show import caption, empty_message, lazy_tabs, table
+from ui.show import caption, empty_message, on_request, table
 
 BOARD_COLUMNS = {"status_label": "状态", "expected_percent": "序时进度（%）", "latest_shown": "完成进度（%）",
                  "last_period": "应报报告期", "overdue_periods": "逾期未报", "reported_period": "最近报告期",
@@ -43,8 +43,9 @@ st.download_button("下载进度台账（XLSX）", lambda: ledger_xlsx(data.boar
                    help="每项任务一行：状态（按颜色标出）、序时进度、完成进度和最新一次填报；另有状态图例和筛选条件")
 
 
-# one tab at a time below the figures: only the open tab is computed and drawn (the first chart comes sooner)
-leader_tab, unit_tab = lazy_tabs(["按领导", "按牵头单位"], key="progress_by")
+# one part at a time below the figures: the lights per leader are the first chart, the lists come on request
+leader_tab, unit_tab = on_request(["按领导", "按牵头单位"], key="progress_by", default="按领导", label="亮灯情况",
+                                  required=True)
 if leader_tab.open:
     with leader_tab:
         status_lights(data, "leader", "各位领导牵头任务的亮灯情况", "progress_leaders", SHOWN, BOARD_COLUMNS)
@@ -52,8 +53,8 @@ if unit_tab.open:
     with unit_tab:
         status_lights(data, "unit", "各牵头单位任务的亮灯情况（前30个）", "progress_units", SHOWN, BOARD_COLUMNS)
 
-red_tab, overdue_tab, coordination_tab, chase_tab, all_tab = lazy_tabs(
-    ["严重滞后", "逾期未报", "各位领导的需协调事项", "催报名单", "全部任务的状态"], key="progress_list")
+red_tab, overdue_tab, coordination_tab, chase_tab, all_tab = on_request(
+    ["严重滞后", "逾期未报", "各位领导的需协调事项", "催报名单", "全部任务的状态"], key="progress_list", label="任务清单")
 if red_tab.open:
     with red_tab:
         if data.red.empty:

@@ -8,7 +8,7 @@ from charts.targets import change_dumbbell
 from loaders.select import KIND_LABELS
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe, year_pair
-from ui.show import analysed_chart, caption, empty_message, lazy_tabs, table
+from ui.show import analysed_chart, caption, empty_message, on_request, table
 
 DISPLAY_LIMIT = 2000  # rows drawn in the browser
 
@@ -46,11 +46,11 @@ charts = [(name, kinds_drawn) for name, kinds_drawn in
 if charts:
     change_chart(all_years, pair, *charts[0])
 
-# below the first chart one tab at a time: only the open tab is computed and drawn (the first chart comes sooner)
+# below the first chart, one part at a time and only on request: the first chart is drawn alone
 five_year = analysed("five_year_year", all_years)
 labels = (["变化明细", "更多对比图", "只在一年设定的指标"] if pair is not None else []) + \
          (["今后五年目标"] if five_year is not None else []) + ["全部量化指标"]
-tabs = dict(zip(labels, lazy_tabs(labels, key="targets_view")))
+tabs = dict(zip(labels, on_request(labels, key="targets_view", default=None if charts else labels[0])))
 if pair is not None:
     first, second = pair
     if tabs["变化明细"].open:

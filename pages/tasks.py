@@ -8,7 +8,7 @@ from loaders.select import SCOPE_LABELS, TaskQuery, with_status
 from loaders.curated import UNIT_CATEGORIES
 from ui.data import filter_choices, frames, queried
 from ui.filters import clear_button, current_filters, describe
-from ui.progress import has_progress, progress_board, status_on_demand, stored_if_readable, today
+from ui.progress import download_status, has_progress, progress_board, stored_if_readable, today
 from ui.show import caption, empty_message, on_phone, table
 from ui.task_card import task_card, task_cards
 
@@ -42,8 +42,10 @@ with st.expander("筛选：责任单位、单位类别、板块/分组、关键�
 query = TaskQuery(sections=tuple(chosen_sections), unit=unit, lead_only=lead_only,
                   categories=tuple(categories), with_target=with_target, keywords=keywords or "")
 tasks = queried(filters, query)
-if has_progress(progress_records) or statuses:
-    tasks = with_status(tasks, progress_board(filters, today()).board, tuple(STATUS_CODES[s] for s in statuses))
+as_of = today()
+board = progress_board(filters, as_of) if has_progress(progress_records) or statuses else None
+if board is not None:
+    tasks = with_status(tasks, board.board, tuple(STATUS_CODES[s] for s in statuses))
 applied = [*([("区县", filters.district)] if filters.district else []),
            ("年度", "、".join(map(str, filters.years)) or "全部"),
            ("表格", "、".join(SCOPE_LABELS[s] for s in filters.scopes) or "全部"),
@@ -91,10 +93,9 @@ left, right = st.columns(2)
 left.download_button("下载 CSV（Excel/WPS 可直接打开）", lambda: csv_bytes(tasks),
                      file_name=file_name(applied, "csv"), mime="text/csv", on_click="ignore",
                      icon=":material/download:", key="download_csv")
-as_of = today()
-status = status_on_demand(tasks, as_of, progress_records)  # 状态 and 完成进度 in the XLSX, as of today
+status = download_status(tasks, board, progress_records)  # 状态 and 完成进度 in the XLSX: the board's, as of today
 right.download_button("下载 XLSX（含状态、单位分工、筛选条件）",
-                      lambda: xlsx_bytes(all_frames, tasks, applied, status=status(), as_of=as_of),
+                      lambda: xlsx_bytes(all_frames, tasks, applied, status=status, as_of=as_of),
                       file_name=file_name(applied, "xlsx"), on_click="ignore", icon=":material/download:",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                       key="download_xlsx")

@@ -9,7 +9,7 @@ from loaders.analysis import concentration, top_share
 from loaders.select import Filters
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe, year_pair
-from ui.show import chart, drill_chart, empty_message, lazy_tabs, literal, table
+from ui.show import chart, drill_chart, empty_message, literal, on_request, table
 
 st.title("单位负荷")
 st.caption("每个责任单位牵头和配合多少任务，负荷是否集中在少数单位；“相关街镇”等统称单独列出，不参与排名。"
@@ -93,8 +93,8 @@ else:
     selections = [("", "", filters)]
     unit_load(filters, "")
 
-# below the first chart one tab at a time: only the open tab is computed and drawn (the first chart comes sooner)
-spread_tab, pairs_tab, years_tab, lists_tab = lazy_tabs(
+# below the first chart, one part at a time and only on request: the first chart is drawn alone
+spread_tab, pairs_tab, years_tab, lists_tab = on_request(
     ["负荷集中度与类别", "经常一起承担任务的单位", "两个年度对比（别名已合并）", "统称与全部单位"], key="units_view")
 for tab, section in ((spread_tab, unit_spread), (pairs_tab, unit_pairs),
                      (lists_tab, lambda selection, _key: unit_lists(selection))):

@@ -57,7 +57,8 @@ def test_the_task_card_says_where_a_role_was_read_in_words(frames):
 
 @pytest.mark.parametrize("page", [PAGES[1], PAGES[3]])
 def test_tables_show_task_labels_not_ids_nor_codes(frames, page):
-    app = open_page(page, year="2020", year_from="2020", year_to="2022")
+    app = open_page(page, year="2020", year_from="2020", year_to="2022",
+                    **({"targets_view": "变化明细"} if page == PAGES[3] else {}))
     if page == PAGES[1]:  # 领导分工 lists a leader's tasks once one is chosen
         app.selectbox(key="leader_focus").set_value(app.selectbox(key="leader_focus").options[0]).run()
     values = shown_values(app)
@@ -122,7 +123,7 @@ def test_leaders_page_draws_only_the_open_tab_below_the_first_chart():
     assert [chart.proto.spec for chart in app.get("plotly_chart")][:1]  # the bar chart is drawn
     assert len(app.get("plotly_chart")) == 1  # the heatmap and the years chart are not sent
     assert not app.dataframe  # no leader chosen yet: the portfolio's tables are not sent either
-    app.query_params["leaders_view"] = "领导 × 单位"
+    app.session_state["leaders_view"] = "领导 × 单位"  # a click on that part
     app.run()
     assert len(app.get("plotly_chart")) == 2 and not app.exception
 
@@ -135,17 +136,22 @@ def test_clicking_a_leader_bar_opens_the_portfolio_tab():
     assert app.dataframe  # the portfolio's tables
 
 
-def test_an_unknown_tab_in_the_url_falls_back_to_the_first():
+def test_an_unknown_part_in_the_url_is_named_and_the_default_opens():
     app = open_page(PAGES[1], year="2022", leaders_view="不存在")
     assert not app.exception
     assert app.selectbox(key="leader_focus") is not None
+    assert [t.value for t in app.toast] == ["网址中的参数无效，已忽略：leaders_view=不存在"]
+    app.run()
+    assert not app.toast  # said once, not on every rerun
 
 
-def test_units_page_sends_the_sections_below_the_first_chart_one_tab_at_a_time():
+def test_units_page_sends_the_sections_below_the_first_chart_one_at_a_time_on_request():
     app = open_page(PAGES[2], year="2022")
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in app.get("plotly_chart")]
-    assert titles[0].startswith("各责任单位承担的任务数") and any("负荷集中度" in t for t in titles)
-    assert not any("2020年与2022年" in t for t in titles) and not app.dataframe
+    assert len(titles) == 1 and titles[0].startswith("各责任单位承担的任务数") and not app.dataframe
+    app = open_page(PAGES[2], year="2022", units_view="负荷集中度与类别")
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in app.get("plotly_chart")]
+    assert any("负荷集中度" in t for t in titles) and not any("2020年与2022年" in t for t in titles)
     app = open_page(PAGES[2], year="2022", units_view="两个年度对比（别名已合并）")
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in app.get("plotly_chart")]
     assert any("2020年与2022年" in t for t in titles) and not any("负荷集中度" in t for t in titles)
@@ -153,9 +159,10 @@ def test_units_page_sends_the_sections_below_the_first_chart_one_tab_at_a_time()
     assert any("统称" in df.value.columns for df in app.dataframe)
 
 
-def test_targets_page_opens_the_change_table_under_its_first_chart():
+def test_targets_page_draws_its_first_chart_alone_and_the_change_table_on_request():
     app = open_page(PAGES[3], year="2022")
-    assert len(app.get("plotly_chart")) == 1  # the growth targets; the other charts wait in their tab
+    assert len(app.get("plotly_chart")) == 1 and not app.dataframe  # the growth targets, nothing else
+    app = open_page(PAGES[3], year="2022", targets_view="变化明细")
     assert any("2020年目标" in df.value.columns for df in app.dataframe)
     app = open_page(PAGES[3], year="2022", targets_view="更多对比图")
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in app.get("plotly_chart")]
@@ -172,10 +179,16 @@ def test_hover_lines_are_short_enough_for_a_phone(frames):
     assert any(line.endswith("…") for line in lines)  # a long task is cut, and says so
 
 
-def test_the_overview_sends_the_notice_table_only_when_opened():
+def test_the_overview_draws_one_chart_and_sends_the_rest_only_when_asked():
     app = open_page(PAGES[0], year="2022")
+    assert len(app.get("plotly_chart")) == 1  # tasks per leader
     assert not [df for df in app.dataframe if "成文日期" in df.value.columns]
-    assert any("通知原文" in e.label for e in app.expander)  # the closed box is there (opened in tests/e2e)
+    app.session_state["overview_more"] = "通知原文（标题、成文和印发日期、附件）"  # a click on it (also in tests/e2e)
+    app.run()
+    assert [df for df in app.dataframe if "成文日期" in df.value.columns] and len(app.get("plotly_chart")) == 1
+    app.session_state["overview_more"] = "任务最多的10个责任单位"
+    app.run()
+    assert len(app.get("plotly_chart")) == 2 and not app.dataframe
 
 
 def test_a_leader_of_another_year_in_the_url_is_named_in_the_notice(frames):

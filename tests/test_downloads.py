@@ -6,7 +6,7 @@ from datetime import datetime
 import pandas as pd
 from openpyxl import load_workbook
 
-from loaders.downloads import csv_bytes, display_width, file_name, neutralize, xlsx_bytes
+from loaders.downloads import csv_bytes, display_width, file_name, neutralize, safe_file_name, xlsx_bytes
 from loaders.select import Filters, TaskQuery, query_tasks
 
 
@@ -98,6 +98,14 @@ def test_file_names_carry_every_filter_so_two_selections_never_share_a_name():
     assert len(set(names)) == len(names)
     assert names[0] == "任务明细_鹿城区_2022_民生实事_林杰_区经信局.csv"
     assert "只看牵头" in names[1] and "有量化指标" in names[3] and "关键词垃圾、分类" in names[5]
+
+
+def test_file_names_drop_what_file_systems_refuse_and_formula_or_option_signs():
+    name = file_name([("单位", '=cmd|"/C calc"!A0'), ("板块/分组", "-rf *"), ("关键词", "@x a:b"),
+                      ("截至", "截至2022-09-30")], "xlsx")
+    assert name == "任务明细_cmdCcalc!A0_rf_关键词x、ab_截至2022-09-30.xlsx"
+    assert safe_file_name(["汇报材料", "=", "  ", "a\tb"], "pdf") == "汇报材料_ab.pdf"  # empty parts dropped
+    assert len(safe_file_name(["任务明细", "长" * 200], "csv")) == 80 + len(".csv")
 
 
 def test_chinese_characters_count_double_width():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -13,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders.export import export_frames
 from loaders.meeting.deck import (CONTINUED, LINE_BUDGET, MAX_BARS, ROW_PADDING, VIEWS, DeckChoice, build_deck,
-                                  progress_of, row_lines)
+                                  deck_file_name, progress_of, row_lines)
 from loaders.meeting.pdf import pptx_to_pdf
 from loaders.meeting.powerpoint import FONT, deck_pptx
 from loaders.progress.db import URL_VARIABLE
@@ -351,3 +352,17 @@ def test_valid_deck_parameters_raise_no_notice(frames, years):
     assert not app.toast
     assert app.date_input(key="deck_as_of").value.isoformat() == "2022-09-30"
     assert app.header[0].value.endswith("进度亮灯") and "截至2022-09-30" in app.text[0].value
+
+
+def test_deck_file_names_name_whom_and_when_and_only_hold_safe_characters():
+    """The names the 会议汇报 page has always given, and hostile names (data) made safe by the shared rule."""
+    as_of = date(2022, 12, 31)
+    assert deck_file_name("2022年 全区", as_of, "pptx") == "汇报材料_2022年_全区_进度截至20221231.pptx"
+    assert deck_file_name("瓯海区 2022年 林杰牵头的任务", as_of, "pdf") == \
+        "汇报材料_瓯海区_2022年_林杰牵头的任务_进度截至20221231.pdf"
+    assert deck_file_name("2022年 区经信局承担的任务（牵头或配合）", as_of, "pptx") == \
+        "汇报材料_2022年_区经信局承担的任务（牵头或配合）_进度截至20221231.pptx"
+    hostile = deck_file_name('2022年 =HYPERLINK("x")牵头的任务 -rf a/b\\c:d*e?f<g>h|i\t+1 @j', as_of, "pptx")
+    assert not set(hostile) & set('\\/:*?"<>| \t=+@'), hostile
+    assert all(not part.startswith("-") for part in hostile.split("_")), hostile
+    assert hostile.startswith("汇报材料_2022年_") and hostile.endswith("_进度截至20221231.pptx")

@@ -121,7 +121,7 @@ def test_units_page_counts_units_without_placeholders(exported):
 
 def test_targets_page_lists_paired_metrics_with_both_values(exported):
     changes = exported["target_changes.csv"]
-    app = open_page(PAGES[3])
+    app = open_page(PAGES[3], targets_view="变化明细")
     shown = next(df.value for df in app.dataframe if "2020年目标" in df.value.columns)
     assert len(shown) == len(changes)
     row = shown.set_index("指标").loc["地区生产总值"]
@@ -227,7 +227,7 @@ def test_clicking_a_leader_bar_links_to_the_tasks_and_keeps_the_sidebar_filter(e
 
 
 def test_clicking_a_bar_on_the_overview_keeps_every_filter():
-    app = open_page(PAGES[0], year="2022")
+    app = open_page(PAGES[0], year="2022", overview_more="任务最多的10个责任单位")
     click_bar(app, "overview_units", "区经信局")
     assert not app.exception
     assert drill_links(app) == [("打开任务明细：区经信局", {"unit": ["区经信局"]})]

@@ -12,6 +12,10 @@ for every Plotly chart (``.js-plotly-plot``) to have drawn its SVG.
 
 Streamlit scrolls inside its own container rather than the document, so
 ``--full-page`` enlarges the viewport to the content height before capturing.
+
+At a width of 640 px or less the browser says it is a phone (an Android Chrome
+User-Agent, touch): pages that differ on phones before anything is drawn
+(ui.show.on_phone: 任务明细 starts with its filters closed) look as on a phone.
 """
 
 from __future__ import annotations
@@ -34,6 +38,12 @@ CHROMIUM_ARGS = [
 ]
 
 APP_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+PHONE_WIDTH = 640  # up to this width the screenshot is a phone's
+# what Chrome on an Android phone sends (Playwright's is_mobile keeps the desktop User-Agent); has "Mobi",
+# which ui.show.on_phone looks for; the phone tests (tests/e2e/test_phone.py) send the same
+PHONE_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+               "Chrome/131.0.0.0 Mobile Safari/537.36")
 
 # JS: true once every plotly chart on the page has rendered its main SVG.
 PLOTLY_READY_JS = """
@@ -103,6 +113,14 @@ def settle(page, timeout_ms: int, wait_selectors: list[str], settle_ms: int) -> 
     page.wait_for_timeout(settle_ms)
 
 
+def context_options(width: int, height: int, scale: float = 1) -> dict:
+    """Return the browser context of a screenshot: a phone's (User-Agent, touch) up to PHONE_WIDTH, else a desktop's."""
+    options = {"viewport": {"width": width, "height": height}, "device_scale_factor": scale, "locale": "zh-CN"}
+    if width <= PHONE_WIDTH:
+        options.update(user_agent=PHONE_AGENT, is_mobile=True, has_touch=True)
+    return options
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("url")
@@ -124,11 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(
-                viewport={"width": args.width, "height": args.height},
-                device_scale_factor=args.scale,
-                locale="zh-CN",
-            )
+            context = browser.new_context(**context_options(args.width, args.height, args.scale))
             page = context.new_page()
             page.set_default_timeout(timeout_ms)
             page.goto(args.url, wait_until="domcontentloaded", timeout=timeout_ms)

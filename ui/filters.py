@@ -7,6 +7,7 @@ import streamlit as st
 from loaders.frames import Frames
 from loaders.progress.status import STATUS_LABELS
 from loaders.select import KIND_LABELS, SCOPE_LABELS, Filters
+from ui.show import SECTION_KEYS
 
 ALL = "全部"
 YEAR_KEY, SCOPE_KEY, LEADER_KEY, DISTRICT_KEY = "year", "scope", "leader", "district"
@@ -87,7 +88,7 @@ def clear_button(keys: dict[str, object], label: str = "清除本页筛选") -> 
 # every parameter some screen reads from the URL
 KNOWN_PARAMS = {YEAR_KEY, SCOPE_KEY, LEADER_KEY, DISTRICT_KEY, "year_from", "year_to", "unit", "lead_only", "category", "has_target", "section", "q",
                 "status", "kind", "slide", "deck_year", "deck_leader", "deck_unit", "deck_district", "deck_part", "deck_as_of",
-                "reading"}
+                "reading", *SECTION_KEYS}  # the parts shown on request check their own values
 
 
 def _apply_url(choices) -> None:

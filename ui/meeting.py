@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
 from datetime import date
 
 from charts.deck import slide_bars
-from loaders.meeting.deck import VIEWS, DeckChoice, Slide, build_deck, progress_of
+from loaders.meeting.deck import VIEWS, DeckChoice, Slide, build_deck, deck_file_name, progress_of
 from loaders.meeting.pdf import PdfUnavailable, office_program, pptx_to_pdf
 from loaders.meeting.powerpoint import deck_pptx
 from ui.data import cached_frames, data_key
@@ -242,8 +240,8 @@ def _pdf(key: str, version: str, choice: DeckChoice, as_of: date) -> bytes:
 def deck_exports(choice: DeckChoice, as_of: date, slides: list[Slide]) -> None:
     """Offer the deck as a PPTX (editable charts and tables) and a PDF of the same slides."""
     st.caption(f"导出这套页面（{len(slides)} 页，与屏幕上相同）")
-    name = "汇报材料_" + _UNSAFE.sub("_", f"{slides[0].subject}_进度截至{as_of:%Y%m%d}")
-    st.download_button("下载 PPTX（图表可编辑）", lambda: deck_pptx(slides), f"{name}.pptx", icon=":material/slideshow:",
+    st.download_button("下载 PPTX（图表可编辑）", lambda: deck_pptx(slides), deck_file_name(slides[0].subject, as_of, "pptx"),
+                       icon=":material/slideshow:",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        on_click="ignore", width="stretch")
     if not office_program():
@@ -260,9 +258,8 @@ def deck_exports(choice: DeckChoice, as_of: date, slides: list[Slide]) -> None:
     except PdfUnavailable as error:
         st.error(str(error))
         return
-    st.download_button("下载 PDF", pdf, f"{name}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
-                       on_click="ignore", width="stretch")
+    st.download_button("下载 PDF", pdf, deck_file_name(slides[0].subject, as_of, "pdf"), mime="application/pdf",
+                       icon=":material/picture_as_pdf:", on_click="ignore", width="stretch")
 
 
 _PDF_ASKED = "_deck_pdf_for"
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s=+@-]')

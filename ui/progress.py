@@ -19,7 +19,7 @@ from loaders.progress.db import URL_VARIABLE, database_url, open_database
 from loaders.progress.models import Comment, Milestone, NoticeCadence, Report
 from loaders.progress.reports import (LOCAL_TIME, Writer, cadences, comments_frame, milestones_frame, reports_frame,
                                       task_book)
-from loaders.progress.status import coordination_items, latest_reports, task_status
+from loaders.progress.status import STATUS_COLUMNS, coordination_items, reported_as_of, status_of
 from loaders.select import Filters, select
 from ui.access import auth_configured, current_admin, oidc_user
 from ui.data import cached_frames, data_key, ensure_entry_point
@@ -187,10 +187,11 @@ def _board(key: str, version: str, filters: Filters, as_of: date) -> Board:
     frames = select(cached_frames(key), filters)
     reports, milestones, cadence, _ = _stored(version)
     reports = reports[reports["task_id"].isin(frames.tasks["task_id"])]  # the selection's only: every step is faster
-    status = task_status(frames.tasks, reports, milestones, cadence, as_of)
-    board = boards.status_board(frames.tasks, status, latest_reports(reports, as_of))
+    reported = reported_as_of(reports, as_of)  # once: the status, the latest texts and 需协调事项 all use it
+    status = status_of(frames.tasks, reported, milestones, cadence)
+    board = boards.status_board(frames.tasks, status, reported.latest)
     lead = frames.task_units[(frames.task_units["role"] == "lead") & ~frames.task_units["is_placeholder"]]
-    coordination = coordination_items(frames.tasks, frames.task_leaders, reports, as_of)
+    coordination = coordination_items(frames.tasks, frames.task_leaders, reported.latest)
     return Board(board, boards.counts_by(board, frames.task_leaders, "leader"), boards.counts_by(board, lead, "unit"),
                  boards.red_list(board), boards.overdue_list(board), boards.chase_list(board, lead),
                  boards.leader_coordination(coordination, frames.tasks))
@@ -201,16 +202,20 @@ def progress_board(filters: Filters, as_of: date) -> Board:
     return _board(data_key(), data_version(), filters, as_of)
 
 
-def status_on_demand(tasks: pd.DataFrame, as_of: date, records):
-    """Return a function that computes task_status of these tasks as of a date (for a download: only on click).
+def download_status(tasks: pd.DataFrame, board: Board | None, records) -> pd.DataFrame | None:
+    """Return the task_status rows of exactly these tasks for the XLSX, taken from the board the page shows.
 
-    records are stored_if_readable()'s, read in the script run; without them (the database
-    cannot be read) the function returns None and the download has no status.
+    board is progress_board() of the page's filters and date (computed once per data
+    version, not again for the download); tasks are the rows on screen, a subset of it.
+    records are stored_if_readable()'s: None (the database cannot be read) gives None,
+    and the download has no status. Without a board nothing was reported or planned,
+    so no task has a report: no rows, and the XLSX says so.
     """
     if records is None:
-        return lambda: None
-    reports, milestones, cadence, _ = records
-    return lambda: task_status(tasks, reports, milestones, cadence, as_of)
+        return None
+    if board is None:
+        return pd.DataFrame(columns=STATUS_COLUMNS)
+    return board.board.loc[board.board["task_id"].isin(tasks["task_id"]), STATUS_COLUMNS].reset_index(drop=True)
 
 
 def book():

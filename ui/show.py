@@ -226,7 +226,7 @@ def drill_chart(builder, *args, key: str, param: str, names: list[str] | None = 
     are, whichever chart was clicked. The first customdata field of each bar holds
     the name. `focus_key` names a widget of this page (e.g. the leader shown below
     the chart) that follows the pick; `opens` = (tabs key, label) is the tab of
-    lazy_tabs that shows it, opened by the pick. (st.switch_page cannot be used: in Streamlit 1.67 it refuses to clear
+    on_request that shows it, opened by the pick. (st.switch_page cannot be used: in Streamlit 1.67 it refuses to clear
     URL parameters bound to widgets.)
     """
     picker = key + "_picker"
@@ -277,17 +277,46 @@ def on_phone() -> bool:
     return "Mobi" in (st.context.headers.get("User-Agent") or "")
 
 
-def lazy_tabs(labels: list[str], key: str):
-    """Return tabs of which only the open one is computed and drawn (its `.open` is True), bound to the URL.
+class Section:
+    """One part of a page shown on request: `.open` says whether to compute it; `with section:` draws into it."""
 
-    Heavy pages put what lies below their first chart in such tabs: tables and charts
-    out of view are not sent, so the first chart is drawn sooner (measured in
-    bench/first_chart.py). The open tab is in the URL (`key=标签`), so a link or a
-    reload opens the same one; a tab that does not exist falls back to the first.
+    def __init__(self, label: str, is_open: bool, box) -> None:
+        self.label, self.open, self._box = label, is_open, box
+
+    def __enter__(self):
+        return self._box.__enter__()
+
+    def __exit__(self, *exc):
+        return self._box.__exit__(*exc)
+
+
+# the URL parameter of every on_request control, and its labels (a link naming another label is reported)
+SECTION_KEYS = ("overview_more", "leaders_view", "units_view", "targets_view", "progress_by", "progress_list")
+
+
+def on_request(labels: list[str], key: str, default: str | None = None, label: str = "更多内容",
+               required: bool = False) -> list[Section]:
+    """Show a row of buttons, one per part of the page below its first chart; only the chosen part is drawn.
+
+    Heavy pages draw their first chart alone: everything else waits until it is
+    asked for (measured in bench/first_chart.py: each chart or table drawn with the
+    first delays it). Nothing is open unless `default` names a light part. The
+    choice is in the URL (`key=标签`), so a link or a reload opens the same part; a
+    label that does not exist is named in a notice and the default is opened.
+    `required`: one part is always open (the default at first). A chart click may
+    open a part by setting st.session_state[key] before this is called.
     """
+    asked = st.query_params.get(key)
+    if asked is not None and asked not in labels and st.session_state.get("_section_noticed_" + key) != asked:
+        st.session_state["_section_noticed_" + key] = asked  # said once, not on every rerun
+        st.toast(f"网址中的参数无效，已忽略：{key}={asked}", icon=":material/link_off:")
     if st.session_state.get(key) not in labels:
         st.session_state.pop(key, None)
-    return st.tabs(labels, key=key, bind="query-params")
+    chosen = st.segmented_control(label, labels, default=default, key=key, bind="query-params", required=required)
+    box = st.container()
+    if chosen is None:
+        caption("点击上方按钮查看。")
+    return [Section(name, name == chosen, box) for name in labels]
 
 
 def leader_portfolio(portfolio: dict[str, pd.DataFrame], leader: str) -> None:

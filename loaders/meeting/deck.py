@@ -17,9 +17,10 @@ from datetime import date
 import pandas as pd
 
 from loaders.analysis import unit_load, written_target
+from loaders.downloads import safe_file_name
 from loaders.frames import Frames
 from loaders.progress.board import chase_list, counts_by, red_list, shown_percent
-from loaders.progress.status import STATUS_LABELS, STATUS_ORDER, coordination_items, task_status
+from loaders.progress.status import STATUS_LABELS, STATUS_ORDER, coordination_items, reported_as_of, status_of
 from loaders.select import DIRECTION_LABELS, SCOPE_LABELS, Filters, TaskQuery, query_tasks, restrict
 
 VIEWS = ("总体情况", "领导分工", "单位负荷", "指标变化", "民生实事", "进度亮灯", "需协调事项")
@@ -111,8 +112,9 @@ def progress_of(frames: Frames, choice: DeckChoice, reports: pd.DataFrame, miles
                 cadences: dict[str, str] | None, as_of: date) -> DeckProgress:
     """Return the statuses and 需协调事项 of the deck's tasks as of a date (reports etc. as the database holds them)."""
     tasks = deck_tasks(frames, choice)
-    return DeckProgress(as_of, task_status(tasks, reports, milestones, cadences, as_of),
-                        coordination_items(tasks, frames.task_leaders, reports, as_of))
+    reported = reported_as_of(reports, as_of)
+    return DeckProgress(as_of, status_of(tasks, reported, milestones, cadences),
+                        coordination_items(tasks, frames.task_leaders, reported.latest))
 
 
 def districts_of(frames: Frames) -> list[str]:
@@ -164,6 +166,11 @@ def subject_of(frames: Frames, choice: DeckChoice) -> str:
     if choice.district and several:
         return " ".join(filter(None, [place, f"{choice.year}年", who]))
     return " ".join(filter(None, [f"{choice.year}年", place, who]))
+
+
+def deck_file_name(subject: str, as_of: date, extension: str) -> str:
+    """Return the name of a deck's file: 汇报材料_2022年_全区_进度截至20221231.pptx (subject from subject_of)."""
+    return safe_file_name(["汇报材料", *subject.split(), f"进度截至{as_of:%Y%m%d}"], extension)
 
 
 def build_deck(frames: Frames, choice: DeckChoice, progress: DeckProgress | None = None) -> list[Slide]:

@@ -17,7 +17,7 @@ from loaders.downloads import (NOT_REPORTED, file_name, neutralize, paint_status
                                style_sheet, write_sheet)
 from loaders.frames import Frames
 from loaders.progress.board import status_board
-from loaders.progress.status import STATUS_LABELS, STATUS_ORDER, latest_reports, rule_text, task_status
+from loaders.progress.status import STATUS_LABELS, STATUS_ORDER, reported_as_of, rule_text, status_of
 from loaders.select import SCOPE_LABELS, Filters, select
 
 LEDGER_COLUMNS = {
@@ -36,7 +36,8 @@ def ledger_board(frames: Frames, filters: Filters, reports: pd.DataFrame, milest
                  cadences: dict[str, str] | None, as_of: date) -> pd.DataFrame:
     """Return the board of the selected tasks as of a date (as the 落实进度 page computes it)."""
     tasks = select(frames, filters).tasks
-    return status_board(tasks, task_status(tasks, reports, milestones, cadences, as_of), latest_reports(reports, as_of))
+    reported = reported_as_of(reports, as_of)
+    return status_board(tasks, status_of(tasks, reported, milestones, cadences), reported.latest)
 
 
 def applied_filters(filters: Filters, board: pd.DataFrame | None = None) -> list[tuple[str, str]]:

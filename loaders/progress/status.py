@@ -61,6 +61,43 @@ def last_due_period(task_periods: list[Period], as_of: date, rules: StatusRules)
     return (due[-1] if due else None), due
 
 
+@dataclass(frozen=True)
+class Reported:
+    """What the lead units had reported by a date, worked out once for the status, the board and 需协调事项.
+
+    latest: each task's latest report as of the date (the latest period, then the latest
+    row: a correction is a later row for the same period), with every report column;
+    percent_of: task_id → (rank of that period, its percent); periods_of: task_id → the
+    periods it reported.
+    """
+
+    as_of: date
+    latest: pd.DataFrame
+    percent_of: dict[str, tuple[int, float]]
+    periods_of: dict[str, set[str]]
+
+
+def reported_as_of(reports: pd.DataFrame, as_of: date) -> Reported:
+    """Return each task's latest report and the periods it reported, counting only reports saved by as_of."""
+    if not len(reports):
+        return Reported(as_of, reports.copy(), {}, {})
+    known = reports[reports["reported_on"] <= as_of]
+    ranks = {label: _rank(label) for label in known["period"].unique()}  # a few labels, many rows
+    ranked = known.assign(_rank=known["period"].map(ranks)).sort_values(["_rank", "id"])
+    latest = ranked.groupby("task_id", sort=False).tail(1)
+    percent_of = dict(zip(latest["task_id"].tolist(), zip(latest["_rank"].tolist(),
+                                                           latest["percent"].astype(float).tolist())))
+    periods_of: dict[str, set[str]] = {}
+    for task_id, label in zip(known["task_id"].tolist(), known["period"].tolist()):  # lists: fast to iterate
+        periods_of.setdefault(task_id, set()).add(label)
+    return Reported(as_of, latest.drop(columns="_rank"), percent_of, periods_of)
+
+
+def latest_reports(reports: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Return each task's latest report as of a date (latest period, then latest row)."""
+    return reported_as_of(reports, as_of).latest
+
+
 def task_status(tasks: pd.DataFrame, reports: pd.DataFrame, milestones: pd.DataFrame | None = None,
                 cadences: dict[str, str] | None = None, as_of: date | None = None,
                 rules: StatusRules = StatusRules()) -> pd.DataFrame:
@@ -69,9 +106,14 @@ def task_status(tasks: pd.DataFrame, reports: pd.DataFrame, milestones: pd.DataF
     tasks needs task_id, year, scope, doc_no; reports task_id, period, percent,
     reported_on (local date), id; milestones task_id, due_date, done_on, plan_on, plan_at.
     """
-    as_of = as_of or date.today()
+    return status_of(tasks, reported_as_of(reports, as_of or date.today()), milestones, cadences, rules)
+
+
+def status_of(tasks: pd.DataFrame, reported: Reported, milestones: pd.DataFrame | None = None,
+              cadences: dict[str, str] | None = None, rules: StatusRules = StatusRules()) -> pd.DataFrame:
+    """Return task_status's rows from what was reported as of reported.as_of (from reported_as_of)."""
+    as_of = reported.as_of
     cadences = cadences or {}
-    latest_of, reported_of = _reported(reports, as_of)
     late_milestones = _late_milestones(milestones, as_of)
 
     period_cache: dict[tuple[int, str, str], tuple] = {}
@@ -85,12 +127,11 @@ def task_status(tasks: pd.DataFrame, reports: pd.DataFrame, milestones: pd.DataF
                                  elapsed_percent(first_day, last_day, last.end) if last else 0.0)
         last, due, last_rank, expected = period_cache[key]
 
-        # a correction is a later row for the same period: the latest period, then the latest row, holds
-        latest = latest_of.get(task_id)  # (period rank, percent)
+        latest = reported.percent_of.get(task_id)  # (period rank, percent)
         latest_percent = latest[1] if latest else None
         done = latest_percent is not None and latest_percent >= 100
-        reported = reported_of.get(task_id, ())
-        overdue = [] if done else [label for label in due if label not in reported]
+        periods_reported = reported.periods_of.get(task_id, ())
+        overdue = [] if done else [label for label in due if label not in periods_reported]
 
         if done:
             status = "done"
@@ -107,22 +148,6 @@ def task_status(tasks: pd.DataFrame, reports: pd.DataFrame, milestones: pd.DataF
     frame = pd.DataFrame(rows, columns=STATUS_COLUMNS)
     frame["latest_percent"] = frame["latest_percent"].astype("Float64")
     return frame
-
-
-def _reported(reports: pd.DataFrame, as_of: date) -> tuple[dict[str, tuple[int, float]], dict[str, set[str]]]:
-    """Return task_id → (rank of the latest period, its latest percent) and task_id → periods reported, as of."""
-    if not len(reports):
-        return {}, {}
-    known = reports[reports["reported_on"] <= as_of]
-    ranks = {label: _rank(label) for label in known["period"].unique()}
-    known = known.assign(_rank=known["period"].map(ranks)).sort_values(["_rank", "id"])
-    latest = known.groupby("task_id", sort=False).tail(1)
-    latest_of = dict(zip(latest["task_id"].tolist(), zip(latest["_rank"].tolist(),
-                                                           latest["percent"].astype(float).tolist())))
-    reported_of: dict[str, set[str]] = {}
-    for task_id, label in zip(known["task_id"].tolist(), known["period"].tolist()):  # lists: fast to iterate
-        reported_of.setdefault(task_id, set()).add(label)
-    return latest_of, reported_of
 
 
 def _rank(label: str) -> int:
@@ -151,27 +176,19 @@ def _late_milestones(milestones: pd.DataFrame | None, as_of: date) -> set[str]:
     return set(late["task_id"])
 
 
-def coordination_items(tasks: pd.DataFrame, task_leaders: pd.DataFrame, reports: pd.DataFrame,
-                       as_of: date) -> pd.DataFrame:
-    """Return each leader's 需协调事项: the coordination text of each task's latest report (as of), by leader."""
+def coordination_items(tasks: pd.DataFrame, task_leaders: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
+    """Return each leader's 需协调事项: the coordination text of each task's latest report, by leader.
+
+    latest: reported_as_of(...).latest (or latest_reports), each task's latest report as of the date.
+    """
     columns = ["leader", "task_id", "period", "unit", "coordination", "reported_on"]
-    if not len(reports):
+    if not len(latest):
         return pd.DataFrame(columns=columns)
-    latest = latest_reports(reports[reports["task_id"].isin(tasks["task_id"])], as_of)
+    latest = latest[latest["task_id"].isin(tasks["task_id"])]
     latest = latest[latest["coordination"].str.strip() != ""]
     items = latest.merge(task_leaders[["task_id", "leader"]], on="task_id", how="left")
     items["leader"] = items["leader"].fillna("未注明")
     return items.sort_values(["leader", "task_id"])[columns].reset_index(drop=True)
-
-
-def latest_reports(reports: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """Return each task's latest report as of a date (latest period, then latest row)."""
-    if not len(reports):
-        return reports.copy()
-    known = reports[reports["reported_on"] <= as_of]
-    ranks = {label: _rank(label) for label in known["period"].unique()}  # a few labels, many rows
-    known = known.assign(order=known["period"].map(ranks))
-    return known.sort_values(["order", "id"]).groupby("task_id").tail(1).drop(columns="order")
 
 
 def rule_text(rules: StatusRules = StatusRules()) -> str:

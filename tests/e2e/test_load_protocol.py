@@ -13,7 +13,8 @@ import asyncio
 import random
 from concurrent.futures import ThreadPoolExecutor
 
-from bench.load import PAGES, Plan, Session, drive, session_plan
+from bench.load import FLOOR, FLOOR_SCRIPT, PAGES, Plan, Session, drive, session_plan
+from tests.e2e.conftest import Server
 
 OVERVIEW, LEADERS = PAGES[0], PAGES[1]
 
@@ -53,9 +54,30 @@ def test_two_sessions_open_their_pages_and_apply_a_filter(fresh_server):
 
 
 def test_driver_records_filter_changes_on_every_page(server):
-    plan = Plan(server.url, session_plan(4, ["鹿城区"]), duration=20, interval=(0.2, 0.5), ramp=0.2, timeout=60, seed=1)
+    plan = Plan(session_plan(4, ["鹿城区"], PAGES, [server.url]), duration=20, interval=(0.2, 0.5), ramp=0.2,
+                timeout=60, seed=1)
     records = in_own_thread(lambda: drive(plan))
     assert records["errors"] == [] and records["timeouts"] == []
-    assert sorted(path for path, _ in records["open"]) == sorted(p.path for p in PAGES)
-    assert {path for path, _, _ in records["change"]} == {p.path for p in PAGES}
+    assert sorted(title for title, _ in records["open"]) == sorted(p.title for p in PAGES)
+    assert {title for title, _, _ in records["change"]} == {p.title for p in PAGES}
     assert all(0 < seconds < 60 for _, seconds, _ in records["change"])
+
+
+def test_sessions_are_spread_over_pages_districts_and_replicas():
+    plan = session_plan(6, ["甲区", "乙区", "丙区"], PAGES, ["http://a", "http://b"])
+    assert [url for url, _, _ in plan] == ["http://a", "http://b"] * 3
+    assert [page for _, page, _ in plan] == [*PAGES, *PAGES[:2]]
+    assert [query["district"] for _, _, query in plan] == ["甲区", "乙区", "丙区"] * 2
+
+
+def test_the_floor_page_is_driven_like_the_dashboard():
+    floor = Server(script=FLOOR_SCRIPT)
+    try:
+        floor.wait_healthy()
+        plan = Plan(session_plan(2, ["鹿城区"], (FLOOR,), [floor.url]), duration=6, interval=(0.2, 0.5), ramp=0.2,
+                    timeout=60, seed=2)
+        records = in_own_thread(lambda: drive(plan))
+    finally:
+        floor.stop()
+    assert records["errors"] == [] and records["timeouts"] == [] and len(records["open"]) == 2
+    assert len(records["change"]) >= 2 and {title for title, _, _ in records["change"]} == {FLOOR.title}

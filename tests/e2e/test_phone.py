@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from loaders.frames import load_frames
 from loaders.select import Filters, TaskQuery, query_tasks
 from tests.e2e.conftest import open_app
+from tools.screenshot import context_options
 
 PHONE = {"width": 390, "height": 844}
 PAGES = ["", "leaders", "units", "tasks", "targets", "about"]
@@ -30,15 +31,11 @@ def frames_2022():
     return query_tasks(frames, Filters(years=(2022,)), TaskQuery())
 
 
-# what Chrome on an Android phone sends (Playwright's is_mobile keeps the desktop User-Agent)
-PHONE_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-               "Chrome/131.0.0.0 Mobile Safari/537.36")
 
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True,
-                                  user_agent=PHONE_AGENT)
+    context = browser.new_context(**context_options(PHONE["width"], PHONE["height"]))  # a phone's, as screenshots
     tab = context.new_page()
     yield tab
     context.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
 
 import pytest
 from sqlalchemy import text
@@ -12,11 +11,6 @@ from loaders.progress.db import forget, make_engine, open_database
 from loaders.progress.reports import LOCAL_TIME, Writer, task_book
 
 POSTGRES_VARIABLE = "WORK_REPORT_TEST_DATABASE_URL"
-
-
-def today() -> date:
-    """Today in the district's time: the date of what a test records now (the machine's date differs after 16:00 UTC)."""
-    return datetime.now(LOCAL_TIME).date()
 
 
 def postgres_url() -> str:
@@ -80,3 +74,11 @@ def lead_of(frames):
         return Writer(name, row["district"], row["unit"])
 
     return writer
+
+
+def local_today():
+    """Today in the district's time, as the pages and the stored reports date it (not the machine's UTC date:
+    between 16:00 and 24:00 UTC a report saved now is dated tomorrow there)."""
+    from datetime import datetime
+
+    return datetime.now(LOCAL_TIME).date()

@@ -20,7 +20,7 @@ from loaders.progress.ledger_export import LEDGER_COLUMNS, applied_filters, ledg
 from loaders.progress.reports import ReportDraft, cadences, milestones_frame, report, reports_frame
 from loaders.progress.status import STATUS_COLORS, STATUS_LABELS, task_status
 from loaders.select import Filters
-from tests.progress.conftest import ON_SQLITE_ONLY, today
+from tests.progress.conftest import ON_SQLITE_ONLY, local_today
 
 ROOT = Path(__file__).resolve().parents[2]
 FAR_BEHIND = "2022-annual-01-03"
@@ -56,7 +56,7 @@ def rgb(cell) -> str:
 
 
 def test_the_ledger_has_a_row_per_task_with_status_colours_and_the_latest_report(seeded, frames):
-    as_of = today()
+    as_of = local_today()
     filters = Filters(years=(2022,))
     board = ledger_board(frames, filters, reports_frame(seeded), milestones_frame(seeded), cadences(seeded), as_of)
     applied = applied_filters(filters, board)
@@ -117,7 +117,7 @@ def test_the_ledger_command_writes_the_ledger_as_of_a_date(seeded, database_url,
 
 def test_the_task_list_xlsx_carries_status_and_percent_when_reports_exist(seeded, frames):
     tasks = frames.tasks[frames.tasks["year"] == 2022]
-    as_of = today()
+    as_of = local_today()
     status = statuses(frames, seeded, as_of)
     book = load_workbook(io.BytesIO(xlsx_bytes(frames, tasks, [("年度", "2022")], status=status, as_of=as_of)))
     sheet = book["任务明细"]
@@ -134,8 +134,8 @@ def test_the_task_list_xlsx_carries_status_and_percent_when_reports_exist(seeded
 
 def test_without_reports_the_task_list_xlsx_says_so_instead_of_empty_columns(engine, frames):
     tasks = frames.tasks[frames.tasks["year"] == 2022]
-    status = statuses(frames, engine, today())
-    book = load_workbook(io.BytesIO(xlsx_bytes(frames, tasks, [("年度", "2022")], status=status, as_of=today())))
+    status = statuses(frames, engine, local_today())
+    book = load_workbook(io.BytesIO(xlsx_bytes(frames, tasks, [("年度", "2022")], status=status, as_of=local_today())))
     assert "状态" not in [cell.value for cell in book["任务明细"][1]]
     info = {row[0].value: row[1].value for row in book["筛选条件"].iter_rows(min_row=2)}
     assert "尚无牵头单位填报进度" in info["落实进度"]
@@ -152,3 +152,42 @@ def test_the_pages_offer_the_downloads(seeded, database_url, monkeypatch):
         assert not app.exception, [e.message for e in app.exception]
         assert any(label in button.label for button in app.download_button), page
     assert len(stored_progress(database_url)[0]) == len(SEEDED)
+
+
+def sheet_values(data: bytes) -> dict[str, list[list]]:
+    """Every sheet's cell values and status fills (导出时间 left out: it is the time of the call)."""
+    book = load_workbook(io.BytesIO(data))
+    return {sheet.title: [[(cell.value, rgb(cell)) for cell in row] for row in sheet.iter_rows()
+                          if row[0].value != "导出时间"] for sheet in book}
+
+
+def test_the_task_list_xlsx_takes_the_status_of_the_rows_on_screen_from_the_cached_board(seeded, database_url, frames):
+    """The download reuses the board of the page (no second status computation) and equals task_status of its rows."""
+    from ui.data import data_key
+    from ui.progress import _board, download_status
+
+    as_of = local_today()
+    records = (reports_frame(seeded), milestones_frame(seeded), cadences(seeded), None)
+    board = _board(data_key(), f"{database_url}|test", Filters(years=(2022,)), as_of)
+    selection = frames.tasks[frames.tasks["year"] == 2022]
+    on_screen = selection[selection["task_id"].isin([*SEEDED, "2022-annual-02-01"])].iloc[::-1]  # any order
+    status = download_status(on_screen, board, records)
+    assert sorted(status["task_id"]) == sorted(on_screen["task_id"])
+    expected = task_status(on_screen, *records[:3], as_of)
+    pd.testing.assert_frame_equal(status.sort_values("task_id").reset_index(drop=True),
+                                  expected.sort_values("task_id").reset_index(drop=True))
+    applied = [("年度", "2022")]
+    assert sheet_values(xlsx_bytes(frames, on_screen, applied, status=status, as_of=as_of)) == \
+        sheet_values(xlsx_bytes(frames, on_screen, applied, status=expected, as_of=as_of))
+    assert download_status(on_screen, board, None) is None  # the database cannot be read: no status
+
+
+def test_before_anything_is_stored_the_task_list_xlsx_needs_no_board(engine, frames):
+    from ui.progress import download_status
+
+    tasks = frames.tasks[frames.tasks["year"] == 2022]
+    records = (reports_frame(engine), milestones_frame(engine), cadences(engine), None)
+    applied = [("年度", "2022")]
+    assert sheet_values(xlsx_bytes(frames, tasks, applied, status=download_status(tasks, None, records),
+                                   as_of=local_today())) == \
+        sheet_values(xlsx_bytes(frames, tasks, applied, status=statuses(frames, engine, local_today()), as_of=local_today()))

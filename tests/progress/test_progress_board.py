@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -44,6 +44,27 @@ def test_board_lists_and_counts(frames):
     assert set(chase["unit"]) == expected_units
     assert chase["tasks"].sum() == len(lead[lead["task_id"].isin(overdue["task_id"])])
 
-    items = coordination_items(tasks, frames.task_leaders, stored, AS_OF)
+    items = coordination_items(tasks, frames.task_leaders, latest_reports(stored, AS_OF))
     assert set(items["coordination"]) == {"请协调用地"}
     assert set(items["leader"]) == set(leaders.loc[leaders["task_id"] == ids[0], "leader"])
+
+
+def test_status_texts_and_coordination_all_come_from_the_latest_report_as_of(frames):
+    """Latest period first, then the latest row; what was saved after the as-of date does not count."""
+    tasks = frames.tasks[frames.tasks["table_id"] == "2022-annual"].head(3)
+    corrected, late_earlier, after = tasks["task_id"].tolist()
+    stored = reports((corrected, "2022-Q2", 30, "旧的协调事项"), (late_earlier, "2022-Q2", 60, "请协调用地"),
+                     (corrected, "2022-Q2", 50, ""), (late_earlier, "2022-Q1", 20, "一季度事项"),
+                     (after, "2022-Q2", 90, "截至日期后才保存"))
+    stored["progress"] = ["更正前", "二季度", "更正后", "补报一季度", "晚了"]
+    stored.loc[4, "reported_on"] = AS_OF + timedelta(days=1)
+    status = task_status(tasks, stored, as_of=AS_OF).set_index("task_id")
+    board = boards.status_board(tasks, status.reset_index(), latest_reports(stored, AS_OF)).set_index("task_id")
+    assert status.loc[corrected, "latest_percent"] == 50 and status.loc[late_earlier, "latest_percent"] == 60
+    assert pd.isna(status.loc[after, "latest_percent"]) and status.loc[after, "status"] == "not_reported"
+    assert board.loc[corrected, "progress"] == "更正后" and board.loc[late_earlier, "progress"] == "二季度"
+    assert board.loc[late_earlier, "reported_period"] == "2022-Q2" and pd.isna(board.loc[after, "progress"])
+    assert board.loc[corrected, "latest_shown"] == "50"
+    items = coordination_items(tasks, frames.task_leaders, latest_reports(stored, AS_OF))
+    assert set(items["task_id"]) == {late_earlier} and set(items["coordination"]) == {"请协调用地"}
+    assert set(items["period"]) == {"2022-Q2"}

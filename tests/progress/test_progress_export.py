@@ -11,7 +11,7 @@ import pandas as pd
 
 from loaders.progress.export import CONTRACT, write_progress_export
 from loaders.progress.reports import ReportDraft, Writer, report
-from tests.progress.conftest import today as local_today
+from tests.progress.conftest import local_today
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,7 @@ from loaders.progress.accounts import add_account
 from loaders.progress.db import URL_VARIABLE
 from loaders.progress.reports import ReportDraft, report, reports_frame
 from loaders.progress.status import STATUS_LABELS, task_status
-from tests.progress.conftest import ON_SQLITE_ONLY, today
+from tests.progress.conftest import ON_SQLITE_ONLY, local_today
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
@@ -44,14 +44,14 @@ def open_page(page: str, **query) -> AppTest:
 def test_progress_page_counts_match_the_rule(seeded, frames):
     app = open_page("pages/progress.py", year="2022")
     assert not app.exception, [e.message for e in app.exception]
-    app.date_input(key="progress_as_of").set_value(today()).run()
+    app.date_input(key="progress_as_of").set_value(local_today()).run()
     assert not app.exception, [e.message for e in app.exception]
     tasks = frames.tasks[frames.tasks["year"] == 2022]
-    status = task_status(tasks, reports_frame(seeded), as_of=today())
+    status = task_status(tasks, reports_frame(seeded), as_of=local_today())
     shown = {metric.label: metric.value for metric in app.metric}
     for code, label in STATUS_LABELS.items():
         assert shown[label] == f"{(status['status'] == code).sum()} 项"
-    app.query_params["progress_list"] = "各位领导的需协调事项"  # its tab, opened (only the open tab is drawn)
+    app.session_state["progress_list"] = "各位领导的需协调事项"  # a click on that list (only the open one is drawn)
     app.run()
     frames_shown = [element.value for element in app.dataframe]
     coordination = [f for f in frames_shown if "需协调事项" in f.columns]

@@ -12,7 +12,7 @@ from loaders.progress.db import URL_VARIABLE
 from loaders.progress.reports import ReportDraft, Writer, milestones_frame, report, reports_frame, save_milestones
 from loaders.progress.status import STATUS_LABELS, task_status
 from loaders.select import with_status
-from tests.progress.conftest import ON_SQLITE_ONLY, today
+from tests.progress.conftest import ON_SQLITE_ONLY, local_today
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = Writer("管理员", is_admin=True)
@@ -44,7 +44,7 @@ def open_tasks(**query) -> AppTest:
 
 def expected_labels(frames, engine, code: str) -> list[str]:
     tasks = frames.tasks[frames.tasks["year"] == 2022]
-    status = task_status(tasks, reports_frame(engine), milestones_frame(engine), as_of=today())
+    status = task_status(tasks, reports_frame(engine), milestones_frame(engine), as_of=local_today())
     return tasks.loc[tasks["task_id"].isin(status.loc[status["status"] == code, "task_id"]), "label"].tolist()
 
 

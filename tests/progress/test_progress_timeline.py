@@ -13,7 +13,7 @@ from loaders.progress.reports import (ReportDraft, Writer, add_comment, comments
                                       reports_frame, save_milestones)
 from loaders.progress.status import STATUS_LABELS, task_status
 from loaders.progress.timeline import CORRECTION, ONLY, REPLACED, status_sentence, task_timeline
-from tests.progress.conftest import ON_SQLITE_ONLY, today
+from tests.progress.conftest import ON_SQLITE_ONLY, local_today
 
 ROOT = Path(__file__).resolve().parents[2]
 TASK = "2022-five_year-02-05"  # lead 区科技局, support 区经信局 (鹿城区)
@@ -37,7 +37,7 @@ def seeded(engine, book):
 
 def test_every_report_is_listed_and_corrections_are_marked(seeded):
     timeline = task_timeline(TASK, reports_frame(seeded), milestones_frame(seeded), comments_frame(seeded),
-                             today())
+                             local_today())
     rows = timeline.reports
     assert rows["period"].tolist() == ["2022-Q3", "2022-Q2", "2022-Q2", "2022-Q2"]
     assert rows["progress"].tolist() == ["三季度进展", "再次更正", "=更正后的进展", "第一稿"]
@@ -54,28 +54,28 @@ def test_milestones_are_done_open_or_overdue_as_of_a_date(seeded, book):
     reports, milestones, comments = reports_frame(seeded), milestones_frame(seeded), comments_frame(seeded)
     before = task_timeline(TASK, reports, milestones, comments, date(2023, 3, 1)).milestones
     assert before.empty  # the plan was recorded today: as of 2023 nothing was planned yet
-    now = task_timeline(TASK, reports, milestones, comments, today())
+    now = task_timeline(TASK, reports, milestones, comments, local_today())
     assert now.milestones["what"].tolist() == ["完成方案编制", "<b>平台挂牌</b>"]
     assert now.milestones["state"].tolist() == ["已完成（2022-06-20）", "逾期"]
     assert now.earlier_plans == 0
     assert save_milestones(seeded, book[TASK], [(date(2027, 6, 30), "项目验收", None)], LEAD) == []
-    replanned = task_timeline(TASK, reports, milestones_frame(seeded), comments, today())
+    replanned = task_timeline(TASK, reports, milestones_frame(seeded), comments, local_today())
     assert replanned.milestones["what"].tolist() == ["项目验收"] and replanned.milestones["state"].tolist() == ["未完成"]
     assert replanned.earlier_plans == 1
 
 
 def test_comments_and_an_empty_task(seeded):
     frames_ = (reports_frame(seeded), milestones_frame(seeded), comments_frame(seeded))
-    timeline = task_timeline(TASK, *frames_, today())
+    timeline = task_timeline(TASK, *frames_, local_today())
     assert timeline.comments[["period", "text", "unit", "written_by"]].values.tolist() == [
         ["2022-Q3", "经信局已配合完成调研", "区经信局", "经信局填报员"]]
-    nothing = task_timeline("2022-annual-01-01", *frames_, today())
+    nothing = task_timeline("2022-annual-01-01", *frames_, local_today())
     assert nothing.milestones.empty and nothing.reports.empty and nothing.comments.empty
 
 
 def test_the_status_sentence_names_the_status_the_rule_gives(seeded, frames):
     task = frames.tasks[frames.tasks["task_id"] == TASK]
-    status = task_status(task, reports_frame(seeded), milestones_frame(seeded), as_of=today())
+    status = task_status(task, reports_frame(seeded), milestones_frame(seeded), as_of=local_today())
     row = status.iloc[0].to_dict()
     sentence = status_sentence(row)
     assert row["status"] == "not_reported"  # nothing for the periods after 2022-Q3
