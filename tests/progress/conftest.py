@@ -1,4 +1,4 @@
-"""Progress fixtures: a fresh database on SQLite and on PostgreSQL (every database test runs on both)."""
+"""Progress fixtures: a fresh database on SQLite and on PostgreSQL (screens and commands: ON_SQLITE_ONLY)."""
 
 from __future__ import annotations
 
