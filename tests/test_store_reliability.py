@@ -1,8 +1,8 @@
 """Saving under pressure: concurrent imports keep every notice, kills at every step leave one whole version
 with its history record, torn records are skipped, readers never see two versions mixed.
 
-Kills are real: the save runs in a child process that sends itself SIGKILL at a chosen
-write, fsync, rename, mkdir or delete (no finally blocks, no flushing), as `kill -9`
+Kills are real: the save runs in a child process (forked from one that imported the loaders once) that sends
+itself SIGKILL at a chosen write, fsync, rename, mkdir or delete (no finally blocks, no flushing), as `kill -9`
 or a power cut would.
 """
 
@@ -174,46 +174,87 @@ def test_a_history_folder_without_a_record_is_removed(curated_copy):
 # 3. Kills at every step of a save and of a restore --------------------------------------------
 
 KILL = textwrap.dedent("""
-    import os, shutil, signal, sys
+    import json, os, shutil, signal, sys, traceback
     sys.path.insert(0, {root!r})
     from pathlib import Path
     from loaders import store
-    from loaders.curated import read_curated
-    curated, kill_at, mode = Path({curated!r}), {kill_at!r}, {mode!r}
-    steps = []
+    from loaders.curated import read_curated, read_curated_files  # everything a save or a restore imports
 
-    def step(name, real, half_write=False):
-        def wrapped(*args, **kwargs):
-            steps.append(name)
-            if len(steps) == kill_at:
-                if half_write:  # half of the file reaches the disk, then the process dies
-                    with open(args[0], "wb") as handle:
-                        handle.write(args[1][: len(args[1]) // 2])
-                os.kill(os.getpid(), signal.SIGKILL)
-            return real(*args, **kwargs)
-        return wrapped
+    def killed(curated, kill_at, mode):
+        steps = []
 
-    store._write_file = step("write", store._write_file, half_write=True)
-    store._exchange = step("exchange", store._exchange)
-    for name in ("fsync", "rename", "replace", "mkdir"):
-        setattr(os, name, step(name, getattr(os, name)))
-    shutil.rmtree = step("rmtree", shutil.rmtree)
-    if mode == "save":
-        raw, _ = read_curated(curated)
-        raw["tasks"].loc[0, "note"] = "崩溃测试"
-        store.save_tables(curated, {{"tasks": raw["tasks"]}}, "崩溃测试")
-    else:
-        store.restore(curated, store.versions(curated, finish_pending=False)[0].version)
-    print(len(steps), " ".join(steps))
+        def step(name, real, half_write=False):
+            def wrapped(*args, **kwargs):
+                steps.append(name)
+                if len(steps) == kill_at:
+                    if half_write:  # half of the file reaches the disk, then the process dies
+                        with open(args[0], "wb") as handle:
+                            handle.write(args[1][: len(args[1]) // 2])
+                    os.kill(os.getpid(), signal.SIGKILL)
+                return real(*args, **kwargs)
+            return wrapped
+
+        store._write_file = step("write", store._write_file, half_write=True)
+        store._exchange = step("exchange", store._exchange)
+        for name in ("fsync", "rename", "replace", "mkdir"):
+            setattr(os, name, step(name, getattr(os, name)))
+        shutil.rmtree = step("rmtree", shutil.rmtree)
+        if mode == "save":
+            raw, _ = read_curated(curated)
+            raw["tasks"].loc[0, "note"] = "崩溃测试"
+            store.save_tables(curated, {{"tasks": raw["tasks"]}}, "崩溃测试")
+        else:
+            store.restore(curated, store.versions(curated, finish_pending=False)[0].version)
+        print(len(steps), " ".join(steps))
+
+    # one request per line: each save or restore runs in a child forked from here, with its output in files
+    for line in sys.stdin:
+        request = json.loads(line)
+        out, err = request["out"], request["err"]
+        child = os.fork()
+        if child == 0:
+            for fd, path in ((1, out), (2, err)):
+                os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
+            try:
+                killed(Path(request["curated"]), request["kill_at"], request["mode"])
+                code = 0
+            except BaseException:
+                traceback.print_exc()
+                code = 1
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        _, status = os.waitpid(child, 0)
+        print(os.waitstatus_to_exitcode(status), flush=True)
 """)
 
 
-def run_killed(curated: Path, mode: str, kill_at: int) -> subprocess.CompletedProcess:
-    script = KILL.format(root=str(ROOT), curated=str(curated), kill_at=kill_at, mode=mode)
-    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+@pytest.fixture(scope="module")
+def run_killed(tmp_path_factory):
+    """Run a save (or restore) in a child process that sends itself SIGKILL at its kill_at-th step (0: never).
+
+    The children are forked from one process that has imported the loaders once, so that a kill costs a fork,
+    not a Python start and a pandas import; each child is still a process of its own, killed for real.
+    """
+    folder = tmp_path_factory.mktemp("killed")
+    parent = subprocess.Popen([sys.executable, "-c", KILL.format(root=str(ROOT))], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+
+    def run(curated: Path, mode: str, kill_at: int) -> subprocess.CompletedProcess:
+        out, err = folder / "out", folder / "err"
+        request = {"curated": str(curated), "kill_at": kill_at, "mode": mode, "out": str(out), "err": str(err)}
+        parent.stdin.write(json.dumps(request) + "\n")
+        parent.stdin.flush()
+        answer = parent.stdout.readline()
+        assert answer, "the process that forks the killed saves has died"
+        return subprocess.CompletedProcess([], int(answer), out.read_text("utf-8"), err.read_text("utf-8"))
+
+    yield run
+    parent.stdin.close()
+    parent.wait(timeout=60)
 
 
-def kill_at_every_step(curated_copy: Path, mode: str) -> tuple[int, int]:
+def kill_at_every_step(run_killed, curated_copy: Path, mode: str) -> tuple[int, int]:
     """Kill the save (or restore) at each of its steps in turn; return (kills tried, kills survived)."""
     backup = curated_copy.parent / "backup"
     os.mkdir(backup)
@@ -255,19 +296,19 @@ def kill_at_every_step(curated_copy: Path, mode: str) -> tuple[int, int]:
     return total, survived
 
 
-def test_a_kill_at_any_step_of_a_save_completes_or_rolls_back_with_its_record(curated_copy):
-    tried, survived = kill_at_every_step(curated_copy, "save")
+def test_a_kill_at_any_step_of_a_save_completes_or_rolls_back_with_its_record(run_killed, curated_copy):
+    tried, survived = kill_at_every_step(run_killed, curated_copy, "save")
     assert survived == tried
 
 
-def test_a_kill_at_any_step_of_a_restore_completes_or_rolls_back_with_its_record(curated_copy):
+def test_a_kill_at_any_step_of_a_restore_completes_or_rolls_back_with_its_record(run_killed, curated_copy):
     raw, _ = read_curated(curated_copy)
     store.save_tables(curated_copy, {"tasks": raw["tasks"].iloc[:-3]}, "删三行")
-    tried, survived = kill_at_every_step(curated_copy, "restore")
+    tried, survived = kill_at_every_step(run_killed, curated_copy, "restore")
     assert survived == tried
 
 
-def test_a_kill_after_the_swap_still_shows_the_undo_version(curated_copy, capsys):
+def test_a_kill_after_the_swap_still_shows_the_undo_version(run_killed, curated_copy, capsys):
     """The reported case: new data live, no version listed, the import cannot be repeated."""
     work = curated_copy.parent / "first" / curated_copy.name
     work.parent.mkdir()

@@ -21,14 +21,39 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 PASSWORD = "e2e-管理员-password"
 
 
-@pytest.fixture
-def admin_server(tmp_path):
-    curated = tmp_path / "data" / "curated"
+def data_copy(folder: Path) -> tuple[Path, Path]:
+    """Copy the bundled curated tables into folder/data/curated and write a secrets file with an admin password."""
+    curated = folder / "data" / "curated"
     shutil.copytree(DEFAULT_CURATED_DIR, curated)
-    secrets = tmp_path / "secrets.toml"
+    secrets = folder / "secrets.toml"
     secrets.write_text(f'[admin]\npassword = "{PASSWORD}"\n', encoding="utf-8")
+    return curated, secrets
+
+
+def serve(data_root: tuple[Path, Path]):
+    """Start a server on (curated folder, secrets file)."""
+    curated, secrets = data_root
     server = start_server({"WORK_REPORT_CURATED_DIR": str(curated)}, ["--secrets.files", str(secrets)])
     server.curated = curated
+    return server
+
+
+def serve_a_copy(folder: Path):
+    return serve(data_copy(folder))
+
+
+@pytest.fixture
+def admin_server(tmp_path):
+    """A server of its own, for a test that saves."""
+    server = serve_a_copy(tmp_path)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def checking_server(tmp_path_factory):
+    """A server shared by the tests that save nothing (each asserts that nothing changed)."""
+    server = serve_a_copy(tmp_path_factory.mktemp("checking"))
     yield server
     server.stop()
 
@@ -68,16 +93,16 @@ def test_viewers_have_no_admin_page_and_no_restore(page, server):
     assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
 
 
-def test_a_bad_file_lists_its_problems_and_changes_nothing(page, admin_server):
-    before = files_of(admin_server.curated)
-    log_in(page, admin_server)
+def test_a_bad_file_lists_its_problems_and_changes_nothing(page, checking_server):
+    before = files_of(checking_server.curated)
+    log_in(page, checking_server)
     upload(page, FIXTURES / "bad" / "unknown_unit.xlsx")
     page.get_by_text("导入文件有 1 处问题，未做任何修改").wait_for()
     full_text = page.locator('[data-testid="stCode"]').inner_text()
     assert "unknown_unit.xlsx 工作表“tasks” 第6行 列“units”：单位“区发改委”不在鹿城区的单位词典中" in full_text
     assert page.get_by_text("新增单位").first.is_visible()  # the way to add the unit with a category
     assert page.get_by_role("button", name="确认保存").count() == 0
-    assert files_of(admin_server.curated) == before
+    assert files_of(checking_server.curated) == before
 
 
 def test_import_preview_save_and_restore(page, admin_server):
@@ -104,8 +129,9 @@ def test_import_preview_save_and_restore(page, admin_server):
     assert [v.tasks for v in versions(admin_server.curated)] == [285, 257]
 
 
-def test_replacing_an_imported_notice_needs_the_box_ticked(page, admin_server):
-    log_in(page, admin_server)
+def test_replacing_an_imported_notice_needs_the_box_ticked(page, checking_server):
+    before = files_of(checking_server.curated)
+    log_in(page, checking_server)
     upload(page, FIXTURES / "bad" / "already_imported.xlsx")
     page.locator('[data-testid="stCode"]', has_text="已经导入过（现有 161 条任务）").wait_for()
     page.get_by_text("替换已导入的通知：温鹿政办〔2022〕4号").click()
@@ -113,6 +139,7 @@ def test_replacing_an_imported_notice_needs_the_box_ticked(page, admin_server):
     # the file holds the notice exactly as imported: the preview says there is nothing to save
     page.get_by_text("导入文件与现有数据完全相同").wait_for()
     assert page.get_by_role("button", name="确认保存").count() == 0
+    assert files_of(checking_server.curated) == before
 
 
 def test_a_notice_as_published_is_read_checked_and_saved(page, admin_server, tmp_path):

@@ -10,14 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 
 import pytest
 
-from loaders.curated import DEFAULT_CURATED_DIR, read_curated, table_bytes
+from loaders.curated import read_curated, table_bytes
 from loaders.frames import load_frames
-from tests.e2e.conftest import open_app, start_server, wait_ready
-from tests.e2e.test_admin_browser import PASSWORD, log_in, navigate, upload
+from tests.e2e.conftest import open_app, wait_ready
+from tests.e2e.test_admin_browser import PASSWORD, data_copy, log_in, navigate, serve, upload
 from tests.test_store_reliability import notice_variant
 
 HOSTILE_CELLS = ['=HYPERLINK("http://example.com","点我")', "+86-577", "-1", "@SUM(A1)"]
@@ -25,18 +24,7 @@ HOSTILE_CELLS = ['=HYPERLINK("http://example.com","点我")', "+86-577", "-1", "
 
 @pytest.fixture
 def data_root(tmp_path):
-    curated = tmp_path / "data" / "curated"
-    shutil.copytree(DEFAULT_CURATED_DIR, curated)
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text(f'[admin]\npassword = "{PASSWORD}"\n', encoding="utf-8")
-    return curated, secrets
-
-
-def serve(data_root):
-    curated, secrets = data_root
-    server = start_server({"WORK_REPORT_CURATED_DIR": str(curated)}, ["--secrets.files", str(secrets)])
-    server.curated = curated
-    return server
+    return data_copy(tmp_path)
 
 
 @pytest.fixture

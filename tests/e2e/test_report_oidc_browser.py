@@ -17,30 +17,42 @@ from tests.e2e.oidc_provider import Provider
 EMAIL = "zhang.san@example.gov.cn"
 
 
-@pytest.fixture
-def oidc_server(tmp_path):
-    def start(claims: dict):
-        url = f"sqlite:///{tmp_path / 'progress.sqlite3'}"
-        assert add_account(open_database(url), "fgj", "correct horse battery", "测试", "鹿城区", "区发改局",
-                           email=EMAIL) == []
-        provider = Provider("dashboard", claims)
-        port = free_port()
-        secrets = tmp_path / "secrets.toml"
-        secrets.write_text(
-            "[auth]\n"
-            f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-            'cookie_secret = "e2e-cookie-secret-0123456789abcdef"\n'
-            'client_id = "dashboard"\nclient_secret = "e2e-secret"\n'
-            f'server_metadata_url = "{provider.url}/.well-known/openid-configuration"\n', encoding="utf-8")
+@pytest.fixture(scope="module")
+def oidc_app(tmp_path_factory):
+    """One dashboard server and one provider for the module; each test logs in from a new browser session."""
+    folder = tmp_path_factory.mktemp("oidc")
+    url = f"sqlite:///{folder / 'progress.sqlite3'}"
+    assert add_account(open_database(url), "fgj", "correct horse battery", "测试", "鹿城区", "区发改局",
+                       email=EMAIL) == []
+    provider = Provider("dashboard", {})
+    port = free_port()
+    secrets = folder / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        'cookie_secret = "e2e-cookie-secret-0123456789abcdef"\n'
+        'client_id = "dashboard"\nclient_secret = "e2e-secret"\n'
+        f'server_metadata_url = "{provider.url}/.well-known/openid-configuration"\n', encoding="utf-8")
+    try:
         server = start_server({"WORK_REPORT_DATABASE_URL": url}, ["--secrets.files", str(secrets)], port)
-        started.append((server, provider))
+    except BaseException:
+        provider.stop()
+        raise
+    yield server, provider
+    server.stop()
+    provider.stop()
+
+
+@pytest.fixture
+def oidc_server(oidc_app):
+    """Return the server after setting the claims the provider signs for the next login."""
+    server, provider = oidc_app
+
+    def start(claims: dict):
+        provider.claims = claims
         return server
 
-    started = []
-    yield start
-    for server, provider in started:
-        server.stop()
-        provider.stop()
+    return start
 
 
 def log_in_through_oidc(page, server) -> None:

@@ -1,4 +1,4 @@
-"""Progress fixtures: a fresh database on SQLite and on PostgreSQL (every database test runs on both)."""
+"""Progress fixtures: a fresh database on SQLite and on PostgreSQL (screens and commands: ON_SQLITE_ONLY)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,11 @@ def postgres_url() -> str:
                     "`bash scripts/test.sh` (installs and starts Debian's postgresql when run as root), or "
                     "`sudo apt-get install -y postgresql` and `eval \"$(bash scripts/postgres.sh)\"` before pytest.")
     return url
+
+
+# For tests of a screen or a command whose database work (storing, reading, migrating) is tested on both
+# databases elsewhere: the test runs once, on SQLite. Tests of storage and reading run on both.
+ON_SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

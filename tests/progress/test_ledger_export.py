@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -17,9 +17,10 @@ from loaders.downloads import xlsx_bytes
 from loaders.progress.db import URL_VARIABLE
 from loaders.progress.export import stored_progress
 from loaders.progress.ledger_export import LEDGER_COLUMNS, applied_filters, ledger_board, ledger_file_name, ledger_xlsx
-from loaders.progress.reports import LOCAL_TIME, ReportDraft, cadences, milestones_frame, report, reports_frame
+from loaders.progress.reports import ReportDraft, cadences, milestones_frame, report, reports_frame
 from loaders.progress.status import STATUS_COLORS, STATUS_LABELS, task_status
 from loaders.select import Filters
+from tests.progress.conftest import ON_SQLITE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]
 FAR_BEHIND = "2022-annual-01-03"
@@ -29,10 +30,6 @@ SEEDED = {  # task → (percent, 进展情况, 需协调事项)
     "2022-annual-01-02": (100, "已完成全部工作", ""),
     FAR_BEHIND: (20, FORMULA, "+1 请协调资金"),
 }
-
-
-def today() -> date:
-    return datetime.now(LOCAL_TIME).date()
 
 
 @pytest.fixture
@@ -59,7 +56,7 @@ def rgb(cell) -> str:
 
 
 def test_the_ledger_has_a_row_per_task_with_status_colours_and_the_latest_report(seeded, frames):
-    as_of = today()
+    as_of = local_today()
     filters = Filters(years=(2022,))
     board = ledger_board(frames, filters, reports_frame(seeded), milestones_frame(seeded), cadences(seeded), as_of)
     applied = applied_filters(filters, board)
@@ -120,7 +117,7 @@ def test_the_ledger_command_writes_the_ledger_as_of_a_date(seeded, database_url,
 
 def test_the_task_list_xlsx_carries_status_and_percent_when_reports_exist(seeded, frames):
     tasks = frames.tasks[frames.tasks["year"] == 2022]
-    as_of = today()
+    as_of = local_today()
     status = statuses(frames, seeded, as_of)
     book = load_workbook(io.BytesIO(xlsx_bytes(frames, tasks, [("年度", "2022")], status=status, as_of=as_of)))
     sheet = book["任务明细"]
@@ -137,13 +134,14 @@ def test_the_task_list_xlsx_carries_status_and_percent_when_reports_exist(seeded
 
 def test_without_reports_the_task_list_xlsx_says_so_instead_of_empty_columns(engine, frames):
     tasks = frames.tasks[frames.tasks["year"] == 2022]
-    status = statuses(frames, engine, today())
-    book = load_workbook(io.BytesIO(xlsx_bytes(frames, tasks, [("年度", "2022")], status=status, as_of=today())))
+    status = statuses(frames, engine, local_today())
+    book = load_workbook(io.BytesIO(xlsx_bytes(frames, tasks, [("年度", "2022")], status=status, as_of=local_today())))
     assert "状态" not in [cell.value for cell in book["任务明细"][1]]
     info = {row[0].value: row[1].value for row in book["筛选条件"].iter_rows(min_row=2)}
     assert "尚无牵头单位填报进度" in info["落实进度"]
 
 
+@ON_SQLITE_ONLY
 def test_the_pages_offer_the_downloads(seeded, database_url, monkeypatch):
     monkeypatch.setenv(URL_VARIABLE, database_url)
     for page, label in (("pages/progress.py", "下载进度台账"), ("pages/tasks.py", "含状态")):
@@ -168,7 +166,7 @@ def test_the_task_list_xlsx_takes_the_status_of_the_rows_on_screen_from_the_cach
     from ui.data import data_key
     from ui.progress import _board, download_status
 
-    as_of = today()
+    as_of = local_today()
     records = (reports_frame(seeded), milestones_frame(seeded), cadences(seeded), None)
     board = _board(data_key(), f"{database_url}|test", Filters(years=(2022,)), as_of)
     selection = frames.tasks[frames.tasks["year"] == 2022]
@@ -191,5 +189,5 @@ def test_before_anything_is_stored_the_task_list_xlsx_needs_no_board(engine, fra
     records = (reports_frame(engine), milestones_frame(engine), cadences(engine), None)
     applied = [("年度", "2022")]
     assert sheet_values(xlsx_bytes(frames, tasks, applied, status=download_status(tasks, None, records),
-                                   as_of=today())) == \
-        sheet_values(xlsx_bytes(frames, tasks, applied, status=statuses(frames, engine, today()), as_of=today()))
+                                   as_of=local_today())) == \
+        sheet_values(xlsx_bytes(frames, tasks, applied, status=statuses(frames, engine, local_today()), as_of=local_today()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,8 +16,9 @@ from loaders.meeting.deck import CONTINUED, NO_REPORTS, DeckChoice, build_deck, 
 from loaders.meeting.powerpoint import SERIES_COLORS, deck_pptx
 from loaders.progress.board import counts_by
 from loaders.progress.db import URL_VARIABLE
-from loaders.progress.reports import LOCAL_TIME, ReportDraft, cadences, milestones_frame, report, reports_frame
+from loaders.progress.reports import ReportDraft, cadences, milestones_frame, report, reports_frame
 from loaders.progress.status import STATUS_COLORS, STATUS_LABELS, task_status
+from tests.progress.conftest import ON_SQLITE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2022
@@ -30,10 +31,6 @@ SEEDED = {
     "2022-five_year-02-01": ("2026-Q3", 80, "请区领导协调人才公寓房源"),
 }
 MANY = [f"2022-five_year-01-{n:02d}" for n in range(1, 12)]  # 林杰's five-year tasks, each with a long request
-
-
-def today() -> date:
-    return datetime.now(LOCAL_TIME).date()
 
 
 @pytest.fixture
@@ -49,7 +46,7 @@ def seeded(engine, book, lead_of):
 
 def progress_now(frames, engine, choice: DeckChoice, as_of: date | None = None):
     return progress_of(frames, choice, reports_frame(engine), milestones_frame(engine), cadences(engine),
-                       as_of or today())
+                       as_of or local_today())
 
 
 def expected_counts(frames, engine, as_of: date):
@@ -62,9 +59,9 @@ def expected_counts(frames, engine, as_of: date):
 
 def test_light_slides_chart_what_counts_by_counts(seeded, frames):
     deck = build_deck(frames, DeckChoice(YEAR), progress_now(frames, seeded, DeckChoice(YEAR)))
-    counts, status = expected_counts(frames, seeded, today())
+    counts, status = expected_counts(frames, seeded, local_today())
     lights = [s for s in deck if s.view == "进度亮灯" and s.bars]
-    assert lights and all(s.title == f"各位领导牵头任务的亮灯情况（截至{today():%Y-%m-%d}）" for s in lights)
+    assert lights and all(s.title == f"各位领导牵头任务的亮灯情况（截至{local_today():%Y-%m-%d}）" for s in lights)
     assert [s.continued for s in lights] == [False] + [True] * (len(lights) - 1)
     categories = [c for s in lights for c in s.bars.categories]
     assert categories == counts["leader"].tolist()  # most red first, as on 落实进度
@@ -86,7 +83,7 @@ def test_far_behind_tasks_and_late_units_are_listed(seeded, frames):
     deck = build_deck(frames, DeckChoice(YEAR), progress_now(frames, seeded, DeckChoice(YEAR)))
     red = [s for s in deck if s.title.startswith("严重滞后的任务")]
     rows = [row for s in red for row in s.table.rows]
-    _, status = expected_counts(frames, seeded, today())
+    _, status = expected_counts(frames, seeded, local_today())
     far = status[status["status"] == "far_behind"]
     labels = dict(zip(frames.tasks["task_id"], frames.tasks["label"]))
     assert sorted(row[0].split(" ")[0] for row in rows) == sorted(labels[t] for t in far["task_id"])
@@ -109,7 +106,7 @@ def test_each_leaders_coordination_items_are_a_table_continued_when_long(seeded,
         if coordination:
             expected.setdefault(leaders[task_id], []).append(coordination)
     expected.setdefault(leaders[MANY[0]], []).extend(f"{n}. {LONG}" for n in range(1, len(MANY) + 1))
-    when = f"（截至{today():%Y-%m-%d}）"
+    when = f"（截至{local_today():%Y-%m-%d}）"
     assert {title: sorted(items) for title, items in texts.items()} == {
         f"{leader}：需协调事项{when}": sorted(items) for leader, items in expected.items()}
     many = [s for s in slides if s.title.startswith(leaders[MANY[0]])]
@@ -123,7 +120,7 @@ def test_each_leaders_coordination_items_are_a_table_continued_when_long(seeded,
 def test_the_pptx_has_the_light_chart_with_those_values_and_colours(seeded, frames):
     deck = build_deck(frames, DeckChoice(YEAR), progress_now(frames, seeded, DeckChoice(YEAR)))
     presentation = Presentation(io.BytesIO(deck_pptx(deck)))
-    counts, _ = expected_counts(frames, seeded, today())
+    counts, _ = expected_counts(frames, seeded, local_today())
     number = next(i for i, s in enumerate(deck) if s.view == "进度亮灯")
     chart = next(shape.chart for shape in presentation.slides[number].shapes if shape.has_chart)
     plot = chart.plots[0]
@@ -148,9 +145,10 @@ def test_without_reports_the_slides_say_so(engine, seeded, frames):
     assert "2022-12-31" in slides[0].note
 
 
+@ON_SQLITE_ONLY
 def test_the_deck_command_takes_the_progress_date(seeded, database_url, frames, tmp_path):
     out = tmp_path / "deck.pptx"
-    for as_of, charts in (("2022-06-30", 0), (today().isoformat(), 1)):
+    for as_of, charts in (("2022-06-30", 0), (local_today().isoformat(), 1)):
         done = subprocess.run([sys.executable, "-m", "loaders", "deck", str(out), "--year", str(YEAR),
                                "--database", database_url, "--as-of", as_of], cwd=ROOT, capture_output=True,
                               text=True, timeout=180)
@@ -164,10 +162,11 @@ def test_the_deck_command_takes_the_progress_date(seeded, database_url, frames, 
         assert sum(shape.has_chart for shape in presentation.slides[number].shapes) == charts
 
 
+@ON_SQLITE_ONLY
 def test_the_page_shows_the_lights_as_of_the_date_in_the_link(seeded, database_url, frames, monkeypatch):
     monkeypatch.setenv(URL_VARIABLE, database_url)
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    app.query_params.update(deck_year=str(YEAR), slide="进度亮灯", deck_as_of=today().isoformat())
+    app.query_params.update(deck_year=str(YEAR), slide="进度亮灯", deck_as_of=local_today().isoformat())
     app.run()
     app.switch_page("pages/meeting.py").run()
     assert not app.exception, [e.message for e in app.exception]

@@ -11,6 +11,7 @@ from loaders.progress.db import URL_VARIABLE
 from loaders.progress.ledger import CORRECTS, NEW, ledger_preview
 from loaders.progress.reports import ReportDraft, Writer, report, reports_frame
 from tests.progress.test_progress_ledger import CHINESE, GOOD_ROWS, workbook
+from tests.progress.conftest import ON_SQLITE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "正确的密码-correct horse"
@@ -39,6 +40,7 @@ def upload(app: AppTest, name: str, content: bytes) -> AppTest:
     return app
 
 
+@ON_SQLITE_ONLY
 def test_a_good_ledger_is_previewed_then_saved_with_the_admins_name(admin_page, engine, book):
     assert report(engine, ReportDraft("2022-annual-01-02", "2022-Q2", 30), book, Writer("甲", is_admin=True)) == []
     app = upload(admin_page, "二季度台账.xlsx", workbook(CHINESE, *GOOD_ROWS))
@@ -56,6 +58,7 @@ def test_a_good_ledger_is_previewed_then_saved_with_the_admins_name(admin_page, 
     assert not app.dataframe or not any("记录" in f.value.columns for f in app.dataframe)  # the upload was emptied
 
 
+@ON_SQLITE_ONLY
 def test_a_bad_ledger_lists_every_problem_and_saves_nothing(admin_page, engine):
     bad = workbook(CHINESE, ("2022-annual-01-01", "2022-Q2", 120, "", "", "", "", ""),
                    ("不存在的任务", "2022-Q2", 50, "", "", "", "", ""),
@@ -70,6 +73,7 @@ def test_a_bad_ledger_lists_every_problem_and_saves_nothing(admin_page, engine):
     assert reports_frame(engine).empty
 
 
+@ON_SQLITE_ONLY
 def test_a_file_that_is_not_a_workbook_is_refused(admin_page, engine):
     app = upload(admin_page, "台账.xlsx", b"not a zip at all")
     assert any("1 处问题" in e.value for e in app.error)

@@ -21,6 +21,7 @@ from loaders.progress.accounts import (LoginRefused, accounts, add_account, log_
                                        writer_for_email)
 from loaders.progress.db import MIGRATIONS, URL_VARIABLE, forget, make_engine, open_database
 from loaders.progress.reports import reports_frame
+from tests.progress.conftest import ON_SQLITE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
@@ -110,6 +111,7 @@ def open_report_page(database_url, monkeypatch, user: dict, auth: bool = True) -
     return app
 
 
+@ON_SQLITE_ONLY
 def test_a_bound_oidc_account_reports_for_its_unit(engine, database_url, monkeypatch):
     add_account(engine, "fgj", PASSWORD, "管理员", "鹿城区", "区发改局", email=EMAIL)
     app = open_report_page(database_url, monkeypatch, {"is_logged_in": True, "email": EMAIL.lower(),
@@ -129,6 +131,7 @@ def test_a_bound_oidc_account_reports_for_its_unit(engine, database_url, monkeyp
     ({"is_logged_in": True, "email": EMAIL, "email_verified": False}, "邮箱未经验证"),
     ({"is_logged_in": True}, "没有提供邮箱"),
 ])
+@ON_SQLITE_ONLY
 def test_an_oidc_account_without_a_usable_email_cannot_report(engine, database_url, monkeypatch, user, says):
     add_account(engine, "fgj", PASSWORD, "管理员", "鹿城区", "区发改局", email=EMAIL)
     app = open_report_page(database_url, monkeypatch, user)
@@ -136,6 +139,7 @@ def test_an_oidc_account_without_a_usable_email_cannot_report(engine, database_u
     assert not app.selectbox and any(b.label == "退出统一身份认证" for b in app.button)
 
 
+@ON_SQLITE_ONLY
 def test_the_login_offers_oidc_and_the_password_together(engine, database_url, monkeypatch):
     add_account(engine, "fgj", PASSWORD, "管理员", "鹿城区", "区发改局", email=EMAIL)
     app = open_report_page(database_url, monkeypatch, {"is_logged_in": False})
@@ -146,6 +150,7 @@ def test_the_login_offers_oidc_and_the_password_together(engine, database_url, m
     assert not app.exception and app.selectbox(key="report_task").value
 
 
+@ON_SQLITE_ONLY
 def test_without_auth_configured_st_user_is_not_trusted(engine, database_url, monkeypatch):
     add_account(engine, "fgj", PASSWORD, "管理员", "鹿城区", "区发改局", email=EMAIL)
     app = open_report_page(database_url, monkeypatch, {"is_logged_in": True, "email": EMAIL}, auth=False)

@@ -13,6 +13,7 @@ from loaders.progress.db import URL_VARIABLE
 from loaders.progress.reports import ReportDraft, report, reports_frame
 from loaders.progress.status import STATUS_LABELS, task_status
 from loaders.progress.periods import local_today
+from tests.progress.conftest import ON_SQLITE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
@@ -40,6 +41,7 @@ def open_page(page: str, **query) -> AppTest:
     return app
 
 
+@ON_SQLITE_ONLY
 def test_progress_page_counts_match_the_rule(seeded, frames):
     app = open_page("pages/progress.py", year="2022")
     assert not app.exception, [e.message for e in app.exception]
@@ -68,6 +70,7 @@ def test_progress_page_counts_match_the_rule(seeded, frames):
     assert len(new) == 1 and sorted(new[0]) == sorted(expected["label"])
 
 
+@ON_SQLITE_ONLY
 def test_report_page_needs_a_login_and_limits_failures_across_sessions(seeded):
     for _ in range(5):
         app = open_page("pages/report.py")  # a new session each time
@@ -83,6 +86,7 @@ def test_report_page_needs_a_login_and_limits_failures_across_sessions(seeded):
     assert not app.selectbox  # still no form
 
 
+@ON_SQLITE_ONLY
 def test_report_page_saves_a_report_for_the_units_task(engine, database_url, monkeypatch):
     monkeypatch.setenv(URL_VARIABLE, database_url)
     add_account(engine, "fgj", PASSWORD, "测试", "鹿城区", "区发改局")

@@ -13,6 +13,7 @@ from loaders.progress.reports import ReportDraft, Writer, milestones_frame, repo
 from loaders.progress.status import STATUS_LABELS, task_status
 from loaders.select import with_status
 from loaders.progress.periods import local_today
+from tests.progress.conftest import ON_SQLITE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = Writer("管理员", is_admin=True)
@@ -48,6 +49,7 @@ def expected_labels(frames, engine, code: str) -> list[str]:
     return tasks.loc[tasks["task_id"].isin(status.loc[status["status"] == code, "task_id"]), "label"].tolist()
 
 
+@ON_SQLITE_ONLY
 def test_picking_far_behind_lists_exactly_the_far_behind_tasks(seeded, frames):
     app = open_tasks()
     assert "状态" in app.dataframe[0].value.columns
@@ -68,6 +70,7 @@ def test_picking_far_behind_lists_exactly_the_far_behind_tasks(seeded, frames):
     assert titles and all(t.startswith(("【严重滞后】", "【已完成】")) for t in titles)
 
 
+@ON_SQLITE_ONLY
 def test_status_comes_from_the_url_and_bad_values_are_named(seeded, frames):
     app = open_tasks(status=["滞后", "很慢"])
     notices = " ".join(t.value for t in app.toast)
@@ -76,11 +79,13 @@ def test_status_comes_from_the_url_and_bad_values_are_named(seeded, frames):
     assert app.dataframe[0].value["任务"].tolist() == expected_labels(frames, seeded, "behind")
 
 
+@ON_SQLITE_ONLY
 def test_an_empty_status_selection_says_which_filter_to_relax(seeded):
     app = open_tasks(status="已完成", q="不会出现的词")
     assert any("本页“状态”" in i.value for i in app.info)
 
 
+@ON_SQLITE_ONLY
 def test_no_status_column_before_anything_is_reported(engine, database_url, monkeypatch):
     monkeypatch.setenv(URL_VARIABLE, database_url)
     app = open_tasks()

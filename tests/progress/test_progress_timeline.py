@@ -14,6 +14,7 @@ from loaders.progress.reports import (ReportDraft, Writer, add_comment, comments
 from loaders.progress.status import STATUS_LABELS, task_status
 from loaders.progress.periods import local_today
 from loaders.progress.timeline import CORRECTION, ONLY, REPLACED, status_sentence, task_timeline
+from tests.progress.conftest import ON_SQLITE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]
 TASK = "2022-five_year-02-05"  # lead 区科技局, support 区经信局 (鹿城区)
@@ -54,10 +55,10 @@ def test_milestones_are_done_open_or_overdue_as_of_a_date(seeded, book):
     reports, milestones, comments = reports_frame(seeded), milestones_frame(seeded), comments_frame(seeded)
     before = task_timeline(TASK, reports, milestones, comments, date(2023, 3, 1)).milestones
     assert before.empty  # the plan was recorded today: as of 2023 nothing was planned yet
-    today = task_timeline(TASK, reports, milestones, comments, local_today())
-    assert today.milestones["what"].tolist() == ["完成方案编制", "<b>平台挂牌</b>"]
-    assert today.milestones["state"].tolist() == ["已完成（2022-06-20）", "逾期"]
-    assert today.earlier_plans == 0
+    now = task_timeline(TASK, reports, milestones, comments, local_today())
+    assert now.milestones["what"].tolist() == ["完成方案编制", "<b>平台挂牌</b>"]
+    assert now.milestones["state"].tolist() == ["已完成（2022-06-20）", "逾期"]
+    assert now.earlier_plans == 0
     assert save_milestones(seeded, book[TASK], [(date(2027, 6, 30), "项目验收", None)], LEAD) == []
     replanned = task_timeline(TASK, reports, milestones_frame(seeded), comments, local_today())
     assert replanned.milestones["what"].tolist() == ["项目验收"] and replanned.milestones["state"].tolist() == ["未完成"]
@@ -108,6 +109,7 @@ def _label(task_id: str) -> str:
     return tasks.loc[tasks["task_id"] == task_id, "label"].iloc[0]
 
 
+@ON_SQLITE_ONLY
 def test_the_task_card_shows_the_reports_literally(seeded, database_url, monkeypatch):
     monkeypatch.setenv(URL_VARIABLE, database_url)
     app = open_task_card(TASK)
@@ -122,6 +124,7 @@ def test_the_task_card_shows_the_reports_literally(seeded, database_url, monkeyp
     assert any("经信局已配合完成调研" in str(f.value.values) for f in app.dataframe)
 
 
+@ON_SQLITE_ONLY
 def test_a_card_without_records_says_so(engine, database_url, monkeypatch):
     monkeypatch.setenv(URL_VARIABLE, database_url)
     app = open_task_card(TASK)
