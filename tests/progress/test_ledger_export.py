@@ -20,6 +20,7 @@ from loaders.progress.ledger_export import LEDGER_COLUMNS, applied_filters, ledg
 from loaders.progress.reports import ReportDraft, cadences, milestones_frame, report, reports_frame
 from loaders.progress.status import STATUS_COLORS, STATUS_LABELS, task_status
 from loaders.select import Filters
+from loaders.progress.periods import local_today
 from tests.progress.conftest import ON_SQLITE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]
