@@ -217,8 +217,8 @@ _PICKED = "_drill_picked"
 
 def drill_chart(builder, *args, key: str, param: str, names: list[str] | None = None,
                 picker_label: str | None = None, focus_key: str | None = None,
-                opens: tuple[str, str] | None = None) -> str | None:
-    """Show a bar chart whose bars lead to their task list; return the name picked, if any.
+                opens: tuple[str, str] | None = None, **options) -> str | None:
+    """Show builder(*args, **options), a bar chart whose bars lead to their task list; return the name picked.
 
     Clicking a bar (or choosing a name in the optional selectbox above the chart,
     for keyboards and screen readers) shows, right above the chart, what was picked
@@ -263,7 +263,7 @@ def drill_chart(builder, *args, key: str, param: str, names: list[str] | None = 
         if name is not None:
             drill_link(name, param)
     # the link row sits above the chart: a tall chart would push it below the first screen
-    st.plotly_chart(figure_of(builder, *args), theme=None, width="stretch", key=key, on_select=clicked,
+    st.plotly_chart(figure_of(builder, *args, **options), theme=None, width="stretch", key=key, on_select=clicked,
                     selection_mode="points", config=PLOTLY_CONFIG)
     return name
 
