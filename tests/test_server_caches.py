@@ -83,3 +83,20 @@ def test_a_table_of_a_shared_result_is_prepared_once(monkeypatch):
     ui.show.table(result.copy())  # made for this run: prepared each time, never kept
     ui.show.table(result.copy())
     assert len(prepared) == 4
+
+
+def test_the_top_units_bars_come_from_the_shared_result_without_hashing(monkeypatch):
+    from charts.units import unit_load_bar
+    from loaders.frames import load_frames as load
+    from ui.data import curated_dir
+
+    calls = []
+    by_content = ui.show._figure
+    monkeypatch.setattr(ui.show, "_figure", lambda *args: calls.append(args) or by_content(*args))
+    load_ = _shared(unit_load(select(load(curated_dir()), Filters(years=(2022,)))))
+    top = ui.show.figure_of(unit_load_bar, load_, "前5个", top=5)
+    assert ui.show.figure_of(unit_load_bar, load_, "前5个", top=5) is top and calls == []
+    assert list(top.data[0].y)[::-1] == load_["unit"].head(5).tolist()  # the first five, biggest on top
+    assert len(ui.show.figure_of(unit_load_bar, load_, "前10个", top=10).data[0].y) == 10
+    retitled = ui.show.figure_of(unit_load_bar, load_, "另一个标题", top=5)  # the title is part of the key
+    assert retitled is not top and retitled.layout.title.text != top.layout.title.text and calls == []

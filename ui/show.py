@@ -75,7 +75,7 @@ class _ByIdentity:
     def get(self, key: tuple, args: tuple):
         with self._lock:
             hit = self._entries.get(key)
-            if hit is None or not all(a is b for a, b in zip(hit[0], args, strict=True)):
+            if hit is None or not all(a is b or (_plain(a) and a == b) for a, b in zip(hit[0], args, strict=True)):
                 return None
             self._entries.move_to_end(key)
             return hit[1]
@@ -85,6 +85,11 @@ class _ByIdentity:
             self._entries[key] = (args, value)
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
+
+
+def _plain(value) -> bool:
+    """Return whether a value is a small immutable (a title, a count) that is keyed by its value, not its identity."""
+    return value is None or isinstance(value, (str, int, float, bool))
 
 
 _FIGURES = _ByIdentity(2048)
@@ -101,15 +106,17 @@ def figure_of(builder, *args, projector: bool = False, **options) -> go.Figure:
     Most inputs are themselves shared results (ui.data.analysed returns the same
     object for the same filter state), and hashing their content on every rerun
     was a fifth of the server's CPU with 50 sessions (bench/load.py): the very
-    same objects are looked up by identity, and a figure of results not seen
-    before (a new filter state) is built without hashing them at all. Other
-    inputs (made for this run, e.g. frame.head(10)) are still found by content.
+    same objects are looked up by identity (titles and counts by value), and a
+    figure of results not seen before (a new filter state) is built without
+    hashing them at all. Other inputs (made for this run, e.g. frame.head(10))
+    are still found by content.
     """
     name = f"{builder.__module__}.{builder.__qualname__}"  # the cache key; the function itself is not hashable
     settings = tuple(sorted(options.items()))
-    if not (args and all(map(is_shared_result, args))):
+    data = [a for a in args if not _plain(a)]
+    if not (data and all(map(is_shared_result, data))):
         return _figure(builder, name, args, settings, projector)  # e.g. frame.head(10): new each run
-    key = (name, tuple(map(id, args)), settings, projector)
+    key = (name, tuple(a if _plain(a) else id(a) for a in args), settings, projector)
     try:
         figure = _FIGURES.get(key, args)
     except TypeError:  # an unhashable option: by content only
