@@ -1,8 +1,10 @@
 """The framework floor of bench/load.py: one selectbox and one plotly chart, on the same cached tables.
 
 What a Streamlit page costs per run when it does nothing but read a filter and draw
-one chart: the dashboard's pages are measured against it in the same run
-(`bench/load.py --floor`).
+one chart: the figure of each year is built once and shared (st.cache_resource), as
+the dashboard's figures are, so a run is Streamlit itself: the script, the
+selectbox, the chart's JSON and the messages. The dashboard's pages are measured
+against it in the same run (`bench/load.py --floor`).
 """
 
 import plotly.express as px
@@ -10,8 +12,14 @@ import streamlit as st
 
 from ui.data import frames
 
-leaders = frames().task_leaders
-years = sorted(leaders["year"].unique(), reverse=True)
+
+@st.cache_resource(show_spinner=False)
+def figure(year: int):
+    leaders = frames().task_leaders
+    per_leader = leaders[leaders["year"] == year].groupby("leader").size().rename("tasks").reset_index().head(30)
+    return px.bar(per_leader, x="tasks", y="leader", orientation="h")
+
+
+years = sorted(frames().task_leaders["year"].unique(), reverse=True)
 year = st.selectbox("年度", [str(y) for y in years], key="year")
-per_leader = leaders[leaders["year"] == int(year)].groupby("leader").size().rename("tasks").reset_index().head(30)
-st.plotly_chart(px.bar(per_leader, x="tasks", y="leader", orientation="h"), theme=None)
+st.plotly_chart(figure(int(year)), theme=None)

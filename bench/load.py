@@ -507,6 +507,7 @@ def main() -> int:
                         help="server processes; sessions are spread over them in turn (sticky, as behind nginx)")
     parser.add_argument("--floor", action="store_true",
                         help="also measure bench/floor_load_page.py (one selectbox, one chart) in each phase")
+    parser.add_argument("--floor-only", action="store_true", help="measure only the floor page")
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--quick", action="store_true", help="smoke run: ×1, 5 sessions, 15 s")
     parser.add_argument("--output", type=Path, default=OUT / "load.json")
@@ -525,7 +526,7 @@ def main() -> int:
     for scale in args.scales:
         directory = write_scaled(scale, OUT / f"x{scale}")
         for sessions in args.sessions:
-            for floor in ((True, False) if args.floor else (False,)):
+            for floor in ((True,) if args.floor_only else (True, False) if args.floor else (False,)):
                 print(f"== ×{scale}, {sessions} sessions, {'floor' if floor else 'dashboard'}, "
                       f"{args.replicas} replica(s) ({uptime()})", flush=True)
                 figures = {"scale": scale, **run_phase(directory, sessions, args, floor)}

@@ -32,8 +32,11 @@ def data_key() -> str:
     """
     directory = curated_dir()
     try:
-        stamp = [directory.stat().st_ino] + [
-            (s.st_mtime_ns, s.st_size) for s in (f.stat() for f in sorted(directory.glob("*.csv")))]
+        # os.scandir, not Path.glob: called for every cached result of a run, the paths cost more than the stats
+        with os.scandir(directory) as entries:
+            files = sorted((entry.name, entry.stat()) for entry in entries
+                           if entry.name.endswith(".csv") and not entry.name.startswith("."))  # as glob("*.csv")
+        stamp = [directory.stat().st_ino] + [(s.st_mtime_ns, s.st_size) for _, s in files]
     except OSError:
         stamp = []
     return f"{directory}|{stamp}"
