@@ -174,6 +174,9 @@ def test_the_leaders_page_says_how_many_tasks_name_no_leader(districts_dir, monk
 
 def test_the_targets_page_compares_the_latest_two_years_and_names_them(districts_dir, monkeypatch):
     app = open_page(districts_dir, monkeypatch, "pages/targets.py")
+    assert not app.dataframe  # the change table waits until asked for
+    app.session_state["targets_view"] = "变化明细"  # a click on it
+    app.run()
     [pairs] = [t.value for t in app.dataframe if "2023年目标" in t.value.columns]
     assert list(pairs.columns[:4]) == ["指标", "计量单位", "2022年目标", "2023年目标"]
     gdp = pairs.set_index("指标").loc["地区生产总值"]
