@@ -56,6 +56,8 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.run import cpu_seconds, percentile as run_percentile  # noqa: E402
+
 OUT = ROOT / "bench" / "out"
 FINISHED = ForwardMsg.ScriptFinishedStatus
 
@@ -320,11 +322,6 @@ def drive(plan: Plan) -> dict:
 # ---------------------------------------------------------------- the server and a phase
 
 
-def process_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def proc_status_mb(pid: int, name: str) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(name + ":"):
@@ -333,10 +330,8 @@ def proc_status_mb(pid: int, name: str) -> float:
 
 
 def percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))], 3)
+    """bench/run.py's percentile to the millisecond; None for no values (a phase where nothing finished)."""
+    return round(run_percentile(values, q), 3) if values else None
 
 
 def uptime() -> str:
@@ -399,14 +394,14 @@ def run_phase(directory: Path, sessions: int, args: argparse.Namespace, floor: b
         plans = [Plan(plan_sessions[c::clients], args.duration, tuple(args.interval), args.ramp,
                       args.timeout, args.seed + c) for c in range(clients)]
         pids = [server.process.pid for server in servers]
-        load_before, cpu_before, wall = uptime(), sum(map(process_cpu, pids)), time.monotonic()
+        load_before, cpu_before, wall = uptime(), cpu_seconds(pids), time.monotonic()
         if clients == 1:
             parts = [drive(plans[0])]
         else:
             with ProcessPoolExecutor(clients) as pool:
                 parts = list(pool.map(drive, plans))
         wall = time.monotonic() - wall
-        server_cpu = sum(map(process_cpu, pids)) - cpu_before
+        server_cpu = cpu_seconds(pids) - cpu_before
         figures = summarise(parts, sessions, wall, server_cpu, pages)
         figures.update(page="底线页（一个下拉框、一张图）" if floor else "看板",
                        replicas=len(servers),

@@ -297,7 +297,7 @@ class Section:
         return self._box.__exit__(*exc)
 
 
-# the URL parameter of every on_request control, and its labels (a link naming another label is reported)
+# the URL parameter of every on_request control (known to ui.filters; each control checks its own labels)
 SECTION_KEYS = ("overview_more", "leaders_view", "units_view", "targets_view", "progress_by", "progress_list")
 
 
