@@ -9,6 +9,7 @@ returns a partial data set.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -46,7 +47,7 @@ class Frames:
     metrics: pd.DataFrame
     all_targets: pd.DataFrame  # every target with its task's label, whatever is selected (pairs need both years)
 
-    @property
+    @cached_property  # asked for on every run of several pages; the frames never change
     def several_districts(self) -> bool:
         """Return whether the data hold notices of more than one district (labels and tables then name it)."""
         return self.documents["district"].nunique() > 1

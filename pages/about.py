@@ -50,7 +50,7 @@ st.text(rule_text())
 st.subheader("原文缺少内容的任务")
 missing = analysed("content_missing", in_district)
 st.text(f"共 {len(missing)} 项：原文保留了责任单位和牵头领导，但任务内容缺失。看板不补写内容。")
-table(missing[["label", "subsection", "units", "leaders"]], wide_text=())
+table(missing, wide_text=(), only=["label", "subsection", "units", "leaders"])
 
 st.subheader("合并的单位别名与兼任身份")
 table(analysed("merged_aliases", in_district), {"unit_raw": "原文写法", "unit": "计入单位", "capacity": "括号内兼任身份"},
@@ -58,8 +58,8 @@ table(analysed("merged_aliases", in_district), {"unit_raw": "原文写法", "uni
 
 st.subheader("备注中由区委部门牵头的任务")
 notes = analysed("note_led_tasks", in_district)
-table(notes[["label", "note", "note_units", "units_printed", "content"]],
-      {"note_units": "记为牵头的单位", "units_printed": "表中责任单位（原文）"})
+table(notes, {"note_units": "记为牵头的单位", "units_printed": "表中责任单位（原文）"},
+      only=["label", "note", "note_units", "units_printed", "content"])
 
 st.subheader("下载规范表")
 st.caption("规范表为 CSV（UTF-8 带 BOM），可用 Excel/WPS 直接打开。以 = + - @ 开头的单元格前加了一个单引号，"

@@ -9,8 +9,8 @@ from loaders.curated import UNIT_CATEGORIES
 from ui.data import filter_choices, frames, queried
 from ui.filters import clear_button, current_filters, describe
 from ui.progress import download_status, has_progress, progress_board, stored_if_readable, today
-from ui.show import caption, empty_message, on_phone
-from ui.task_card import task_card, task_cards
+from ui.show import caption, derived, empty_message, on_phone
+from ui.task_card import TABLE_LIMIT, task_card, task_cards, task_rows
 
 st.title("任务明细")
 st.caption("按单位、板块、关键词等筛选任务，点选一行查看任务卡片；下载的文件正好包含表中的行。")
@@ -22,7 +22,8 @@ progress_records = stored_if_readable()  # None when the progress database canno
 STATUS_CODES = {label: code for code, label in STATUS_LABELS.items()}
 
 # on a phone the filters start closed: the tasks, not six filter boxes, fill the first screen
-with st.expander("筛选：责任单位、单位类别、板块/分组、关键词、状态", expanded=not on_phone(), icon=":material/filter_list:"):
+phone = on_phone()
+with st.expander("筛选：责任单位、单位类别、板块/分组、关键词、状态", expanded=not phone, icon=":material/filter_list:"):
     first, second, third = st.columns([2, 2, 3])
     unit = first.selectbox("责任单位", choices.units_of(filters.district), index=None, placeholder="全部单位", key="unit",
                            bind="query-params")
@@ -61,33 +62,23 @@ if tasks.empty:
     empty_message("没有符合条件的任务", filters, tuple(name for name, _ in own_filters))
     st.stop()
 
-DISPLAY_LIMIT = 2000  # rows drawn in the browser; the downloads always hold every selected row
-if len(tasks) > DISPLAY_LIMIT:
-    caption(f"表中显示前 {DISPLAY_LIMIT} 项（共 {len(tasks)} 项）；下载的文件包含全部 {len(tasks)} 项。")
-shown = tasks.head(DISPLAY_LIMIT)
-shown = shown.assign(content=shown["content"].where(~shown["content_missing"], "（原文缺少任务内容）"),
-                     leaders=shown["leaders"].where(shown["leaders"] != "", "（通知未列明）"))
-columns = ["label", *(["status_label"] if "status" in shown else []), "content", "leaders", "lead_units",
-           "support_units", "note"]
-if "status" in shown:
-    shown = shown.assign(status_label=shown["status"].map(STATUS_LABELS))
-with st.container(key="task_table_box"):  # hidden on phones (ui/style.css), where the cards below stand in
-    event = st.dataframe(
-        shown[columns].rename(columns={
-            "label": "任务", "status_label": "状态", "content": "任务内容", "leaders": "牵头领导",
-            "lead_units": "牵头单位", "support_units": "配合单位", "note": "备注"}),
-        hide_index=True, width="stretch", height=420, key="task_table", on_select="rerun",
-        selection_mode="single-row",
-        column_config={"任务内容": st.column_config.TextColumn(width="large"),
-                       "任务": st.column_config.TextColumn(width="medium")},
-    )
-    rows = event.selection.rows if event else []
-    if rows:  # right under the table, not below the downloads
-        task_card(all_frames, shown.iloc[rows[0]]["task_id"])
-    else:
-        st.caption("在表中点选一行，即可在此查看任务卡片（全文、单位与角色、领导、指标、备注、出处、落实进度）。")
-with st.container(key="task_cards_box"):  # shown on phones only (ui/style.css)
-    task_cards(shown)
+if len(tasks) > TABLE_LIMIT:
+    caption(f"表中显示前 {TABLE_LIMIT} 项（共 {len(tasks)} 项）；下载的文件包含全部 {len(tasks)} 项。")
+rows = derived(task_rows, tasks)  # the same for every session showing this task list
+if phone:  # a phone gets the tasks as cards, any other browser the table: only one of them is drawn
+    with st.container(key="task_cards_box"):
+        task_cards(rows.shown)
+else:
+    with st.container(key="task_table_box"):
+        event = st.dataframe(rows.table, hide_index=True, width="stretch", height=420, key="task_table",
+                             on_select="rerun", selection_mode="single-row",
+                             column_config={"任务内容": st.column_config.TextColumn(width="large"),
+                                            "任务": st.column_config.TextColumn(width="medium")})
+        picked = event.selection.rows if event else []
+        if picked:  # right under the table, not below the downloads
+            task_card(all_frames, rows.shown.iloc[picked[0]]["task_id"])
+        else:
+            st.caption("在表中点选一行，即可在此查看任务卡片（全文、单位与角色、领导、指标、备注、出处、落实进度）。")
 
 left, right = st.columns(2)
 left.download_button("下载 CSV（Excel/WPS 可直接打开）", lambda: csv_bytes(tasks),
@@ -102,7 +93,7 @@ right.download_button("下载 XLSX（含状态、单位分工、筛选条件）"
 
 READING_LIMIT = 60
 if st.toggle("逐条阅读（全文换行显示）", key="reading", bind="query-params"):
-    for task in shown.head(READING_LIMIT).itertuples():
+    for task in rows.shown.head(READING_LIMIT).itertuples():
         with st.container(border=True):
             st.text(f"{task.label} · 牵头领导：{task.leaders or '通知未列明'} · 牵头单位：{task.lead_units or '—'}"
                     + (f" · 配合单位：{task.support_units}" if task.support_units else ""))

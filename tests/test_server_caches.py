@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pandas.testing as pdt
+import pyarrow as pa
 import pytest
 
 import ui.data
@@ -77,12 +78,73 @@ def test_a_table_of_a_shared_result_is_prepared_once(monkeypatch):
     ui.show.table(result)
     assert len(prepared) == 1
     shown, _ = prepared[0]
-    assert shown.iloc[0].tolist() == ["民生实事", "=1+1 原样", "未注明"]  # codes as words, text literal
+    assert isinstance(shown, pa.Table)  # converted for st.dataframe once, with the preparing
+    assert shown.to_pandas().iloc[0].tolist() == ["民生实事", "=1+1 原样", "未注明"]  # codes as words, text literal
     ui.show.table(result, {"content": "内容"})  # other headers: prepared again
-    assert len(prepared) == 2 and "内容" in prepared[1][0].columns
+    assert len(prepared) == 2 and "内容" in prepared[1][0].column_names
+    ui.show.table(result, only=["content", "scope"])  # other columns, in this order: prepared again, then kept
+    ui.show.table(result, only=["content", "scope"])
+    assert len(prepared) == 3 and prepared[2][0].column_names == ["任务内容", "表格"]
     ui.show.table(result.copy())  # made for this run: prepared each time, never kept
     ui.show.table(result.copy())
-    assert len(prepared) == 4
+    assert len(prepared) == 5
+
+
+def test_a_column_arrow_cannot_hold_is_left_to_streamlit():
+    mixed = pd.DataFrame({"value": pd.Series([1, "二"], dtype=object)})  # a number and a word in one column
+    shown, _ = ui.show._prepared_table(mixed, None, ())
+    assert isinstance(shown, pd.DataFrame) and shown.iloc[:, 0].tolist() == [1, "二"]
+
+
+def test_a_shared_figure_sends_the_same_json_without_copying_and_copies_stay_apart():
+    import plotly.graph_objects as go
+    import plotly.io as pio
+    from plotly.tools import return_figure_from_figure_or_data  # what st.plotly_chart calls
+
+    plain = go.Figure(go.Bar(x=["甲", "乙<b>"], y=[3, 1], customdata=[["甲"], ["乙<b>"]]), layout={"title": "标题"})
+    shared = ui.show.SharedFigure(plain)
+    as_sent = [pio.to_json(return_figure_from_figure_or_data(f, True), validate=False) for f in (plain, shared)]
+    assert as_sent[0] == as_sent[1]
+    assert shared.to_dict() is shared.to_dict()  # made once, not a deep copy per run
+    copy = go.Figure(shared)
+    copy.update_layout(title="别的标题")
+    assert pio.to_json(return_figure_from_figure_or_data(shared, True), validate=False) == as_sent[0]
+    assert ui.show.figure_of(_bars, _shared(pd.DataFrame({"name": ["甲"], "n": [1]}))).__class__ is ui.show.SharedFigure
+
+
+def test_what_a_page_derives_from_a_shared_result_is_made_once():
+    made = []
+
+    def double(frame):
+        made.append(frame)
+        return frame.assign(n=frame["n"] * 2)
+
+    result = _shared(pd.DataFrame({"name": ["甲"], "n": [2]}))
+    first = ui.show.derived(double, result)
+    assert ui.show.derived(double, result) is first and len(made) == 1 and first["n"].tolist() == [4]
+    assert ui.show.derived(double, result.copy()) is not first and len(made) == 2  # made for this run: anew
+
+
+def test_a_result_is_found_by_its_plain_arguments_and_computed_again_for_new_data(tmp_path, monkeypatch):
+    import shutil
+    import time
+
+    from ui.data import DEFAULT_CURATED_DIR
+
+    shutil.copytree(DEFAULT_CURATED_DIR, tmp_path / "curated")
+    monkeypatch.setenv(ui.data.DATA_DIR_VARIABLE, str(tmp_path / "curated"))
+    asked = []
+    cached = ui.data._analysed
+    monkeypatch.setattr(ui.data, "_analysed", lambda *key: asked.append(key) or cached(*key))
+    filters = Filters(years=(2022,))
+    first = ui.data.analysed("tasks_per_leader", filters)
+    assert ui.data.analysed("tasks_per_leader", Filters(years=(2022,))) is first and len(asked) == 1
+    assert ui.data.is_shared_result(first)
+    assert ui.data.analysed("tasks_per_leader", Filters(years=(2020,))) is not first and len(asked) == 2
+    time.sleep(0.01)
+    (tmp_path / "curated" / "tasks.csv").touch()  # a save changes the files: the data key, and the result
+    ui.data.analysed("tasks_per_leader", filters)
+    assert len(asked) == 3 and asked[2][1] != asked[0][1]
 
 
 def test_the_top_units_bars_come_from_the_shared_result_without_hashing(monkeypatch):
@@ -100,3 +162,28 @@ def test_the_top_units_bars_come_from_the_shared_result_without_hashing(monkeypa
     assert len(ui.show.figure_of(unit_load_bar, load_, "前10个", top=10).data[0].y) == 10
     retitled = ui.show.figure_of(unit_load_bar, load_, "另一个标题", top=5)  # the title is part of the key
     assert retitled is not top and retitled.layout.title.text != top.layout.title.text and calls == []
+
+
+def _asks_for_the_data_key_three_times():
+    import streamlit as st
+
+    from ui.data import data_key, forget_data_key
+
+    keys = [data_key(), data_key()]
+    forget_data_key()  # as after a save in this run
+    keys.append(data_key())
+    st.text("\n".join(keys))
+
+
+def test_the_data_key_is_worked_out_once_per_run_and_again_after_a_save(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    scans = []
+    scan = ui.data._scan_data_key
+    monkeypatch.setattr(ui.data, "_scan_data_key", lambda: scans.append(1) or scan())
+    app = AppTest.from_function(_asks_for_the_data_key_three_times).run()
+    assert not app.exception and len(set(app.text[0].value.split("\n"))) == 1
+    assert len(scans) == 2  # the first ask and the one after forget_data_key
+    app.run()
+    assert len(scans) == 4  # a new run looks at the files again
+    assert ui.data.data_key() and len(scans) == 5  # outside a run (a command, a test): every time

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import threading
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from loaders.curated import DEFAULT_CURATED_DIR
 from loaders.frames import Frames, load_frames
@@ -28,11 +30,34 @@ def data_key() -> str:
     """Return a key that changes whenever the curated files change (an import, a restore, an edit).
 
     Every cache below is keyed on it, so a save is visible to every session on
-    its next rerun, without restarting the server. Costs a few stat calls.
+    its next rerun, without restarting the server. Worked out once per script run
+    (a page asks for it with every cached result: listing the folder each time was
+    a tenth of a run in bench/load.py), so one run also reads one data version
+    throughout; a save within the run calls forget_data_key().
     """
+    ctx = get_script_run_ctx()
+    if ctx is None:  # outside a script run (a command, a test): no run to share it with
+        return _scan_data_key()
+    token = ctx.cursors  # a new dict for every run of the session (ScriptRunContext.reset)
+    memo = getattr(_THIS_RUN, "data_key", None)
+    if memo is None or memo[0] is not token:
+        memo = _THIS_RUN.data_key = (token, _scan_data_key())
+    return memo[1]
+
+
+def forget_data_key() -> None:
+    """Make the next data_key() of this run look at the files again (called right after a save or a restore)."""
+    _THIS_RUN.data_key = None
+
+
+# a session's runs happen on its script thread, one at a time: what a run worked out is kept per thread
+_THIS_RUN = threading.local()
+
+
+def _scan_data_key() -> str:
     directory = curated_dir()
     try:
-        # os.scandir, not Path.glob: called for every cached result of a run, the paths cost more than the stats
+        # os.scandir, not Path.glob: the paths cost more than the stats
         with os.scandir(directory) as entries:
             files = sorted((entry.name, entry.stat()) for entry in entries
                            if entry.name.endswith(".csv") and not entry.name.startswith("."))  # as glob("*.csv")
@@ -139,9 +164,53 @@ def analysed(name: str, filters: Filters, *args, query: TaskQuery | None = None)
     and query, so a page that is opened again, or by several people, does not
     aggregate again.
     """
-    result = _analysed(name, data_key(), filters, query, tuple(args))
-    _SHARED_RESULTS.remember(result)
+    key = (name, data_key(), filters, query, args)
+    result = _RECENT_RESULTS.get(key)
+    if result is _MISSING:
+        result = _analysed(*key)
+        _SHARED_RESULTS.remember(result)
+        _RECENT_RESULTS.put(key, result)
     return result
+
+
+_MISSING = object()
+
+
+class _RecentResults:
+    """The results analysed() handed out last, by their plain arguments (least recently used dropped first).
+
+    Filters, queries, names and the data key are hashable values, so a dict finds a
+    result without st.cache_resource hashing every argument with its own hasher
+    on each call (6% of the server's CPU per run, py-spy, bench/load.py). A miss
+    asks st.cache_resource, which computes a result once for concurrent sessions.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._entries: OrderedDict[tuple, object] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, key: tuple):
+        try:
+            with self._lock:
+                value = self._entries.get(key, _MISSING)
+                if value is not _MISSING:
+                    self._entries.move_to_end(key)
+                return value
+        except TypeError:  # an unhashable argument: only st.cache_resource can key it
+            return _MISSING
+
+    def put(self, key: tuple, value) -> None:
+        try:
+            with self._lock:
+                self._entries[key] = value
+                while len(self._entries) > self._size:
+                    self._entries.popitem(last=False)
+        except TypeError:
+            pass
+
+
+_RECENT_RESULTS = _RecentResults(2048)
 
 
 class _SharedResults:
@@ -178,20 +247,22 @@ def _queried(key: str, filters: Filters, query: TaskQuery):
 
 
 def queried(filters: Filters, query: TaskQuery):
-    """Return the task list of the drill-down filters, computed once per filter state."""
-    return _queried(data_key(), filters, query)
+    """Return the task list of the drill-down filters, computed once per filter state (a shared result)."""
+    result = _queried(data_key(), filters, query)
+    _SHARED_RESULTS.remember(result)
+    return result
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _leader_names(key: str, district: str | None, year: int | None) -> list[str]:
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _leader_names(key: str, district: str | None, year: int | None) -> tuple[str, ...]:
     from ui.filters import leader_names
 
-    return leader_names(cached_frames(key), district, year)
+    return tuple(leader_names(cached_frames(key), district, year))
 
 
 def leader_choices(district: str | None, year: int | None) -> list[str]:
     """Return the leaders of a district and year (or all) for the sidebar, worked out once per choice."""
-    return _leader_names(data_key(), district, year)
+    return list(_leader_names(data_key(), district, year))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from loaders.security.isolated import read_package_isolated
 from loaders.problems import Problem
 from loaders.problems import CuratedDataError
 from loaders.store import SaveBusy, StaleBase, damaged_records, restore, save_tables, versions
-from ui.data import data_key, directory_of
+from ui.data import data_key, directory_of, forget_data_key
 from ui.show import caption, literal, table
 
 UNKNOWN_UNIT = "单位词典中"  # “不在鹿城区的单位词典中”
@@ -132,7 +132,8 @@ def template_download(documents: pd.DataFrame) -> None:
 def history_table() -> list:
     """Show the saved earlier versions (newest first) and return them."""
     directory = directory_of(data_key())
-    found = versions(directory)
+    found = versions(directory)  # finishes a save interrupted by a crash: the files may have changed
+    forget_data_key()
     for message in damaged_records(directory):
         st.warning(literal(message), icon=":material/warning:")
     if not found:
@@ -168,6 +169,7 @@ def _restore_chosen(admin: str) -> None:
         return
     try:
         saved = restore(directory_of(data_key()), version, by=admin)
+        forget_data_key()  # the rest of this run shows the restored data
     except CuratedDataError as error:
         st.session_state["_restore_outcome"] = ("error", f"版本 {version} 的规范表有问题，未恢复：" +
                                                 "；".join(str(p) for p in error.problems[:5]))
@@ -183,6 +185,7 @@ def save_import(plan: ImportPlan, admin: str) -> None:
     try:
         version = save_tables(directory_of(data_key()), {name: plan.merged[name] for name in plan.changed},
                               plan.action(), admin, base=plan.base)
+        forget_data_key()  # the rest of this run shows the saved data
     except SaveBusy as error:
         st.session_state["_import_outcome"] = ("error", str(error))
         return

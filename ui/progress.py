@@ -60,11 +60,18 @@ def engine():
 def progress_stamp() -> str:
     """Return when the latest progress report was saved and by which unit ("" before the first report).
 
-    Shown in every page's sidebar under the data stamp. One indexed query per run;
-    a database that cannot be reached is named, and the page itself goes on.
+    Shown in every page's sidebar under the data stamp. Read at most once a second
+    per process, like data_version(): a report saved in this process forgets it
+    (forget_version), other replicas show it within a second. A database that
+    cannot be reached is named, and the page itself goes on.
     """
+    return _recent_stamp(configured_url())
+
+
+@st.cache_resource(ttl=1, max_entries=8, show_spinner=False)
+def _recent_stamp(url: str) -> str:
     try:
-        with _engine(configured_url()).connect() as connection:
+        with _engine(url).connect() as connection:
             latest = connection.execute(sql_select(Report.reported_at, Report.unit).order_by(Report.id.desc())
                                         .limit(1)).first()
     except (SQLAlchemyError, OSError):
@@ -99,6 +106,7 @@ def _recent_version(url: str) -> str:
 def forget_version() -> None:
     """Make the next data_version() read the database again (called after every write from the pages)."""
     _recent_version.clear()
+    _recent_stamp.clear()
 
 
 def _version(db, url: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
 from charts.theme import for_projector
@@ -51,7 +52,28 @@ def empty_message(what: str = "当前筛选条件下没有任务", filters: Filt
 
 def _build_figure(builder, args: tuple, options: tuple, projector: bool) -> go.Figure:
     figure = builder(*args, **dict(options))
-    return for_projector(figure) if projector else figure
+    return SharedFigure(for_projector(figure) if projector else figure)
+
+
+class SharedFigure(go.Figure):
+    """A built figure that every session draws and none modifies: its dict is made once.
+
+    st.plotly_chart turns a figure into JSON through figure.to_dict(), a deep copy of
+    every trace and of the layout, on every run: 7% of the server's CPU per run
+    (py-spy, bench/load.py) for figures that never change. Here to_dict() returns the
+    dict made when the figure was built (trace uids left out, as plotly.io.to_json
+    does); it is read, never changed, by the JSON encoder. Do not modify a SharedFigure.
+    """
+
+    def __init__(self, figure: go.Figure) -> None:
+        shared = figure.to_dict()  # exactly what st.plotly_chart would have sent for the figure itself
+        for trace in shared.get("data", []):
+            trace.pop("uid", None)
+        super().__init__(figure)  # its traces and layout, for whoever reads them
+        self.__dict__["_shared_dict"] = shared
+
+    def to_dict(self) -> dict:
+        return self.__dict__.get("_shared_dict") or super().to_dict()
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
@@ -94,6 +116,26 @@ def _plain(value) -> bool:
 
 _FIGURES = _ByIdentity(2048)
 _TABLES = _ByIdentity(2048)
+
+
+_DERIVED = _ByIdentity(1024)
+
+
+def derived(build, source):
+    """Return build(source), worked out once per shared result (ui.data) and made anew for anything else.
+
+    For what a page makes of a shared result on every run (a display table, a view
+    with words for codes): the same source object gives the same value to every
+    session. build must be a module-level function, its value never modified.
+    """
+    if not is_shared_result(source):
+        return build(source)
+    key = (f"{build.__module__}.{build.__qualname__}", id(source))
+    value = _DERIVED.get(key, (source,))
+    if value is None:
+        value = build(source)
+        _DERIVED.put(key, (source,), value)
+    return value
 
 
 def figure_of(builder, *args, projector: bool = False, **options) -> go.Figure:
@@ -147,7 +189,7 @@ def _analysed_figure(_builder, name: str, analysis: str, filters: Filters, args:
                      data_version: str) -> go.Figure:
     # name and data_version only key the cache: the builder itself is not hashable, and a
     # new data version (an import, a restore) must build the figure again
-    return _builder(analysed(analysis, filters, *args), **dict(options))
+    return SharedFigure(_builder(analysed(analysis, filters, *args), **dict(options)))
 
 
 def analysed_chart(builder, analysis: str, filters: Filters, *args, key: str | None = None, **options) -> None:
@@ -163,24 +205,28 @@ def analysed_chart(builder, analysis: str, filters: Filters, *args, key: str | N
 
 
 def table(frame: pd.DataFrame, columns: dict[str, str] | None = None, height: int | str = "auto",
-          wide_text: tuple[str, ...] = ("content", "phrase", "note")) -> None:
-    """Show a frame as a table with Chinese headers; codes become words; text stays literal."""
-    if not is_shared_result(frame):  # made for this run (a column selection, a merge): prepared each time
-        prepared = _prepared_table(frame, columns, wide_text)
+          wide_text: tuple[str, ...] = ("content", "phrase", "note"), only: list[str] | None = None) -> None:
+    """Show a frame as a table with Chinese headers; codes become words; text stays literal.
+
+    `only`: the columns to show, in this order (chosen here rather than by the caller,
+    so that a shared result is still recognised and prepared once).
+    """
+    if not is_shared_result(frame):  # made for this run (a merge, a filter): prepared each time
+        prepared = _prepared_table(frame, columns, wide_text, only)
     else:  # a result of ui.data.analysed, the same object for every session: prepared once
-        key = (id(frame), tuple(sorted((columns or {}).items())), wide_text)
+        key = (id(frame), tuple(sorted((columns or {}).items())), wide_text, tuple(only or ()))
         prepared = _TABLES.get(key, (frame,))
         if prepared is None:
-            prepared = _prepared_table(frame, columns, wide_text)
+            prepared = _prepared_table(frame, columns, wide_text, only)
             _TABLES.put(key, (frame,), prepared)
     shown, config = prepared
     st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
 
 
 def _prepared_table(frame: pd.DataFrame, columns: dict[str, str] | None,
-                    wide_text: tuple[str, ...]) -> tuple[pd.DataFrame, dict]:
+                    wide_text: tuple[str, ...], only: list[str] | None = None) -> tuple[pa.Table | pd.DataFrame, dict]:
     labels = {**COLUMN_LABELS, **(columns or {})}
-    shown = frame.copy()
+    shown = frame[list(only)] if only is not None else frame.copy()
     for prefix, words in (("scope", SCOPE_LABELS), ("role", ROLE_LABELS), ("kind", KIND_LABELS),
                           ("qualifier", QUALIFIER_LABELS), ("source", SOURCE_LABELS)):
         for column in [c for c in shown.columns if c.startswith(prefix)]:
@@ -192,7 +238,19 @@ def _prepared_table(frame: pd.DataFrame, columns: dict[str, str] | None,
     shown[text_columns] = shown[text_columns].fillna("—")
     config = {c: st.column_config.TextColumn(labels.get(c, c), width="large") for c in wide_text if c in shown}
     shown = shown.rename(columns=labels)
-    return shown, {labels.get(c, c): v for c, v in config.items()}
+    return as_arrow(shown), {labels.get(c, c): v for c, v in config.items()}
+
+
+def as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """Return a table for st.dataframe as Arrow, so that one prepared once is also converted once (index left out).
+
+    A column Arrow cannot hold as it is (a number and a word in one column) stays a
+    frame: Streamlit's own conversion fixes its types.
+    """
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return frame
 
 
 TASKS_PAGE = "pages/tasks.py"
@@ -278,8 +336,10 @@ def drill_chart(builder, *args, key: str, param: str, names: list[str] | None = 
 def on_phone() -> bool:
     """Return whether the browser says it is a phone: its User-Agent has "Mobi", as phone browsers send.
 
-    Used only where the screen itself must differ before anything is drawn (a closed
-    filter box on 任务明细); layout by width is left to ui/style.css.
+    Used where what is drawn must differ, not only its layout: 任务明细's closed filter
+    box, and its cards instead of the table (sending both and hiding one by width
+    doubled that page's server work per run, bench/load.py); layout by width is left
+    to ui/style.css.
     """
     return "Mobi" in (st.context.headers.get("User-Agent") or "")
 
@@ -343,12 +403,13 @@ def leader_portfolio(portfolio: dict[str, pd.DataFrame], leader: str) -> None:
         table(portfolio["lead_units"])
     if not portfolio["targets"].empty:
         st.markdown("**量化指标**")
-        table(portfolio["targets"][["label", "metric", "value", "unit", "qualifier", "phrase"]], {"unit": "计量单位"})
+        table(portfolio["targets"], {"unit": "计量单位"},
+              only=["label", "metric", "value", "unit", "qualifier", "phrase"])
     if not portfolio["livelihood"].empty:
         st.markdown("**民生实事**")
-        table(portfolio["livelihood"][["label", "project", "content", "units"]])
+        table(portfolio["livelihood"], only=["label", "project", "content", "units"])
     st.markdown("**全部任务**")
-    table(portfolio["tasks"][["label", "section", "content", "lead_units", "support_units"]])
+    table(portfolio["tasks"], only=["label", "section", "content", "lead_units", "support_units"])
 
 
 def leader_unit_list(matrix: pd.DataFrame) -> None:
@@ -364,7 +425,20 @@ STYLE = Path(__file__).with_name("style.css")
 
 def page_style() -> None:
     """Load the static stylesheet (hides Streamlit's English hints; narrow-screen layout)."""
-    st.html(STYLE)
+    st.html(_STYLESHEET)
+
+
+class _Stylesheet:
+    """ui/style.css read once per process (st.html(Path) reads the file on every run of every session)."""
+
+    def __init__(self, path: Path) -> None:
+        self._html = f"<style>{path.read_text(encoding='utf-8')}</style>"
+
+    def _repr_html_(self) -> str:
+        return self._html
+
+
+_STYLESHEET = _Stylesheet(STYLE)
 
 
 def caption(text: str) -> None:

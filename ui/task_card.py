@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from loaders.frames import Frames
@@ -9,7 +13,30 @@ from loaders.progress.status import STATUS_LABELS, task_status
 from loaders.progress.timeline import TIMELINE_LABELS, status_sentence, task_timeline
 from loaders.select import SCOPE_LABELS
 from ui.progress import stored_if_readable, today
-from ui.show import caption, literal, table
+from ui.show import as_arrow, caption, literal, table
+
+TABLE_LIMIT = 2000  # rows drawn in the browser; the downloads always hold every selected row
+TABLE_COLUMNS = {"label": "任务", "status_label": "状态", "content": "任务内容", "leaders": "牵头领导",
+                 "lead_units": "牵头单位", "support_units": "配合单位", "note": "备注"}
+
+
+@dataclass(frozen=True)
+class TaskRows:
+    """The rows of 任务明细 as drawn: at most TABLE_LIMIT, with what a reader sees for a missing text or leader."""
+
+    shown: pd.DataFrame  # task_id and the shown texts, row for row as in `table`
+    table: pa.Table | pd.DataFrame  # the columns of the table, Chinese headers (Arrow: converted once)
+
+
+def task_rows(tasks: pd.DataFrame) -> TaskRows:
+    """Return the rows 任务明细 draws for a task list (use ui.show.derived: once per shared list)."""
+    shown = tasks.head(TABLE_LIMIT)
+    shown = shown.assign(content=shown["content"].where(~shown["content_missing"], "（原文缺少任务内容）"),
+                         leaders=shown["leaders"].where(shown["leaders"] != "", "（通知未列明）"))
+    if "status" in shown:
+        shown = shown.assign(status_label=shown["status"].map(STATUS_LABELS))
+    columns = [c for c in TABLE_COLUMNS if c in shown]
+    return TaskRows(shown, as_arrow(shown[columns].rename(columns=TABLE_COLUMNS)))
 
 
 def task_card(frames: Frames, task_id: str) -> None:
@@ -82,8 +109,8 @@ def task_cards(tasks) -> None:
     When the tasks carry a status (任务明细 with progress data), its word leads the card title.
 
     Each card is an expander (its title is plain text, never markdown from the data);
-    inside are the full text, leaders and units. ui/style.css shows this list only on
-    screens up to 640 px wide, where a table shows a few characters of each task.
+    inside are the full text, leaders and units. 任务明细 draws them for phones instead of
+    the table (ui.show.on_phone), where a table shows a few characters of each task.
     """
     for task in tasks.head(PHONE_CARDS).itertuples():
         first_lines = task.content[:40] + ("…" if len(task.content) > 40 else "")
