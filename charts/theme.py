@@ -52,6 +52,9 @@ def plain(values):
 # on a 390 px phone. Plotly never wraps a title, so a longer one is broken at natural points (title_lines).
 TITLE_LINE = 16
 TITLE_LINE_PX = 28  # what one more title line takes from the top of the plot (plotly's <br> spacing at 21 px)
+# plotly draws a title of several lines anchored at its top about 0.7em higher than one of one line (cut off at
+# the top of a short chart); this padding puts its first line where a one-line title is
+TITLE_LINES_PAD = 16
 BREAK_AFTER = "：:，,；;"
 BREAK_BEFORE = "（("
 CLOSING = {"（": "）", "(": ")"}
@@ -101,7 +104,8 @@ def styled(figure: go.Figure, title: str, height: int | None = None) -> go.Figur
     extra = (len(lines) - 1) * TITLE_LINE_PX
     top = figure.layout.margin.t
     top = pio.templates[TEMPLATE_NAME].layout.margin.t if top is None else top
-    figure.update_layout(template=TEMPLATE_NAME, title=dict(text="<br>".join(plain(line) for line in lines)),
+    figure.update_layout(template=TEMPLATE_NAME, title=dict(text="<br>".join(plain(line) for line in lines),
+                                                           pad=dict(t=TITLE_LINES_PAD if extra else 0)),
                          margin=dict(t=top + extra))
     figure.update_traces(textangle=0, selector=dict(type="bar"))
     if height:

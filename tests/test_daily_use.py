@@ -50,6 +50,8 @@ def test_a_long_chart_title_is_broken_into_lines_that_fit_a_phone_and_data_stays
     # the extra line is added above the plot, which keeps its height
     assert figure.layout.margin.t - short.layout.margin.t == TITLE_LINE_PX
     assert figure.layout.height - short.layout.height == TITLE_LINE_PX
+    # plotly lifts a title of several lines: padded down, its first line is not cut off on a short chart
+    assert figure.layout.title.pad.t > 0 and not short.layout.title.pad.t
 
 
 def test_a_title_is_broken_after_a_colon_and_never_inside_brackets():
