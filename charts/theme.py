@@ -48,12 +48,68 @@ def plain(values):
     return values.astype(str).map(lambda value: html.escape(value, quote=False))
 
 
+# A title line holds at most this many full-width characters of the title font (21 px): the width of a chart
+# on a 390 px phone. Plotly never wraps a title, so a longer one is broken at natural points (title_lines).
+TITLE_LINE = 16
+TITLE_LINE_PX = 28  # what one more title line takes from the top of the plot (plotly's <br> spacing at 21 px)
+# plotly draws a title of several lines anchored at its top about 0.7em higher than one of one line (cut off at
+# the top of a short chart); this padding puts its first line where a one-line title is
+TITLE_LINES_PAD = 16
+BREAK_AFTER = "：:，,；;"
+BREAK_BEFORE = "（("
+CLOSING = {"（": "）", "(": ")"}
+
+
+def text_width(text: str) -> float:
+    """Return the width of text in full-width characters (Latin letters, digits and spaces are about half)."""
+    return sum(0.55 if ord(char) < 0x2E80 and char != "→" else 1.0 for char in text)
+
+
+def _pieces(title: str) -> list[str]:
+    """Return the title cut after "：" / "，" and before "（", never inside brackets."""
+    pieces, current, closing = [], "", ""
+    for char in title:
+        if char in BREAK_BEFORE and not closing and current:
+            pieces.append(current)
+            current = ""
+        current += char
+        if char in CLOSING and not closing:
+            closing = CLOSING[char]
+        elif char == closing:
+            closing = ""
+        elif char in BREAK_AFTER and not closing:
+            pieces.append(current)
+            current = ""
+    return pieces + [current] if current else pieces
+
+
+def title_lines(title: str, width: float = TITLE_LINE) -> list[str]:
+    """Return the lines of a title: as many pieces as fit a phone-wide line on each (a piece is never split)."""
+    lines: list[str] = []
+    for piece in _pieces(title):
+        if lines and text_width(lines[-1] + piece) <= width:
+            lines[-1] += piece
+        else:
+            lines.append(piece)
+    return [line.strip() for line in lines] or [""]
+
+
 def styled(figure: go.Figure, title: str, height: int | None = None) -> go.Figure:
-    """Return the figure with the shared template, its title and (optionally) a height."""
-    figure.update_layout(template=TEMPLATE_NAME, title=dict(text=plain(title)))
+    """Return the figure with the shared template, its title (literal, broken into lines) and a height.
+
+    Each extra title line makes the top margin and the chart (when a height is given) taller by one line,
+    so the plot keeps its room.
+    """
+    lines = title_lines(title)
+    extra = (len(lines) - 1) * TITLE_LINE_PX
+    top = figure.layout.margin.t
+    top = pio.templates[TEMPLATE_NAME].layout.margin.t if top is None else top
+    figure.update_layout(template=TEMPLATE_NAME, title=dict(text="<br>".join(plain(line) for line in lines),
+                                                           pad=dict(t=TITLE_LINES_PAD if extra else 0)),
+                         margin=dict(t=top + extra))
     figure.update_traces(textangle=0, selector=dict(type="bar"))
     if height:
-        figure.update_layout(height=height)
+        figure.update_layout(height=height + extra)
     return figure
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.districts import district_of_issuer
+from loaders.downloads import safe_file_name
 from loaders.curated import (SPECS, UNIT_CATEGORIES, check_references, check_shape, read_curated,
                              read_curated_version, table_bytes)
 from loaders.frames import Frames, build_frames
@@ -341,6 +342,11 @@ def notice_tables(frames: Frames, raw: dict[str, pd.DataFrame], doc_no: str) -> 
         "units": units[units["unit"].isin(used) & units["district"].isin(["", district])],
         "leaders": leaders[leaders["year"].isin(years) & (leaders["district"] == district)],
     }
+
+
+def template_file_name(doc_no: str) -> str:
+    """Return the download name of a notice's import workbook: 导入模板_<文号>.xlsx with only safe characters."""
+    return safe_file_name(["导入模板", doc_no], "xlsx")
 
 
 def notice_workbook(directory: Path, doc_no: str) -> bytes:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from loaders.progress.board import shown_percent
 from loaders.progress.periods import CADENCES, DEFAULT_CADENCE, periods
-from loaders.progress.status import STATUS_LABELS, latest_reports, task_status
+from loaders.progress.status import STATUS_LABELS, reported_as_of, status_of
 from ui.data import frames
 from ui.progress import (book, log_out, require_writer, save_comment_form, save_plan_form, save_report_form,
                          show_outcome, stored, today)
@@ -30,7 +30,8 @@ own = data.tasks[data.tasks["task_id"].isin(own_ids)]
 if own.empty:
     st.info("本单位没有牵头的任务。配合的任务可以在下方留言。")
 else:
-    status = task_status(own, reports, milestones, cadence, today())
+    reported = reported_as_of(reports, today())  # once: the status of the list and the form's last report
+    status = status_of(own, reported, milestones, cadence)
     listing = own[["task_id", "label", "content"]].merge(status, on="task_id")
     listing["status_label"] = listing["status"].map(STATUS_LABELS)
     listing["latest_shown"] = shown_percent(listing["latest_percent"])
@@ -55,7 +56,7 @@ else:
     overdue = listing.loc[listing["task_id"] == task_id, "overdue_periods"].iloc[0]
     labels_started = [p.label for p in started]
     default = overdue.split("、")[0] if overdue else labels_started[-1]
-    last = latest_reports(reports[reports["task_id"] == task_id], today())
+    last = reported.latest[reported.latest["task_id"] == task_id]
     previous = last.iloc[0] if len(last) else None
 
     with st.form("report_form", clear_on_submit=False):

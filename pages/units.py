@@ -9,7 +9,10 @@ from loaders.analysis import top_share
 from loaders.select import Filters
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe, year_pair
-from ui.show import chart, drill_chart, empty_message, literal, on_request, table
+from ui.show import caption, chart, drill_chart, empty_message, literal, on_request, table
+
+# up to this many units all are drawn without a slider: one from 10 in steps of 5 would have a single position
+ALL_UNITS_UP_TO = 15
 
 st.title("单位负荷")
 st.caption("每个责任单位牵头和配合多少任务，负荷是否集中在少数单位；“相关街镇”等统称单独列出，不参与排名。"
@@ -26,8 +29,13 @@ if analysed("task_count", filters) == 0:
 def unit_load(filters: Filters, key: str) -> None:
     """Show the load of the units for one selection: the ranked bars and how concentrated the load is."""
     load = analysed("unit_load", filters)
-    top_n = st.slider("显示任务最多的单位数", 10, max(10, len(load)), min(25, len(load)), step=5, key="units_top" + key)
-    drill_chart(unit_load_bar, load, f"各责任单位承担的任务数（前{min(top_n, len(load))}个，牵头/配合）", top=top_n,
+    if len(load) <= ALL_UNITS_UP_TO:
+        top_n, shown = len(load), f"全部{len(load)}个"
+        caption(f"共 {len(load)} 个责任单位（不含统称），全部列出。")
+    else:
+        top_n = st.slider("显示任务最多的单位数", 10, len(load), min(25, len(load)), step=5, key="units_top" + key)
+        shown = f"前{min(top_n, len(load))}个"
+    drill_chart(unit_load_bar, load, f"各责任单位承担的任务数（{shown}，牵头/配合）", top=top_n,
                 key="units_load" + key, param="unit", names=load["unit"].tolist(), picker_label="查看某个单位的任务")
     st.caption("点击柱条（或在上方选择单位）后出现该单位的任务明细链接；左侧筛选不变。")
     curve = analysed("unit_concentration", filters)

@@ -10,6 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from charts.leaders import leader_unit_heatmap, tasks_per_leader_bar
 from charts.targets import change_dumbbell
+from charts.theme import TITLE_LINE, TITLE_LINE_PX, text_width
+from charts.units import unit_load_bar
 from loaders.analysis import leader_portfolio, leader_unit_matrix
 from loaders.select import SCOPE_LABELS, Filters, select
 from tests.test_pages import PAGES, TASKS_PAGE, click_bar, open_page
@@ -32,6 +34,33 @@ def test_the_count_and_amount_dumbbell_writes_its_ticks_out_in_full():
                             "label_from": ["2021年度(1)", "2021年度(2)"], "label_to": ["2022年度(1)", "2022年度(2)"]})
     axis = change_dumbbell(changes, "t", log_scale=True).layout.xaxis
     assert axis.type == "log" and axis.dtick == 1 and axis.exponentformat == "none" and axis.separatethousands
+
+
+def test_a_long_chart_title_is_broken_into_lines_that_fit_a_phone_and_data_stays_literal():
+    load = pd.DataFrame({"unit": ["甲<b>乙</b>", "丙"], "lead": [3, 1], "support": [1, 2], "hover": ["", ""]})
+    short = unit_load_bar(load, "按单位类别的牵头与配合次数")
+    title = "甲<b>乙</b>&丙承担的任务数（前25个，牵头/配合）"  # names are data
+    figure = unit_load_bar(load, title)
+    lines = figure.layout.title.text.split("<br>")
+    assert lines == ["甲&lt;b&gt;乙&lt;/b&gt;&amp;丙承担的任务数", "（前25个，牵头/配合）"]
+    assert short.layout.title.text == "按单位类别的牵头与配合次数"  # short enough: one line
+    shown = [line.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") for line in lines]
+    assert "".join(shown) == title  # nothing lost, the name shows with its "<b>" as written
+    assert all(text_width(line) <= TITLE_LINE for line in shown)
+    # the extra line is added above the plot, which keeps its height
+    assert figure.layout.margin.t - short.layout.margin.t == TITLE_LINE_PX
+    assert figure.layout.height - short.layout.height == TITLE_LINE_PX
+    # plotly lifts a title of several lines: padded down, its first line is not cut off on a short chart
+    assert figure.layout.title.pad.t > 0 and not short.layout.title.pad.t
+
+
+def test_a_title_is_broken_after_a_colon_and_never_inside_brackets():
+    from charts.theme import title_lines
+
+    assert title_lines("增速目标：2020年 → 2022年（增长%）") == ["增速目标：2020年 → 2022年", "（增长%）"]
+    assert title_lines("数量与金额目标：2020年 → 2022年") == ["数量与金额目标：", "2020年 → 2022年"]
+    assert title_lines("单位组合（前15组，牵头单位与配合单位各自计入）") == ["单位组合", "（前15组，牵头单位与配合单位各自计入）"]
+    assert title_lines("负荷集中度：按单位排名的累计占比") == ["负荷集中度：按单位排名的累计占比"]
 
 
 def test_a_leader_portfolio_names_tables_not_codes(frames):

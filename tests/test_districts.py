@@ -211,3 +211,19 @@ def test_every_page_says_when_the_data_were_last_saved(districts_dir, monkeypatc
         app = open_page(districts_dir, monkeypatch, page)
         stamps = [c.value.replace("\\", "") for c in app.sidebar.caption if c.value.startswith("数据更新于")]
         assert stamps == [f"数据更新于 {latest.saved_at.replace('T', ' ')[:16]}（{latest.action}）"], page
+
+
+def test_a_district_with_few_units_shows_them_all_without_a_slider(districts_dir, monkeypatch, frames):
+    units = frames.task_units
+    ouhai = units.loc[units["district"] == OUHAI, "unit"].nunique()
+    app = open_page(districts_dir, monkeypatch, "pages/units.py", district=OUHAI)
+    assert not [s for s in app.slider if s.key == "units_top"]
+    assert [c.value for c in app.caption if "全部列出" in c.value] == [f"共 {ouhai} 个责任单位（不含统称），全部列出。"]
+    [spec] = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+    assert f"全部{ouhai}个" in spec["layout"]["title"]["text"]
+    assert len(spec["data"][0]["y"]) == ouhai
+    # 鹿城 2022 has many units: the slider stays and the chart shows the top 25
+    app = open_page(districts_dir, monkeypatch, "pages/units.py", district=LUCHENG, year="2022")
+    assert app.slider(key="units_top").value == 25
+    [spec] = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+    assert "前25个" in spec["layout"]["title"]["text"] and len(spec["data"][0]["y"]) == 25

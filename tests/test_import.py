@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from loaders import cli
 from loaders.curated import SPECS, read_curated, table_bytes
 from loaders.frames import load_frames
-from loaders.importing import notice_workbook, plan_import
+from loaders.importing import notice_workbook, plan_import, template_file_name
 from loaders.package import MAX_IMPORT_BYTES, UploadedFile, read_package
 from loaders.reading import ReadOptions, check_notice, is_notice
 from loaders.store import versions
@@ -255,3 +255,10 @@ def test_a_file_name_starting_with_a_dash_is_read_as_a_file(tmp_path, curated_co
     with pytest.raises(SystemExit):
         cli.main(["--curated", str(curated_copy), "validate", "-2024.xlsx"])
     assert "写成 ./-文件名，或在文件名前加 --" in capsys.readouterr().err
+
+
+def test_the_template_download_name_keeps_only_safe_characters_of_the_notice_number():
+    assert template_file_name(DOC_2022) == f"导入模板_{DOC_2022}.xlsx"
+    hostile = template_file_name('=HYPERLINK("x")温鹿政办/〔2022〕 9号')
+    assert hostile == "导入模板_HYPERLINK(x)温鹿政办〔2022〕9号.xlsx"  # no folder, no formula, no blank
+    assert template_file_name("-rf ../a") == "导入模板_rf..a.xlsx"

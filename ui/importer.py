@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders.curated import UNIT_CATEGORIES, parse_csv_bytes, read_curated_files
-from loaders.importing import ImportPlan, notice_workbook, plan_import
+from loaders.importing import ImportPlan, notice_workbook, plan_import, template_file_name
 from loaders.package import UploadedFile
 from loaders.security.isolated import read_package_isolated
 from loaders.problems import Problem
@@ -125,7 +125,7 @@ def template_download(documents: pd.DataFrame) -> None:
     doc = st.selectbox("以哪份通知为模板", choices, key="template_doc")
     directory = directory_of(data_key())
     st.download_button("下载导入模板（XLSX）", lambda: notice_workbook(directory, doc),
-                       file_name=f"导入模板_{doc}.xlsx", on_click="ignore", icon=":material/download:",
+                       file_name=template_file_name(doc), on_click="ignore", icon=":material/download:",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders.progress.accounts import add_account
+from loaders.progress.board import shown_percent
 from loaders.progress.db import URL_VARIABLE
 from loaders.progress.reports import ReportDraft, report, reports_frame
 from loaders.progress.status import STATUS_LABELS, task_status
@@ -105,6 +107,31 @@ def test_report_page_saves_a_report_for_the_units_task(engine, database_url, mon
     assert list(stored["task_id"]) == [task_id] and stored.iloc[0]["progress"] == "<b>按原样</b>"
     assert stored.iloc[0]["unit"] == "区发改局" and stored.iloc[0]["reported_by"] == "fgj"
     assert any("已保存" in s.value for s in app.success)
+
+
+@ON_SQLITE_ONLY
+def test_report_page_lists_and_prefills_the_latest_report_of_a_task(seeded, book, lead_of, frames):
+    task_id = "2022-annual-01-01"  # seeded: 2022-Q3 70%; then a correction of 2022-Q3 and an earlier period
+    for period, percent, progress in (("2022-Q3", 75, "更正后"), ("2022-Q2", 50, "较早的报告期，后来才填")):
+        assert not report(seeded, ReportDraft(task_id, period, percent, progress=progress), book, lead_of(task_id),
+                          today=date(2022, 10, 4))
+    app = open_page("pages/report.py")
+    app.text_input(key="progress_login").input("fgj")
+    app.text_input(key="progress_password").input(PASSWORD)
+    app.button[0].click().run()
+    app.selectbox(key="report_task").select(task_id).run()
+    assert not app.exception, [e.message for e in app.exception]
+    # the latest period, then the latest row of it: the form starts from the correction
+    assert app.number_input(key=f"report_percent_{task_id}").value == 75.0
+    assert app.text_area(key=f"report_progress_{task_id}").value == "更正后"
+    [listing] = [t.value for t in app.dataframe if "完成进度（%）" in t.value.columns and "状态" in t.value.columns]
+    label = frames.tasks.set_index("task_id").loc[task_id, "label"]
+    row = listing.set_index("任务").loc[label]
+    status = task_status(frames.tasks[frames.tasks["task_id"] == task_id], reports_frame(seeded),
+                         as_of=local_today()).iloc[0]
+    assert float(status["latest_percent"]) == 75.0
+    assert str(row["完成进度（%）"]) == str(shown_percent(pd.Series([75.0])).iloc[0])
+    assert row["状态"] == STATUS_LABELS[status["status"]]
 
 
 def test_the_database_url_can_come_from_secrets(tmp_path, monkeypatch, book, lead_of):
