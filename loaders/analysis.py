@@ -168,11 +168,6 @@ def concentration(load: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def unit_concentration(frames: Frames) -> pd.DataFrame:
-    """Return the Pareto curve of the named units' load (unit_load): one selection, one ranking."""
-    return concentration(unit_load(frames))
-
-
 def top_share(curve: pd.DataFrame, n: int) -> float:
     """Return the share of all unit assignments that the n most loaded units carry."""
     if curve.empty:

@@ -5,11 +5,11 @@ from dataclasses import replace
 import streamlit as st
 
 from charts.units import category_bar, co_assignment_bar, pareto_curve, unit_load_bar, unit_years_dumbbell
-from loaders.analysis import top_share
+from loaders.analysis import concentration, top_share
 from loaders.select import Filters
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe, year_pair
-from ui.show import caption, chart, drill_chart, empty_message, literal, on_request, table
+from ui.show import caption, chart, derived, drill_chart, empty_message, literal, on_request, table
 
 # up to this many units all are drawn without a slider: one from 10 in steps of 5 would have a single position
 ALL_UNITS_UP_TO = 15
@@ -38,7 +38,7 @@ def unit_load(filters: Filters, key: str) -> None:
     drill_chart(unit_load_bar, load, f"各责任单位承担的任务数（{shown}，牵头/配合）", top=top_n,
                 key="units_load" + key, param="unit", names=load["unit"].tolist(), picker_label="查看某个单位的任务")
     st.caption("点击柱条（或在上方选择单位）后出现该单位的任务明细链接；左侧筛选不变。")
-    curve = analysed("unit_concentration", filters)
+    curve = derived(concentration, load)  # once per shared result, not per run
     columns = st.columns(3)
     columns[0].metric("责任单位（个，不含统称）", len(load))
     columns[1].metric("前5个单位承担的分工占比", f"{top_share(curve, 5):.0%}")
@@ -49,7 +49,7 @@ def unit_spread(filters: Filters, key: str) -> None:
     """Show the concentration curve and the load per unit category."""
     left, right = st.columns(2)
     with left:
-        chart(pareto_curve, analysed("unit_concentration", filters), "负荷集中度：按单位排名的累计占比",
+        chart(pareto_curve, derived(concentration, analysed("unit_load", filters)), "负荷集中度：按单位排名的累计占比",
               key="units_pareto" + key)
     with right:
         chart(category_bar, analysed("category_load", filters), "按单位类别的牵头与配合次数", key="units_category" + key)

@@ -122,6 +122,7 @@ def test_what_a_page_derives_from_a_shared_result_is_made_once():
     result = _shared(pd.DataFrame({"name": ["甲"], "n": [2]}))
     first = ui.show.derived(double, result)
     assert ui.show.derived(double, result) is first and len(made) == 1 and first["n"].tolist() == [4]
+    assert ui.data.is_shared_result(first)  # a chart of it is found by identity in turn
     assert ui.show.derived(double, result.copy()) is not first and len(made) == 2  # made for this run: anew
 
 

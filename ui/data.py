@@ -148,12 +148,20 @@ def _district_frames(key: str, district: str | None) -> Frames:
 def _analysed(name: str, key: str, filters: Filters, query: TaskQuery | None, args: tuple):
     from loaders import analysis
 
+    return getattr(analysis, name)(_selected(key, filters, query), *args)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _selected(key: str, filters: Filters, query: TaskQuery | None) -> Frames:
+    """Return the frames of one filter state, cut once for all the results a page asks for.
+
+    A page asks for 5–8 results of the same state; cutting the frames for each was a
+    third of the server's CPU at ×100, where every session's states are new (bench/load.py).
+    """
     frames = _district_frames(key, filters.district)
     if query is None:
-        chosen = select(frames, filters)
-    else:
-        chosen = restrict(frames, _queried(key, filters, query)["task_key"])  # the task list the page shows
-    return getattr(analysis, name)(chosen, *args)
+        return select(frames, filters)
+    return restrict(frames, _queried(key, filters, query)["task_key"])  # the task list the page shows
 
 
 def analysed(name: str, filters: Filters, *args, query: TaskQuery | None = None):
@@ -234,6 +242,12 @@ class _SharedResults:
 
 
 _SHARED_RESULTS = _SharedResults()
+
+
+def shared(value):
+    """Mark value as a shared result (made once for every session, never modified) and return it."""
+    _SHARED_RESULTS.remember(value)
+    return value
 
 
 def is_shared_result(value) -> bool:

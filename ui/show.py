@@ -14,7 +14,7 @@ import streamlit as st
 
 from charts.theme import for_projector
 from loaders.select import KIND_LABELS, QUALIFIER_LABELS, ROLE_LABELS, SCOPE_LABELS, Filters
-from ui.data import analysed, data_key, is_shared_result
+from ui.data import analysed, data_key, is_shared_result, shared
 
 COLUMN_LABELS = {
     "label": "任务", "task_id": "任务编号", "year": "年度", "doc_no": "文号", "scope": "表格",
@@ -133,7 +133,7 @@ def derived(build, source):
     key = (f"{build.__module__}.{build.__qualname__}", id(source))
     value = _DERIVED.get(key, (source,))
     if value is None:
-        value = build(source)
+        value = shared(build(source))  # itself shared: a chart of it is found by identity too
         _DERIVED.put(key, (source,), value)
     return value
 
