@@ -20,8 +20,12 @@ def tasks_per_leader_bar(per_leader: pd.DataFrame, title: str) -> go.Figure:
     order = plain(per_leader["who"].drop_duplicates().iloc[::-1]).tolist()  # analysis order: year, then load
     figure = go.Figure()
     for scope, label in SCOPE_LABELS.items():
-        rows = per_leader[per_leader["scope"] == scope].groupby(["who", "leader"], as_index=False).agg(
-            tasks=("tasks", "sum"), hover=("hover", "<br>".join))
+        rows = per_leader[per_leader["scope"] == scope]
+        if rows.duplicated(["who", "leader"]).any():  # several rows make one bar: add them up
+            rows = rows.groupby(["who", "leader"], as_index=False).agg(tasks=("tasks", "sum"),
+                                                                      hover=("hover", "<br>".join))
+        else:  # one row per bar (as tasks_per_leader gives): the same rows, in the same order, without grouping
+            rows = rows.sort_values(["who", "leader"])[["who", "leader", "tasks", "hover"]].reset_index(drop=True)
         if rows.empty:
             continue
         figure.add_bar(

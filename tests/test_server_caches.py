@@ -12,7 +12,7 @@ import ui.show
 from bench.scale_data import write_scaled
 from loaders.analysis import tasks_per_leader, unit_load
 from loaders.frames import load_frames
-from loaders.select import Filters, select
+from loaders.select import SCOPE_LABELS, Filters, select
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +188,25 @@ def test_the_data_key_is_worked_out_once_per_run_and_again_after_a_save(monkeypa
     app.run()
     assert len(scans) == 4  # a new run looks at the files again
     assert ui.data.data_key() and len(scans) == 5  # outside a run (a command, a test): every time
+
+
+def test_charts_carry_the_shared_template_and_leader_bars_add_up_rows_of_one_bar():
+    from charts.leaders import tasks_per_leader_bar
+    from charts.theme import FONT_FAMILY, TEMPLATE_NAME
+    from loaders.frames import load_frames as load
+    from ui.data import curated_dir
+
+    per_leader = tasks_per_leader(select(load(curated_dir()), Filters(years=(2022,))))
+    figure = tasks_per_leader_bar(per_leader, "各位领导牵头的任务数")
+    assert figure.layout.template.layout.font.family == FONT_FAMILY  # the template, though styled() no longer sets it
+    import plotly.io as pio
+    assert pio.templates.default == TEMPLATE_NAME
+    # one row per bar (as tasks_per_leader gives) is drawn as it is; two rows of one bar are added up
+    annual = per_leader[per_leader["scope"] == "annual"]
+    first = figure.data[0]
+    assert sorted(zip(first.y, first.x)) == sorted(zip(annual["who"], annual["tasks"]))
+    doubled = pd.concat([per_leader, per_leader.head(1)])
+    again = tasks_per_leader_bar(doubled, "各位领导牵头的任务数")
+    row = per_leader.iloc[0]
+    trace = next(t for t in again.data if t.name == SCOPE_LABELS[row["scope"]])
+    assert dict(zip(trace.y, trace.x))[row["who"]] == 2 * row["tasks"]
