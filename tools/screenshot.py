@@ -15,7 +15,8 @@ Streamlit scrolls inside its own container rather than the document, so
 
 At a width of 640 px or less the browser says it is a phone (an Android Chrome
 User-Agent, touch): pages that differ on phones before anything is drawn
-(ui.show.on_phone: 任务明细 starts with its filters closed) look as on a phone.
+(ui.show.on_phone: 任务明细 starts with its filters closed and draws cards instead of
+the table) look as on a phone.
 """
 
 from __future__ import annotations

@@ -174,23 +174,19 @@ def analysed(name: str, filters: Filters, *args, query: TaskQuery | None = None)
     """
     key = (name, data_key(), filters, query, args)
     result = _RECENT_RESULTS.get(key)
-    if result is _MISSING:
-        result = _analysed(*key)
-        _SHARED_RESULTS.remember(result)
+    if result is MISSING:
+        result = shared(_analysed(*key))
         _RECENT_RESULTS.put(key, result)
     return result
 
 
-_MISSING = object()
+MISSING = object()  # what RecentValues.get() returns for a key it does not hold
 
 
-class _RecentResults:
-    """The results analysed() handed out last, by their plain arguments (least recently used dropped first).
+class RecentValues:
+    """A bounded map, least recently used entry dropped first; safe across sessions' threads.
 
-    Filters, queries, names and the data key are hashable values, so a dict finds a
-    result without st.cache_resource hashing every argument with its own hasher
-    on each call (6% of the server's CPU per run, py-spy, bench/load.py). A miss
-    asks st.cache_resource, which computes a result once for concurrent sessions.
+    get() returns MISSING when a key is absent or cannot be hashed (nothing is kept for it).
     """
 
     def __init__(self, size: int) -> None:
@@ -201,12 +197,12 @@ class _RecentResults:
     def get(self, key: tuple):
         try:
             with self._lock:
-                value = self._entries.get(key, _MISSING)
-                if value is not _MISSING:
+                value = self._entries.get(key, MISSING)
+                if value is not MISSING:
                     self._entries.move_to_end(key)
                 return value
-        except TypeError:  # an unhashable argument: only st.cache_resource can key it
-            return _MISSING
+        except TypeError:  # an unhashable argument
+            return MISSING
 
     def put(self, key: tuple, value) -> None:
         try:
@@ -218,7 +214,12 @@ class _RecentResults:
             pass
 
 
-_RECENT_RESULTS = _RecentResults(2048)
+# The results analysed() handed out last, by their plain arguments. Filters, queries, names
+# and the data key are hashable values, so a dict finds a result without st.cache_resource
+# hashing every argument with its own hasher on each call (6% of the server's CPU per run,
+# py-spy, bench/load.py). A miss asks st.cache_resource, which computes a result once for
+# concurrent sessions.
+_RECENT_RESULTS = RecentValues(2048)
 
 
 class _SharedResults:
@@ -262,9 +263,7 @@ def _queried(key: str, filters: Filters, query: TaskQuery):
 
 def queried(filters: Filters, query: TaskQuery):
     """Return the task list of the drill-down filters, computed once per filter state (a shared result)."""
-    result = _queried(data_key(), filters, query)
-    _SHARED_RESULTS.remember(result)
-    return result
+    return shared(_queried(data_key(), filters, query))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +12,7 @@ import streamlit as st
 
 from charts.theme import for_projector
 from loaders.select import KIND_LABELS, QUALIFIER_LABELS, ROLE_LABELS, SCOPE_LABELS, Filters
-from ui.data import analysed, data_key, is_shared_result, shared
+from ui.data import MISSING, RecentValues, analysed, data_key, is_shared_result, shared
 
 COLUMN_LABELS = {
     "label": "任务", "task_id": "任务编号", "year": "年度", "doc_no": "文号", "scope": "表格",
@@ -90,23 +88,16 @@ class _ByIdentity:
     """
 
     def __init__(self, size: int) -> None:
-        self._entries: OrderedDict[tuple, tuple[tuple, object]] = OrderedDict()
-        self._lock = threading.Lock()
-        self._size = size
+        self._entries = RecentValues(size)  # key → (arguments, value)
 
     def get(self, key: tuple, args: tuple):
-        with self._lock:
-            hit = self._entries.get(key)
-            if hit is None or not all(a is b or (_plain(a) and a == b) for a, b in zip(hit[0], args, strict=True)):
-                return None
-            self._entries.move_to_end(key)
-            return hit[1]
+        hit = self._entries.get(key)
+        if hit is MISSING or not all(a is b or (_plain(a) and a == b) for a, b in zip(hit[0], args, strict=True)):
+            return None
+        return hit[1]
 
     def put(self, key: tuple, args: tuple, value) -> None:
-        with self._lock:
-            self._entries[key] = (args, value)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
+        self._entries.put(key, (args, value))
 
 
 def _plain(value) -> bool:
@@ -428,17 +419,8 @@ def page_style() -> None:
     st.html(_STYLESHEET)
 
 
-class _Stylesheet:
-    """ui/style.css read once per process (st.html(Path) reads the file on every run of every session)."""
-
-    def __init__(self, path: Path) -> None:
-        self._html = f"<style>{path.read_text(encoding='utf-8')}</style>"
-
-    def _repr_html_(self) -> str:
-        return self._html
-
-
-_STYLESHEET = _Stylesheet(STYLE)
+# read once per process: st.html(Path) reads the file on every run of every session
+_STYLESHEET = f"<style>{STYLE.read_text(encoding='utf-8')}</style>"
 
 
 def caption(text: str) -> None:
