@@ -11,11 +11,13 @@ from charts.theme import DIRECTION_COLORS, PAIR_COLORS, bar_height, plain, style
 from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS
 
 
-def change_dumbbell(changes: pd.DataFrame, title: str, log_scale: bool = False) -> go.Figure:
+def change_dumbbell(changes: pd.DataFrame, title: str, log_scale: bool = False, narrow: bool = False) -> go.Figure:
     """Return a dumbbell chart: each metric's earlier and later target joined by a line.
 
     Growth rates (%) and counts are drawn in separate figures so that neither
     scale flattens the other; counts spanning several orders use a log axis.
+    `narrow` (a phone): each metric's name is written above its line, so the
+    dumbbells and their value labels get the whole width instead of a third of it.
     """
     rows = changes.iloc[::-1]
     names = plain(rows["metric"] + "（" + rows["unit"] + "）")
@@ -47,18 +49,24 @@ def change_dumbbell(changes: pd.DataFrame, title: str, log_scale: bool = False) 
             hovertemplate="%{y}<br>" + f"{year}年" + "：%{text}<br>任务 %{customdata[0]}<extra></extra>",
         )
     figure.update_layout(xaxis_title="目标值" + ("（对数刻度）" if log_scale else ""), yaxis_title=None,
-                         margin=dict(l=10, r=90, t=70, b=100))
+                         margin=dict(l=10, r=20 if narrow else 90, t=70, b=100))
+    if narrow:
+        figure.update_yaxes(showticklabels=False)
+        for name in names:
+            figure.add_annotation(x=0, xref="paper", xanchor="left", y=name, yref="y", yshift=22,
+                                  text=name, showarrow=False, font=dict(size=14))
     values = pd.concat([rows["value_from"], rows["value_to"]])
+    share = 0.25 if narrow else 0.12  # room for the value labels beside the outer dots
     if log_scale:
         low, high = math.log10(max(values.min(), 0.1)), math.log10(max(values.max(), 1))
-        pad = (high - low) * 0.12 + 0.1
+        pad = (high - low) * share + 0.1
         # ticks at 1, 10, 100, 1,000 … written out in full (not 10k, nor the 2 and 5 between decades)
         figure.update_xaxes(type="log", range=[low - pad, high + pad], dtick=1, exponentformat="none",
                             separatethousands=True)
     elif len(values):
-        pad = (values.max() - values.min()) * 0.12 + 1
+        pad = (values.max() - values.min()) * share + 1
         figure.update_xaxes(range=[values.min() - pad, values.max() + pad])
-    return styled(figure, title, bar_height(len(rows), per_bar=48))
+    return styled(figure, title, bar_height(len(rows), per_bar=72 if narrow else 48))
 
 
 def _plain(value: float) -> str:

@@ -5,7 +5,7 @@ import streamlit as st
 from loaders.curated import SPECS
 from loaders.downloads import curated_csv_download
 from loaders.progress.status import rule_text
-from loaders.select import Filters
+from loaders.select import SCOPE_LABELS, Filters
 from ui.access import current_admin
 from ui.data import analysed, curated_dir, frames
 from ui.filters import current_filters
@@ -26,9 +26,9 @@ st.subheader("来源通知")
 table(documents[["doc_no", "district", "title", "issuer", "signed_date", "issued_date", "publication", "lead_mark"]],
       {"title": "标题", "issuer": "发文机关", "signed_date": "成文日期", "issued_date": "印发日期",
        "publication": "公开方式", "lead_mark": "牵头单位标注"}, wide_text=("title", "lead_mark"))
-table(all_frames.tables[all_frames.tables["doc_no"].isin(documents["doc_no"])]
-      [["table_id", "doc_no", "attachment", "title", "columns_printed"]],
-      {"table_id": "表编号", "attachment": "附件", "title": "表名", "columns_printed": "原表列"},
+tables = all_frames.tables[all_frames.tables["doc_no"].isin(documents["doc_no"])]
+table(tables.assign(scope=tables["scope"].map(SCOPE_LABELS))[["doc_no", "scope", "attachment", "title", "columns_printed"]],
+      {"scope": "类别", "attachment": "附件", "title": "表名", "columns_printed": "原表列"},
       wide_text=("title",))
 
 st.subheader("整理方法")
@@ -62,13 +62,15 @@ table(notes, {"note_units": "记为牵头的单位", "units_printed": "表中责
       only=["label", "note", "note_units", "units_printed", "content"])
 
 st.subheader("下载规范表")
-st.caption("规范表为 CSV（UTF-8 带 BOM），可用 Excel/WPS 直接打开。以 = + - @ 开头的单元格前加了一个单引号，"
-           "Excel/WPS 显示为文字，不会当作公式运行。")
+CURATED_NAMES = {"documents": "来源通知", "tables": "通知中的表", "tasks": "任务", "units": "责任单位词典",
+                 "leaders": "领导名单", "metrics": "指标词典"}
+st.caption("规范表为 CSV（UTF-8 带 BOM），文件名与数据目录中的相同，可用 Excel/WPS 直接打开。"
+           "以 = + - @ 开头的单元格前加了一个单引号，Excel/WPS 显示为文字，不会当作公式运行。")
 columns = st.columns(3)
-for index, spec in enumerate(SPECS.values()):
+for index, (name, spec) in enumerate(SPECS.items()):
     path = curated_dir() / spec.file
     # read when clicked, not on every run (tasks.csv is 10 MB at ×100)
-    columns[index % 3].download_button(spec.file, lambda path=path: curated_csv_download(path.read_bytes()),
+    columns[index % 3].download_button(CURATED_NAMES[name], lambda path=path: curated_csv_download(path.read_bytes()),
                                        file_name=spec.file, mime="text/csv", on_click="ignore",
                                        key=f"download_{spec.file}", icon=":material/download:")
 

@@ -8,7 +8,7 @@ from charts.targets import change_dumbbell
 from loaders.select import KIND_LABELS
 from ui.data import analysed, frames
 from ui.filters import current_filters, describe, year_pair
-from ui.show import analysed_chart, caption, empty_message, on_request, table
+from ui.show import analysed_chart, caption, empty_message, on_phone, on_request, table
 
 DISPLAY_LIMIT = 2000  # rows drawn in the browser
 
@@ -20,7 +20,7 @@ def change_chart(selection, pair: tuple[int, int], name: str, kinds: tuple[str, 
     """Draw the dumbbell of these kinds of annual targets between the two years."""
     analysed_chart(change_dumbbell, "changes_of_kinds", selection, kinds, pair,
                    title=CHART_TITLES[name].format(span=f"{pair[0]}年 → {pair[1]}年"), log_scale=name == "counts",
-                   key=f"targets_{name}")
+                   narrow=on_phone(), key=f"targets_{name}")
 
 
 st.title("量化指标")

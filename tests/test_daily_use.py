@@ -227,3 +227,22 @@ def test_a_leader_of_another_year_in_the_url_is_named_in_the_notice(frames):
     assert f"leader={only_2022}" in " ".join(t.value for t in app.toast)
     app = open_page(PAGES[0], year="2022", leader=only_2022)  # the same leader in their year: kept, no notice
     assert app.selectbox(key="leader").value == only_2022 and not app.toast
+
+
+def test_on_a_phone_the_dumbbell_writes_each_name_above_its_line(monkeypatch):
+    changes = pd.DataFrame({"metric": ["甲<b>乙</b>", "丙"], "unit": ["%", "%"], "value_from": [6.0, 7.0],
+                            "value_to": [8.0, 7.5], "direction": ["raised", "raised"], "year_from": [2021, 2021],
+                            "year_to": [2022, 2022], "qualifier_from": ["approx", "approx"],
+                            "qualifier_to": ["approx", "approx"], "label_from": ["2021年度(1)", "2021年度(2)"],
+                            "label_to": ["2022年度(1)", "2022年度(2)"]})
+    wide, narrow = change_dumbbell(changes, "t"), change_dumbbell(changes, "t", narrow=True)
+    assert wide.layout.yaxis.showticklabels is not False and not wide.layout.annotations
+    assert narrow.layout.yaxis.showticklabels is False
+    names = [a.text for a in narrow.layout.annotations]
+    assert names == ["丙（%）", "甲&lt;b&gt;乙&lt;/b&gt;（%）"]  # bottom-up as the rows, and data stays literal
+    import ui.show
+
+    monkeypatch.setattr(ui.show, "on_phone", lambda: True)
+    app = open_page(PAGES[3], year_from="2020", year_to="2022")
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["yaxis"]["showticklabels"] is False and len(spec["layout"]["annotations"]) > 5

@@ -6,6 +6,7 @@ Expected numbers come from the export (`python -m loaders export`), not from the
 """
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -349,3 +350,13 @@ def test_overview_of_many_notices_is_one_table_of_the_selected_notices(tmp_path,
     [notices] = [t.value for t in app.dataframe if "标题" in t.value.columns]
     assert list(notices["年度"]) == [2022] * 5
     assert list(notices["任务（项）"]) == [int((tasks["year"] == 2022).sum())] * 5
+
+
+def test_about_page_names_tables_and_downloads_in_words(frames):
+    app = open_page(PAGES[4])
+    shown = json.dumps([df.value.astype(str).values.tolist() for df in app.dataframe], ensure_ascii=False)
+    assert not any(f'"{table_id}"' in shown for table_id in frames.tables["table_id"])
+    assert "民生实事" in shown and '"livelihood"' not in shown
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert len(labels) == 6 and "任务" in labels
+    assert not any(re.search("[A-Za-z]", label) for label in labels), labels
