@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import SCOPE_COLORS, bar_height, plain, styled, whole_number_ticks
+from charts.theme import SCOPE_COLORS, bar_figure, bar_height, plain, styled, whole_number_ticks
 from loaders.select import SCOPE_LABELS
 
 
@@ -13,30 +13,30 @@ def tasks_per_leader_bar(per_leader: pd.DataFrame, title: str) -> go.Figure:
     """Return horizontal bars of tasks per leader, stacked by table (annual / five-year / livelihood).
 
     A bar is one leader in one year (`who`): several years stand side by side,
-    latest year on top, each ranked on its own.
+    latest year on top, each ranked on its own. Rows of one bar and table are added up.
     """
-    if "who" not in per_leader:
-        per_leader = per_leader.assign(who=per_leader["leader"])
-    order = plain(per_leader["who"].drop_duplicates().iloc[::-1]).tolist()  # analysis order: year, then load
-    figure = go.Figure()
+    who = (per_leader["who"] if "who" in per_leader else per_leader["leader"]).tolist()
+    order = [plain(name) for name in reversed(list(dict.fromkeys(who)))]  # analysis order: year, then load
+    bars: dict[str, dict[tuple[str, str], list]] = {scope: {} for scope in SCOPE_LABELS}
+    for scope, name, leader, tasks, hover in zip(per_leader["scope"].tolist(), who, per_leader["leader"].tolist(),
+                                                 per_leader["tasks"].tolist(), per_leader["hover"].tolist()):
+        bar = bars[scope].setdefault((name, leader), [0, []])
+        bar[0] += tasks
+        bar[1].append(hover)
+    traces = []
     for scope, label in SCOPE_LABELS.items():
-        rows = per_leader[per_leader["scope"] == scope]
-        if rows.duplicated(["who", "leader"]).any():  # several rows make one bar: add them up
-            rows = rows.groupby(["who", "leader"], as_index=False).agg(tasks=("tasks", "sum"),
-                                                                      hover=("hover", "<br>".join))
-        else:  # one row per bar (as tasks_per_leader gives): the same rows, in the same order, without grouping
-            rows = rows.sort_values(["who", "leader"])[["who", "leader", "tasks", "hover"]].reset_index(drop=True)
-        if rows.empty:
+        rows = sorted(bars[scope].items())  # by name, as plotly lists them; the axis keeps `order`
+        if not rows:
             continue
-        figure.add_bar(
-            y=plain(rows["who"]), x=rows["tasks"], name=label, orientation="h",
-            marker_color=SCOPE_COLORS[scope], customdata=rows[["leader", "hover"]],
-            text=rows["tasks"], textposition="inside", insidetextanchor="middle",
-            hovertemplate="<b>%{y}</b> " + label + "：%{x}项<br>%{customdata[1]}<extra></extra>",
-        )
-    figure.update_layout(barmode="stack", xaxis_title="任务数（项）", yaxis_title=None,
-                         yaxis=dict(categoryorder="array", categoryarray=order))
-    return whole_number_ticks(styled(figure, title, bar_height(len(order))), "x")
+        traces.append(dict(
+            y=[plain(name) for (name, _), _ in rows], x=[tasks for _, (tasks, _) in rows], name=label,
+            orientation="h", marker=dict(color=SCOPE_COLORS[scope]),
+            customdata=[[leader, "<br>".join(hovers)] for (_, leader), (_, hovers) in rows],
+            text=[tasks for _, (tasks, _) in rows], textposition="inside", insidetextanchor="middle",
+            hovertemplate="<b>%{y}</b> " + label + "：%{x}项<br>%{customdata[1]}<extra></extra>"))
+    layout = dict(barmode="stack", xaxis=dict(title=dict(text="任务数（项）")),
+                  yaxis=dict(categoryorder="array", categoryarray=order))
+    return bar_figure(traces, layout, title, bar_height(len(order)))
 
 
 def leader_unit_heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:

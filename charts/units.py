@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import PAIR_COLORS, ROLE_COLORS, bar_height, plain, styled, whole_number_ticks
+from charts.theme import PAIR_COLORS, ROLE_COLORS, bar_figure, bar_height, plain, styled, whole_number_ticks
 from loaders.select import ROLE_LABELS
 
 
@@ -16,17 +16,17 @@ def unit_load_bar(load: pd.DataFrame, title: str, top: int | None = None) -> go.
     result itself and its figure is found by identity, without hashing a new frame each run.
     """
     rows = (load if top is None else load.head(top)).iloc[::-1]
-    rows = rows.assign(name=plain(rows["who"] if "who" in rows else rows["unit"]))
-    figure = go.Figure()
+    names = [plain(name) for name in (rows["who"] if "who" in rows else rows["unit"]).tolist()]
+    customdata = [list(pair) for pair in zip(rows["unit"].tolist(), rows["hover"].tolist())]
+    traces = []
     for role in ("lead", "support"):
-        figure.add_bar(
-            y=rows["name"], x=rows[role], name=ROLE_LABELS[role], orientation="h",
-            marker_color=ROLE_COLORS[role], customdata=rows[["unit", "hover"]],
-            text=rows[role].where(rows[role] > 0, ""), textposition="inside",
-            hovertemplate="<b>%{y}</b> " + ROLE_LABELS[role] + "：%{x}项<br>%{customdata[1]}<extra></extra>",
-        )
-    figure.update_layout(barmode="stack", xaxis_title="任务数（项）", yaxis_title=None)
-    return whole_number_ticks(styled(figure, title, bar_height(len(rows))), "x")
+        counts = rows[role].tolist()
+        traces.append(dict(
+            y=names, x=counts, name=ROLE_LABELS[role], orientation="h", marker=dict(color=ROLE_COLORS[role]),
+            customdata=customdata, text=[count if count > 0 else "" for count in counts], textposition="inside",
+            hovertemplate="<b>%{y}</b> " + ROLE_LABELS[role] + "：%{x}项<br>%{customdata[1]}<extra></extra>"))
+    layout = dict(barmode="stack", xaxis=dict(title=dict(text="任务数（项）")))
+    return bar_figure(traces, layout, title, bar_height(len(rows)))
 
 
 def category_bar(categories: pd.DataFrame, title: str) -> go.Figure:

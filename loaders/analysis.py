@@ -30,21 +30,37 @@ def with_labels(tasks: pd.DataFrame) -> pd.DataFrame:
 
 
 def hover_by(rows: pd.DataFrame, key: str, tasks: pd.DataFrame) -> pd.Series:
-    """Return, per value of `key`, hover text listing its first tasks (number and start of text)."""
-    labelled = with_labels(tasks[["task_key", "label", "content"]])
-    lines = rows[[key, "task_key"]].drop_duplicates().merge(labelled[["task_key", "label", "text_start"]],
-                                                            on="task_key", how="left")
-    counts = lines.groupby(key)["task_key"].size()
-    first = lines.groupby(key, sort=False).head(HOVER_TASKS)
-    # the pieces are data: escaped, so that plotly shows tags in task text literally
-    # the label on one line, the start of the text indented on the next: no line is wider than a phone
-    start = first["text_start"].str.slice(0, HOVER_LINE) + first["text_start"].map(
-        lambda t: "…" if len(t) > HOVER_LINE else "")
-    pieces = (first["label"].map(lambda s: html.escape(s, quote=False)) + "<br>　"
-              + start.map(lambda s: html.escape(s, quote=False)))
-    text = pieces.groupby(first[key]).agg("<br>".join)
-    more = counts.map(lambda n: f"<br>……共{n}项" if n > HOVER_TASKS else "")
-    return text.reindex(counts.index).fillna("").astype(str) + more.astype(str)
+    """Return, per value of `key` (sorted), hover text listing its first tasks (label and start of text).
+
+    Plain Python over the rows: a chart's few hundred rows took 10–20 ms through pandas,
+    on every new filter state (bench/load.py at ×100); the text is the same.
+    """
+    tasks_of: dict = {}
+    for value, task_key in zip(rows[key].tolist(), rows["task_key"].tolist()):
+        tasks_of.setdefault(value, {})[task_key] = None  # each task once, in the order of the rows
+    wanted = {task_key for keys in tasks_of.values() for task_key in keys}
+    lines = {}
+    for task_key, label, content in zip(tasks["task_key"].tolist(), tasks["label"].tolist(),
+                                        tasks["content"].tolist()):
+        if task_key in wanted:
+            # the pieces are data: escaped, so that plotly shows tags in task text literally; the label on
+            # one line, the start of the text indented on the next: no line is wider than a phone
+            start = _text_start(content)
+            start = start[:HOVER_LINE] + ("…" if len(start) > HOVER_LINE else "")
+            lines[task_key] = html.escape(label, quote=False) + "<br>　" + html.escape(start, quote=False)
+    text = {}
+    for value in sorted(tasks_of):
+        keys = list(tasks_of[value])
+        more = f"<br>……共{len(keys)}项" if len(keys) > HOVER_TASKS else ""
+        text[value] = "<br>".join(lines[k] for k in keys[:HOVER_TASKS]) + more
+    return pd.Series(text, dtype=str).rename_axis(key)
+
+
+def _text_start(content: str) -> str:
+    """Return the start of a task's text as with_labels() gives it."""
+    if content == "":
+        return "（原文缺少任务内容）"
+    return content[:TEXT_START] + ("…" if len(content) > TEXT_START else "")
 
 
 def task_count(frames: Frames) -> int:
@@ -78,22 +94,39 @@ def target_years(frames: Frames, scope: str = "annual") -> list[int]:
 
 
 def headline(frames: Frames) -> pd.DataFrame:
-    """Return per document: tasks, leaders, units (no placeholders), targets, livelihood projects."""
-    doc_of = frames.tasks.set_index("task_key")["doc_no"]
-    tasks = frames.tasks.groupby("doc_no")
+    """Return per document: tasks, leaders, units (no placeholders), targets, livelihood projects.
+
+    Counted in plain Python: the same numbers took 15–25 ms through pandas for every new filter state.
+    """
+    tasks = frames.tasks
+    doc_of = dict(zip(tasks["task_key"].tolist(), tasks["doc_no"].tolist()))
+    counts: dict[str, dict[str, int]] = {}
+
+    def count(column: str, docs) -> None:
+        for doc in docs:
+            row = counts.setdefault(doc, {})
+            row[column] = row.get(column, 0) + 1
+
+    count("tasks", doc_of.values())
+    leaders = frames.task_leaders
+    count("leaders", (doc for doc, _ in {(doc_of[k], leader) for k, leader
+                                         in zip(leaders["task_key"].tolist(), leaders["leader"].tolist())}))
     units = frames.task_units[~frames.task_units["is_placeholder"]]
-    livelihood = frames.tasks[frames.tasks["scope"] == "livelihood"]
-    counts = pd.DataFrame({
-        "tasks": tasks.size(),
-        "leaders": frames.task_leaders.groupby(frames.task_leaders["task_key"].map(doc_of))["leader"].nunique(),
-        "units": units.groupby(units["task_key"].map(doc_of))["unit"].nunique(),
-        "targets": frames.targets.groupby(frames.targets["task_key"].map(doc_of)).size(),
-        "livelihood_projects": livelihood.groupby("doc_no")["seq"].nunique(),
-        "content_missing": tasks["content_missing"].sum(),
-    })
-    table = frames.documents[["doc_no", "district", "year"]].merge(counts, left_on="doc_no", right_index=True,
-                                                                   how="left")
-    return table.fillna(0).astype({c: int for c in counts.columns}).reset_index(drop=True)
+    count("units", (doc for doc, _ in {(doc_of[k], unit) for k, unit
+                                       in zip(units["task_key"].tolist(), units["unit"].tolist())}))
+    count("targets", (doc_of[k] for k in frames.targets["task_key"].tolist()))
+    livelihood = tasks[tasks["scope"] == "livelihood"]
+    count("livelihood_projects", (doc for doc, _ in set(zip(livelihood["doc_no"].tolist(),
+                                                             livelihood["seq"].tolist()))))
+    count("content_missing", (doc for doc, missing in zip(tasks["doc_no"].tolist(),
+                                                           tasks["content_missing"].tolist()) if missing))
+    table = frames.documents[["doc_no", "district", "year"]].reset_index(drop=True)
+    for column in HEADLINE_COUNTS:
+        table[column] = [counts.get(doc, {}).get(column, 0) for doc in table["doc_no"].tolist()]
+    return table.astype({column: "int64" for column in HEADLINE_COUNTS})
+
+
+HEADLINE_COUNTS = ("tasks", "leaders", "units", "targets", "livelihood_projects", "content_missing")
 
 
 def tasks_per_leader(frames: Frames) -> pd.DataFrame:
@@ -104,19 +137,28 @@ def tasks_per_leader(frames: Frames) -> pd.DataFrame:
     never a sum over years. With several districts the district names the bar too.
     """
     task_leaders = frames.task_leaders
-    leaders = task_leaders.assign(group=task_leaders["district"] + "|" + task_leaders["leader"] + "|"
-                                  + task_leaders["year"].astype(str) + "|" + task_leaders["scope"])
-    result = (leaders.groupby(["district", "leader", "year", "scope", "group"], sort=False).size()
-              .rename("tasks").reset_index())
-    result["hover"] = result["group"].map(hover_by(leaders, "group", frames.tasks))
-    result = result.drop(columns="group")
-    totals = result.groupby(["district", "leader", "year"])["tasks"].transform("sum")
+    # plain Python over a few hundred rows: through pandas this took 20–25 ms for every new filter
+    # state (bench/load.py at ×100); the frame is the same, index included
+    groups = list(zip(task_leaders["district"].tolist(), task_leaders["leader"].tolist(),
+                      task_leaders["year"].tolist(), task_leaders["scope"].tolist()))
+    counts = dict.fromkeys(groups, 0)  # bars in the order they first appear
+    for group in groups:
+        counts[group] += 1
+    totals: dict[tuple, int] = {}
+    for (district, leader, year, _), tasks in counts.items():
+        totals[district, leader, year] = totals.get((district, leader, year), 0) + tasks
+    hover = hover_by(pd.DataFrame({"group": ["|".join(map(str, group)) for group in groups],
+                                   "task_key": task_leaders["task_key"].tolist()}), "group", frames.tasks)
+    rows = [(*group, tasks, hover["|".join(map(str, group))], totals[group[:3]]) for group, tasks in counts.items()]
+    result = pd.DataFrame(rows, columns=["district", "leader", "year", "scope", "tasks", "hover", "leader_total"])
+    result = result.astype({"district": str, "leader": str, "year": "int64", "scope": str, "tasks": "int64",
+                            "hover": str, "leader_total": "int64"})
     who = result["leader"]
     if result["district"].nunique() > 1:
         who = result["district"] + "·" + who
     if result["year"].nunique() > 1:
         who = who + "（" + result["year"].astype(str) + "年）"
-    return (result.assign(leader_total=totals, who=who)
+    return (result.assign(who=who)
             .sort_values(["year", "leader_total", "leader"], ascending=[False, False, True]))
 
 

@@ -246,3 +246,20 @@ def test_on_a_phone_the_dumbbell_writes_each_name_above_its_line(monkeypatch):
     app = open_page(PAGES[3], year_from="2020", year_to="2022")
     spec = json.loads(app.get("plotly_chart")[0].proto.spec)
     assert spec["layout"]["yaxis"]["showticklabels"] is False and len(spec["layout"]["annotations"]) > 5
+
+
+def test_bars_made_from_plain_dicts_pass_plotlys_validation(frames):
+    import plotly.graph_objects as go
+
+    from charts.theme import for_projector
+    from loaders.analysis import tasks_per_leader, unit_load
+
+    several_years = select(frames, Filters())
+    figures = [tasks_per_leader_bar(tasks_per_leader(several_years), "各位领导牵头的任务数"),
+               unit_load_bar(unit_load(several_years), "各责任单位承担的任务数（前25个，牵头/配合）", top=25),
+               for_projector(tasks_per_leader_bar(tasks_per_leader(select(frames, Filters(years=(2022,)))), "t"))]
+    for figure in figures:
+        checked = go.Figure(figure.to_dict())  # plotly's validation: raises on any property it does not know
+        assert [t.type for t in checked.data] == [t["type"] for t in figure.to_dict()["data"]]
+    with pytest.raises(ValueError):  # what the check would catch
+        go.Figure({"data": [{"type": "bar", "colour": "red"}]})

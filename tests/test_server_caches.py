@@ -101,8 +101,12 @@ def test_a_shared_figure_sends_the_same_json_without_copying_and_copies_stay_apa
     import plotly.io as pio
     from plotly.tools import return_figure_from_figure_or_data  # what st.plotly_chart calls
 
-    plain = go.Figure(go.Bar(x=["甲", "乙<b>"], y=[3, 1], customdata=[["甲"], ["乙<b>"]]), layout={"title": "标题"})
-    shared = ui.show.SharedFigure(plain)
+    def figure():
+        return go.Figure(go.Bar(x=["甲", "乙<b>"], y=[3, 1], customdata=[["甲"], ["乙<b>"]]), layout={"title": "标题"})
+
+    plain, to_share = figure(), figure()
+    shared = ui.show.SharedFigure.of(to_share)
+    assert shared is to_share  # the figure itself, not a copy
     as_sent = [pio.to_json(return_figure_from_figure_or_data(f, True), validate=False) for f in (plain, shared)]
     assert as_sent[0] == as_sent[1]
     assert shared.to_dict() is shared.to_dict()  # made once, not a deep copy per run

@@ -50,7 +50,7 @@ def empty_message(what: str = "当前筛选条件下没有任务", filters: Filt
 
 def _build_figure(builder, args: tuple, options: tuple, projector: bool) -> go.Figure:
     figure = builder(*args, **dict(options))
-    return SharedFigure(for_projector(figure) if projector else figure)
+    return SharedFigure.of(for_projector(figure) if projector else figure)
 
 
 class SharedFigure(go.Figure):
@@ -59,16 +59,20 @@ class SharedFigure(go.Figure):
     st.plotly_chart turns a figure into JSON through figure.to_dict(), a deep copy of
     every trace and of the layout, on every run: 7% of the server's CPU per run
     (py-spy, bench/load.py) for figures that never change. Here to_dict() returns the
-    dict made when the figure was built (trace uids left out, as plotly.io.to_json
+    dict made when the figure was shared (trace uids left out, as plotly.io.to_json
     does); it is read, never changed, by the JSON encoder. Do not modify a SharedFigure.
     """
 
-    def __init__(self, figure: go.Figure) -> None:
+    @classmethod
+    def of(cls, figure: go.Figure) -> "SharedFigure":
+        """Return the figure itself, now shared. Not a copy: making one validated every property
+        again, 6 ms a figure, for each new filter state (bench/load.py at ×100)."""
         shared = figure.to_dict()  # exactly what st.plotly_chart would have sent for the figure itself
         for trace in shared.get("data", []):
             trace.pop("uid", None)
-        super().__init__(figure)  # its traces and layout, for whoever reads them
-        self.__dict__["_shared_dict"] = shared
+        figure.__class__ = cls
+        figure.__dict__["_shared_dict"] = shared
+        return figure
 
     def to_dict(self) -> dict:
         return self.__dict__.get("_shared_dict") or super().to_dict()
@@ -180,7 +184,7 @@ def _analysed_figure(_builder, name: str, analysis: str, filters: Filters, args:
                      data_version: str) -> go.Figure:
     # name and data_version only key the cache: the builder itself is not hashable, and a
     # new data version (an import, a restore) must build the figure again
-    return SharedFigure(_builder(analysed(analysis, filters, *args), **dict(options)))
+    return SharedFigure.of(_builder(analysed(analysis, filters, *args), **dict(options)))
 
 
 def analysed_chart(builder, analysis: str, filters: Filters, *args, key: str | None = None, **options) -> None:
