@@ -7,7 +7,9 @@ that a chart in charts/ draws or a page shows as a table.
 from __future__ import annotations
 
 import html
+from collections import Counter
 
+import numpy as np
 import pandas as pd
 
 from loaders.frames import Frames
@@ -23,20 +25,23 @@ TEXT_START = 28
 
 def with_labels(tasks: pd.DataFrame) -> pd.DataFrame:
     """Return tasks with a `text_start` column beside `label` (how people cite the task)."""
-    content = tasks["content"]
-    start = content.str.slice(0, TEXT_START) + pd.Series("…", index=tasks.index).where(
-        content.str.len() > TEXT_START, "")
-    return tasks.assign(text_start=start.where(content != "", "（原文缺少任务内容）"))
+    starts = [_text_start(content) for content in tasks["content"].tolist()]
+    return tasks.assign(text_start=pd.Series(starts, index=tasks.index, dtype=str))
 
 
 def hover_by(rows: pd.DataFrame, key: str, tasks: pd.DataFrame) -> pd.Series:
-    """Return, per value of `key` (sorted), hover text listing its first tasks (label and start of text).
+    """Return, per value of `key` (sorted), hover text listing its first tasks (label and start of text)."""
+    return pd.Series(hover_texts(zip(rows[key].tolist(), rows["task_key"].tolist()), tasks), dtype=str).rename_axis(key)
+
+
+def hover_texts(pairs, tasks: pd.DataFrame) -> dict:
+    """Return {value: hover text} for (value, task_key) pairs, values sorted: each value's first tasks.
 
     Plain Python over the rows: a chart's few hundred rows took 10–20 ms through pandas,
     on every new filter state (bench/load.py at ×100); the text is the same.
     """
     tasks_of: dict = {}
-    for value, task_key in zip(rows[key].tolist(), rows["task_key"].tolist()):
+    for value, task_key in pairs:
         tasks_of.setdefault(value, {})[task_key] = None  # each task once, in the order of the rows
     wanted = {task_key for keys in tasks_of.values() for task_key in keys}
     lines = {}
@@ -53,7 +58,7 @@ def hover_by(rows: pd.DataFrame, key: str, tasks: pd.DataFrame) -> pd.Series:
         keys = list(tasks_of[value])
         more = f"<br>……共{len(keys)}项" if len(keys) > HOVER_TASKS else ""
         text[value] = "<br>".join(lines[k] for k in keys[:HOVER_TASKS]) + more
-    return pd.Series(text, dtype=str).rename_axis(key)
+    return text
 
 
 def _text_start(content: str) -> str:
@@ -61,6 +66,11 @@ def _text_start(content: str) -> str:
     if content == "":
         return "（原文缺少任务内容）"
     return content[:TEXT_START] + ("…" if len(content) > TEXT_START else "")
+
+
+def typed_frame(columns: dict[str, tuple[list, object]]) -> pd.DataFrame:
+    """Return a frame of Python lists, each column made with its dtype (str, "int64"), a RangeIndex."""
+    return pd.DataFrame({name: pd.Series(values, dtype=dtype) for name, (values, dtype) in columns.items()})
 
 
 def task_count(frames: Frames) -> int:
@@ -121,9 +131,9 @@ def headline(frames: Frames) -> pd.DataFrame:
     count("content_missing", (doc for doc, missing in zip(tasks["doc_no"].tolist(),
                                                            tasks["content_missing"].tolist()) if missing))
     table = frames.documents[["doc_no", "district", "year"]].reset_index(drop=True)
-    for column in HEADLINE_COUNTS:
-        table[column] = [counts.get(doc, {}).get(column, 0) for doc in table["doc_no"].tolist()]
-    return table.astype({column: "int64" for column in HEADLINE_COUNTS})
+    docs = table["doc_no"].tolist()
+    return table.assign(**{column: np.array([counts.get(doc, {}).get(column, 0) for doc in docs], dtype="int64")
+                           for column in HEADLINE_COUNTS})
 
 
 HEADLINE_COUNTS = ("tasks", "leaders", "units", "targets", "livelihood_projects", "content_missing")
@@ -147,12 +157,12 @@ def tasks_per_leader(frames: Frames) -> pd.DataFrame:
     totals: dict[tuple, int] = {}
     for (district, leader, year, _), tasks in counts.items():
         totals[district, leader, year] = totals.get((district, leader, year), 0) + tasks
-    hover = hover_by(pd.DataFrame({"group": ["|".join(map(str, group)) for group in groups],
-                                   "task_key": task_leaders["task_key"].tolist()}), "group", frames.tasks)
-    rows = [(*group, tasks, hover["|".join(map(str, group))], totals[group[:3]]) for group, tasks in counts.items()]
-    result = pd.DataFrame(rows, columns=["district", "leader", "year", "scope", "tasks", "hover", "leader_total"])
-    result = result.astype({"district": str, "leader": str, "year": "int64", "scope": str, "tasks": "int64",
-                            "hover": str, "leader_total": "int64"})
+    hover = hover_texts(zip(groups, task_leaders["task_key"].tolist()), frames.tasks)
+    bars = list(counts)
+    result = typed_frame({"district": ([g[0] for g in bars], str), "leader": ([g[1] for g in bars], str),
+                          "year": ([g[2] for g in bars], "int64"), "scope": ([g[3] for g in bars], str),
+                          "tasks": (list(counts.values()), "int64"), "hover": ([hover[g] for g in bars], str),
+                          "leader_total": ([totals[g[:3]] for g in bars], "int64")})
     who = result["leader"]
     if result["district"].nunique() > 1:
         who = result["district"] + "·" + who
@@ -169,23 +179,27 @@ def unit_load(frames: Frames, placeholders: bool = False) -> pd.DataFrame:
     latest year first: years stand side by side and are never summed into one ranking.
     """
     units = frames.task_units[frames.task_units["is_placeholder"] == placeholders]
-    several = units["year"].nunique() > 1
-    keys = ["unit", "category"] + (["year"] if several else [])
-    counts = units.groupby(keys + ["role"])["task_key"].nunique().unstack("role", fill_value=0)
-    counts = counts.reindex(columns=["lead", "support"], fill_value=0).reset_index()
-    counts.columns.name = None
-    counts["total"] = counts["lead"] + counts["support"]
-    if several:
-        group = units["unit"] + "|" + units["year"].astype(str)
-        hover = hover_by(units.assign(group=group), "group", frames.tasks)
-        counts["hover"] = (counts["unit"] + "|" + counts["year"].astype(str)).map(hover)
-        counts["who"] = counts["unit"] + "（" + counts["year"].astype(str) + "年）"
-        order, ascending = ["year", "total", "lead", "unit"], [False, False, False, True]
-    else:
-        counts["hover"] = counts["unit"].map(hover_by(units, "unit", frames.tasks))
-        counts["who"] = counts["unit"]
-        order, ascending = ["total", "lead", "unit"], [False, False, True]
-    return counts.sort_values(order, ascending=ascending).reset_index(drop=True)
+    years = units["year"].tolist()
+    several = len(set(years)) > 1
+    # counted in plain Python (a few hundred rows): through pandas this took 10–15 ms a new filter state
+    names = list(zip(units["unit"].tolist(), units["category"].tolist(), years)) if several else \
+        list(zip(units["unit"].tolist(), units["category"].tolist()))
+    tasks: dict[tuple, dict[str, set]] = {}
+    for name, role, task_key in zip(names, units["role"].tolist(), units["task_key"].tolist()):
+        tasks.setdefault(name, {"lead": set(), "support": set()}).setdefault(role, set()).add(task_key)
+    hover = hover_texts(zip((name[::2] if several else name[0] for name in names), units["task_key"].tolist()),
+                        frames.tasks)
+    rows = []
+    for name in sorted(tasks):
+        lead, support = len(tasks[name]["lead"]), len(tasks[name]["support"])
+        who = f"{name[0]}（{name[2]}年）" if several else name[0]
+        rows.append((*name, lead, support, lead + support, hover[name[::2] if several else name[0]], who))
+    # latest year first, then the most loaded (stable: ties stay in unit order, as pandas sorts them)
+    rows.sort(key=lambda row: (-row[2], -row[5], -row[3]) if several else (-row[4], -row[2]))
+    columns = ["unit", "category"] + (["year"] if several else []) + ["lead", "support", "total", "hover", "who"]
+    types = {"unit": str, "category": str, "year": "int64", "lead": "int64", "support": "int64", "total": "int64",
+             "hover": str, "who": str}
+    return typed_frame({column: ([row[i] for row in rows], types[column]) for i, column in enumerate(columns)})
 
 
 def category_load(frames: Frames) -> pd.DataFrame:
@@ -260,12 +274,20 @@ def leader_portfolio(frames: Frames, leader: str) -> dict[str, pd.DataFrame]:
     """Return one leader's tasks, sections, lead units, targets and livelihood projects."""
     ids = frames.task_leaders.loc[frames.task_leaders["leader"] == leader, "task_id"]
     tasks = with_labels(frames.tasks[frames.tasks["task_id"].isin(ids)])
+    # counted in plain Python (a few dozen rows): through pandas these two tables took 10 ms a leader
     # a task outside any section is listed under its table's name (民生实事), never its code
-    sections = (tasks.assign(section=tasks["section"].where(tasks["section"] != "", tasks["scope"].map(SCOPE_LABELS)))
-                .groupby(["year", "scope", "section"]).size().rename("tasks").reset_index())
+    sections = Counter((year, scope, section or SCOPE_LABELS[scope]) for year, scope, section in zip(
+        tasks["year"].tolist(), tasks["scope"].tolist(), tasks["section"].tolist()))
+    keys = sorted(sections)
+    sections = typed_frame({"year": ([k[0] for k in keys], "int64"), "scope": ([k[1] for k in keys], str),
+                            "section": ([k[2] for k in keys], str), "tasks": ([sections[k] for k in keys], "int64")})
     units = frames.task_units[frames.task_units["task_id"].isin(ids) & (frames.task_units["role"] == "lead")]
-    lead_units = (units.groupby(["unit", "category"])["task_id"].nunique().rename("tasks")
-                  .reset_index().sort_values("tasks", ascending=False))
+    led: dict[tuple[str, str], set] = {}
+    for unit, category, task_id in zip(units["unit"].tolist(), units["category"].tolist(), units["task_id"].tolist()):
+        led.setdefault((unit, category), set()).add(task_id)
+    keys = sorted(led)
+    lead_units = typed_frame({"unit": ([k[0] for k in keys], str), "category": ([k[1] for k in keys], str),
+                              "tasks": ([len(led[k]) for k in keys], "int64")}).sort_values("tasks", ascending=False)
     targets = frames.targets[frames.targets["task_id"].isin(ids)]
     livelihood = tasks[tasks["scope"] == "livelihood"]
     return {"tasks": tasks, "sections": sections, "lead_units": lead_units,

@@ -218,22 +218,30 @@ def table(frame: pd.DataFrame, columns: dict[str, str] | None = None, height: in
     st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
 
 
+_WORDS = (("scope", SCOPE_LABELS), ("role", ROLE_LABELS), ("kind", KIND_LABELS),
+          ("qualifier", QUALIFIER_LABELS), ("source", SOURCE_LABELS))
+_DATES = ("signed_date", "issued_date")
+
+
 def _prepared_table(frame: pd.DataFrame, columns: dict[str, str] | None,
                     wide_text: tuple[str, ...], only: list[str] | None = None) -> tuple[pa.Table | pd.DataFrame, dict]:
+    # column by column into one new frame: copying the whole frame, then renaming and filling it,
+    # was 3 ms a table through pandas, and a leader's portfolio shows five (bench/load.py at ×100)
     labels = {**COLUMN_LABELS, **(columns or {})}
-    shown = frame[list(only)] if only is not None else frame.copy()
-    for prefix, words in (("scope", SCOPE_LABELS), ("role", ROLE_LABELS), ("kind", KIND_LABELS),
-                          ("qualifier", QUALIFIER_LABELS), ("source", SOURCE_LABELS)):
-        for column in [c for c in shown.columns if c.startswith(prefix)]:
-            shown[column] = shown[column].map(words).fillna(shown[column])
-    for column in ("signed_date", "issued_date"):  # a notice that prints no date: never invented
-        if column in shown:
-            shown[column] = shown[column].replace("", "未注明")
-    text_columns = shown.select_dtypes(include=["object", "string"]).columns
-    shown[text_columns] = shown[text_columns].fillna("—")
-    config = {c: st.column_config.TextColumn(labels.get(c, c), width="large") for c in wide_text if c in shown}
-    shown = shown.rename(columns=labels)
-    return as_arrow(shown), {labels.get(c, c): v for c, v in config.items()}
+    shown = {}
+    for name in (only if only is not None else frame.columns):
+        column = frame[name]
+        words = next((words for prefix, words in _WORDS if name.startswith(prefix)), None)
+        if words is not None:
+            column = column.map(words).fillna(column)
+        if name in _DATES:  # a notice that prints no date: never invented
+            column = column.replace("", "未注明")
+        if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+            column = column.fillna("—")
+        shown[labels.get(name, name)] = column
+    config = {labels.get(c, c): st.column_config.TextColumn(labels.get(c, c), width="large")
+              for c in wide_text if c in frame.columns and (only is None or c in only)}
+    return as_arrow(pd.DataFrame(shown, index=frame.index, copy=False)), config
 
 
 def as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
