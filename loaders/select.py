@@ -108,9 +108,11 @@ def query_tasks(frames: Frames, filters: Filters, query: TaskQuery) -> pd.DataFr
         keep &= tasks["task_key"].isin(rows["task_key"])
     if query.with_target:
         keep &= tasks["n_targets"] > 0
-    searchable = tasks["content"] + "\n" + tasks["project"] + "\n" + tasks["note"]
-    for word in query.keywords.split():
-        keep &= searchable.str.contains(word, regex=False)
+    words = query.keywords.split()
+    if words:  # the text is joined only when there is something to look for
+        searchable = tasks["content"] + "\n" + tasks["project"] + "\n" + tasks["note"]
+        for word in words:
+            keep &= searchable.str.contains(word, regex=False)
     return tasks[keep]
 
 

@@ -220,6 +220,7 @@ class RecentValues:
 # py-spy, bench/load.py). A miss asks st.cache_resource, which computes a result once for
 # concurrent sessions.
 _RECENT_RESULTS = RecentValues(2048)
+_RECENT_LEADERS = RecentValues(1024)
 
 
 class _SharedResults:
@@ -266,16 +267,25 @@ def queried(filters: Filters, query: TaskQuery):
     return shared(_queried(data_key(), filters, query))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=1024, show_spinner=False)
 def _leader_names(key: str, district: str | None, year: int | None) -> tuple[str, ...]:
     from ui.filters import leader_names
 
-    return tuple(leader_names(cached_frames(key), district, year))
+    return tuple(leader_names(_district_frames(key, district), district, year))
 
 
 def leader_choices(district: str | None, year: int | None) -> list[str]:
-    """Return the leaders of a district and year (or all) for the sidebar, worked out once per choice."""
-    return list(_leader_names(data_key(), district, year))
+    """Return the leaders of a district and year (or all) for the sidebar, worked out once per choice.
+
+    Asked for on every run of every page: found by its plain arguments first (no hashing), and
+    kept for every district and year (64 entries were too few for 100 districts, bench/load.py).
+    """
+    key = (data_key(), district, year)
+    names = _RECENT_LEADERS.get(key)
+    if names is MISSING:
+        names = _leader_names(*key)
+        _RECENT_LEADERS.put(key, names)
+    return list(names)
 
 
 @dataclass(frozen=True)
