@@ -130,6 +130,22 @@ def test_what_a_page_derives_from_a_shared_result_is_made_once():
     assert ui.show.derived(double, result.copy()) is not first and len(made) == 2  # made for this run: anew
 
 
+def test_a_task_list_joined_with_the_shared_progress_board_is_made_once_per_board_and_statuses():
+    from loaders.select import with_status
+
+    tasks = _shared(pd.DataFrame({"task_id": ["a", "b", "c"], "n": [1, 2, 3]}))
+    board = _shared(pd.DataFrame({"task_id": ["a", "b"], "status": ["red", "green"]}))
+    joined = ui.show.derived(with_status, tasks, board, ())
+    assert ui.show.derived(with_status, tasks, board, ()) is joined and ui.data.is_shared_result(joined)
+    reds = ui.show.derived(with_status, tasks, board, ("red",))
+    assert reds is not joined and reds["task_id"].tolist() == ["a"]
+    assert ui.show.derived(with_status, tasks, board, ("red",)) is reds
+    assert ui.show.derived(with_status, tasks, board, ("green",))["task_id"].tolist() == ["b"]
+    new_board = board.assign(status=["green", "green"])  # a report saved: a new board object, joined anew
+    assert ui.show.derived(with_status, tasks, new_board, ("red",)).empty
+    assert ui.show.derived(with_status, tasks, _shared(new_board), ("green",))["task_id"].tolist() == ["a", "b"]
+
+
 def test_a_result_is_found_by_its_plain_arguments_and_computed_again_for_new_data(tmp_path, monkeypatch):
     import shutil
     import time

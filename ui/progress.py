@@ -23,7 +23,7 @@ from loaders.progress.reports import (LOCAL_TIME, Writer, cadences, comments_fra
 from loaders.progress.status import STATUS_COLUMNS, coordination_items, reported_as_of, status_of
 from loaders.select import Filters, select
 from ui.access import auth_configured, current_admin, oidc_user
-from ui.data import cached_frames, data_key, ensure_entry_point
+from ui.data import cached_frames, data_key, ensure_entry_point, shared
 from ui.show import caption, literal
 
 _WRITER = "_progress_writer"
@@ -208,7 +208,9 @@ def _board(key: str, version: str, filters: Filters, as_of: date) -> Board:
 
 def progress_board(filters: Filters, as_of: date) -> Board:
     """Return the board of the selected tasks as of a date, computed once per data version, filters and date."""
-    return _board(data_key(), data_version(), filters, as_of)
+    board = _board(data_key(), data_version(), filters, as_of)
+    shared(board.board)  # the same object for every session of this state: what pages join to it is made once
+    return board
 
 
 def download_status(tasks: pd.DataFrame, board: Board | None, records) -> pd.DataFrame | None:

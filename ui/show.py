@@ -96,7 +96,7 @@ class _ByIdentity:
 
     def get(self, key: tuple, args: tuple):
         hit = self._entries.get(key)
-        if hit is MISSING or not all(a is b or (_plain(a) and a == b) for a, b in zip(hit[0], args, strict=True)):
+        if hit is MISSING or not all(a is b or (_plain_key(a) and a == b) for a, b in zip(hit[0], args, strict=True)):
             return None
         return hit[1]
 
@@ -116,21 +116,28 @@ _TABLES = _ByIdentity(2048)
 _DERIVED = _ByIdentity(1024)
 
 
-def derived(build, source):
-    """Return build(source), worked out once per shared result (ui.data) and made anew for anything else.
+def derived(build, source, *more):
+    """Return build(source, *more), worked out once per shared result (ui.data) and made anew for anything else.
 
     For what a page makes of a shared result on every run (a display table, a view
-    with words for codes): the same source object gives the same value to every
-    session. build must be a module-level function, its value never modified.
+    with words for codes, the task list joined with the shared progress board): the
+    same source object (and the same shared or plain `more`) gives the same value to
+    every session. build must be a module-level function, its value never modified.
     """
-    if not is_shared_result(source):
-        return build(source)
-    key = (f"{build.__module__}.{build.__qualname__}", id(source))
-    value = _DERIVED.get(key, (source,))
+    inputs = (source, *more)
+    if not is_shared_result(source) or not all(is_shared_result(m) or _plain_key(m) for m in more):
+        return build(*inputs)
+    key = (f"{build.__module__}.{build.__qualname__}", *(m if _plain_key(m) else id(m) for m in inputs))
+    value = _DERIVED.get(key, inputs)
     if value is None:
-        value = shared(build(source))  # itself shared: a chart of it is found by identity too
-        _DERIVED.put(key, (source,), value)
+        value = shared(build(*inputs))  # itself shared: a chart of it is found by identity too
+        _DERIVED.put(key, inputs, value)
     return value
+
+
+def _plain_key(value) -> bool:
+    """Return whether a value is keyed by its value: a plain value or a tuple of them (e.g. chosen codes)."""
+    return _plain(value) or (isinstance(value, tuple) and all(map(_plain, value)))
 
 
 def figure_of(builder, *args, projector: bool = False, **options) -> go.Figure:
