@@ -122,9 +122,10 @@ def test_curated_downloads_neutralize_formula_cells(browser, data_root):
     context, page = new_page(browser)
     try:
         open_app(page, server, "about")
-        for file in ("tasks.csv", "units.csv"):
+        for file, label in (("tasks.csv", "任务"), ("units.csv", "责任单位词典")):  # buttons named in words
             with page.expect_download() as info:
-                page.locator('[data-testid="stDownloadButton"]', has_text=file).first.click()
+                page.locator('[data-testid="stDownloadButton"]').get_by_role("button", name=label, exact=True).click()
+            assert info.value.suggested_filename == file  # the file keeps the data folder's name
             served = info.value.path().read_bytes()
             assert served.startswith("\ufeff".encode("utf-8"))
             cells = [cell for row in csv.reader(io.StringIO(served.decode("utf-8-sig"))) for cell in row]
