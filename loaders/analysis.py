@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from loaders.frames import Frames
-from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS, SCOPE_LABELS
+from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS, SCOPE_LABELS, text_start
 from loaders.targets import pair_between
 
 HOVER_TASKS = 6
@@ -25,12 +25,12 @@ TEXT_START = 28
 
 def with_labels(tasks: pd.DataFrame) -> pd.DataFrame:
     """Return tasks with a `text_start` column beside `label` (how people cite the task)."""
-    starts = [_text_start(content) for content in tasks["content"].tolist()]
+    starts = [text_start(content, TEXT_START) for content in tasks["content"].tolist()]
     return tasks.assign(text_start=pd.Series(starts, index=tasks.index, dtype=str))
 
 
 def hover_texts(pairs, tasks: pd.DataFrame) -> dict:
-    """Return {value: hover text} for (value, task_key) pairs, values sorted: each value's first tasks.
+    """Return {value: hover text} for (value, task_key) pairs: each value's first tasks.
 
     Plain Python over the rows: a chart's few hundred rows took 10–20 ms through pandas,
     on every new filter state (bench/load.py at ×100); the text is the same.
@@ -45,22 +45,15 @@ def hover_texts(pairs, tasks: pd.DataFrame) -> dict:
         if task_key in wanted:
             # the pieces are data: escaped, so that plotly shows tags in task text literally; the label on
             # one line, the start of the text indented on the next: no line is wider than a phone
-            start = _text_start(content)
+            start = text_start(content, TEXT_START)
             start = start[:HOVER_LINE] + ("…" if len(start) > HOVER_LINE else "")
             lines[task_key] = html.escape(label, quote=False) + "<br>　" + html.escape(start, quote=False)
     text = {}
-    for value in sorted(tasks_of):
+    for value in tasks_of:
         keys = list(tasks_of[value])
         more = f"<br>……共{len(keys)}项" if len(keys) > HOVER_TASKS else ""
         text[value] = "<br>".join(lines[k] for k in keys[:HOVER_TASKS]) + more
     return text
-
-
-def _text_start(content: str) -> str:
-    """Return the start of a task's text as with_labels() gives it."""
-    if content == "":
-        return "（原文缺少任务内容）"
-    return content[:TEXT_START] + ("…" if len(content) > TEXT_START else "")
 
 
 def typed_frame(columns: dict[str, tuple[list, object]]) -> pd.DataFrame:

@@ -5,7 +5,7 @@ import streamlit as st
 from loaders.curated import SPECS
 from loaders.downloads import curated_csv_download
 from loaders.progress.status import rule_text
-from loaders.select import SCOPE_LABELS, Filters
+from loaders.select import Filters
 from ui.access import current_admin
 from ui.data import analysed, curated_dir, frames
 from ui.filters import current_filters
@@ -27,7 +27,7 @@ table(documents[["doc_no", "district", "title", "issuer", "signed_date", "issued
       {"title": "标题", "issuer": "发文机关", "signed_date": "成文日期", "issued_date": "印发日期",
        "publication": "公开方式", "lead_mark": "牵头单位标注"}, wide_text=("title", "lead_mark"))
 tables = all_frames.tables[all_frames.tables["doc_no"].isin(documents["doc_no"])]
-table(tables.assign(scope=tables["scope"].map(SCOPE_LABELS))[["doc_no", "scope", "attachment", "title", "columns_printed"]],
+table(tables[["doc_no", "scope", "attachment", "title", "columns_printed"]],  # table() writes the scope in words
       {"scope": "类别", "attachment": "附件", "title": "表名", "columns_printed": "原表列"},
       wide_text=("title",))
 
@@ -70,7 +70,7 @@ columns = st.columns(3)
 for index, (name, spec) in enumerate(SPECS.items()):
     path = curated_dir() / spec.file
     # read when clicked, not on every run (tasks.csv is 10 MB at ×100)
-    columns[index % 3].download_button(CURATED_NAMES[name], lambda path=path: curated_csv_download(path.read_bytes()),
+    columns[index % 3].download_button(CURATED_NAMES.get(name, spec.file), lambda path=path: curated_csv_download(path.read_bytes()),
                                        file_name=spec.file, mime="text/csv", on_click="ignore",
                                        key=f"download_{spec.file}", icon=":material/download:")
 

@@ -47,7 +47,7 @@ as_of = today()
 board = progress_board(filters, as_of) if has_progress(progress_records) or statuses else None
 if board is not None:
     # joined once per task list, board and statuses, for every session showing them
-    tasks = derived(with_status, tasks, board.board, tuple(STATUS_CODES[s] for s in statuses))
+    tasks = derived(with_status, tasks, board.board, tuple(sorted(STATUS_CODES[s] for s in statuses)))
 applied = [*([("区县", filters.district)] if filters.district else []),
            ("年度", "、".join(map(str, filters.years)) or "全部"),
            ("表格", "、".join(SCOPE_LABELS[s] for s in filters.scopes) or "全部"),

@@ -230,3 +230,9 @@ def test_charts_carry_the_shared_template_and_leader_bars_add_up_rows_of_one_bar
     row = per_leader.iloc[0]
     trace = next(t for t in again.data if t.name == SCOPE_LABELS[row["scope"]])
     assert dict(zip(trace.y, trace.x))[row["who"]] == 2 * row["tasks"]
+
+
+def test_a_table_never_drops_a_column_whose_header_repeats_another():
+    frame = pd.DataFrame({"unit": ["区发改局"], "单位": ["区经信局"]})  # "unit" is shown as 单位 too
+    with pytest.raises(ValueError, match="单位"):
+        ui.show._prepared_table(frame, None, ())

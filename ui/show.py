@@ -245,7 +245,10 @@ def _prepared_table(frame: pd.DataFrame, columns: dict[str, str] | None,
             column = column.replace("", "未注明")
         if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
             column = column.fillna("—")
-        shown[labels.get(name, name)] = column
+        header = labels.get(name, name)
+        if header in shown:  # two columns under one header: one would be lost silently
+            raise ValueError(f"两列的表头相同：{header}")
+        shown[header] = column
     config = {labels.get(c, c): st.column_config.TextColumn(labels.get(c, c), width="large")
               for c in wide_text if c in frame.columns and (only is None or c in only)}
     return as_arrow(pd.DataFrame(shown, index=frame.index, copy=False)), config
@@ -347,7 +350,7 @@ def on_phone() -> bool:
     """Return whether the browser says it is a phone: its User-Agent has "Mobi", as phone browsers send.
 
     Used where what is drawn must differ, not only its layout: 任务明细's closed filter
-    box, and its cards instead of the table (sending both and hiding one by width
+    box, 量化指标's dumbbell with the names above the lines, and 任务明细's cards instead of the table (sending both and hiding one by width
     doubled that page's server work per run, bench/load.py); layout by width is left
     to ui/style.css.
     """
