@@ -146,12 +146,8 @@ def tasks_per_leader(frames: Frames) -> pd.DataFrame:
     # state (bench/load.py at ×100); the frame is the same, index included
     groups = list(zip(task_leaders["district"].tolist(), task_leaders["leader"].tolist(),
                       task_leaders["year"].tolist(), task_leaders["scope"].tolist()))
-    counts = dict.fromkeys(groups, 0)  # bars in the order they first appear
-    for group in groups:
-        counts[group] += 1
-    totals: dict[tuple, int] = {}
-    for (district, leader, year, _), tasks in counts.items():
-        totals[district, leader, year] = totals.get((district, leader, year), 0) + tasks
+    counts = Counter(groups)  # bars in the order they first appear
+    totals = Counter(group[:3] for group in groups)  # each leader's tasks in a year, all tables
     hover = hover_texts(zip(groups, task_leaders["task_key"].tolist()), frames.tasks)
     bars = list(counts)
     result = typed_frame({"district": ([g[0] for g in bars], str), "leader": ([g[1] for g in bars], str),

@@ -12,6 +12,9 @@ from ui.filters import current_filters
 from ui.importer import history_table, restore_form
 from ui.show import table
 
+CURATED_NAMES = {"documents": "来源通知", "tables": "通知中的表", "tasks": "任务", "units": "责任单位词典",
+                 "leaders": "领导名单", "metrics": "指标词典"}  # the download buttons: words, not file names
+
 st.title("数据说明")
 st.caption("数据来源、整理方法、原文缺失的内容、合并的单位别名、由区委部门牵头的备注，以及规范表下载。")
 
@@ -62,15 +65,14 @@ table(notes, {"note_units": "记为牵头的单位", "units_printed": "表中责
       only=["label", "note", "note_units", "units_printed", "content"])
 
 st.subheader("下载规范表")
-CURATED_NAMES = {"documents": "来源通知", "tables": "通知中的表", "tasks": "任务", "units": "责任单位词典",
-                 "leaders": "领导名单", "metrics": "指标词典"}
 st.caption("规范表为 CSV（UTF-8 带 BOM），文件名与数据目录中的相同，可用 Excel/WPS 直接打开。"
            "以 = + - @ 开头的单元格前加了一个单引号，Excel/WPS 显示为文字，不会当作公式运行。")
 columns = st.columns(3)
 for index, (name, spec) in enumerate(SPECS.items()):
     path = curated_dir() / spec.file
     # read when clicked, not on every run (tasks.csv is 10 MB at ×100)
-    columns[index % 3].download_button(CURATED_NAMES.get(name, spec.file), lambda path=path: curated_csv_download(path.read_bytes()),
+    columns[index % 3].download_button(CURATED_NAMES.get(name, spec.file),
+                                       lambda path=path: curated_csv_download(path.read_bytes()),
                                        file_name=spec.file, mime="text/csv", on_click="ignore",
                                        key=f"download_{spec.file}", icon=":material/download:")
 

@@ -172,12 +172,7 @@ def analysed(name: str, filters: Filters, *args, query: TaskQuery | None = None)
     and query, so a page that is opened again, or by several people, does not
     aggregate again.
     """
-    key = (name, data_key(), filters, query, args)
-    result = _RECENT_RESULTS.get(key)
-    if result is MISSING:
-        result = shared(_analysed(*key))
-        _RECENT_RESULTS.put(key, result)
-    return result
+    return _RECENT_RESULTS.recall((name, data_key(), filters, query, args), lambda *key: shared(_analysed(*key)))
 
 
 MISSING = object()  # what RecentValues.get() returns for a key it does not hold
@@ -203,6 +198,14 @@ class RecentValues:
                 return value
         except TypeError:  # an unhashable argument
             return MISSING
+
+    def recall(self, key: tuple, make):
+        """Return the value kept for key, or make(*key), kept from now on (a miss computes it again)."""
+        value = self.get(key)
+        if value is MISSING:
+            value = make(*key)
+            self.put(key, value)
+        return value
 
     def put(self, key: tuple, value) -> None:
         try:
@@ -280,12 +283,7 @@ def leader_choices(district: str | None, year: int | None) -> list[str]:
     Asked for on every run of every page: found by its plain arguments first (no hashing), and
     kept for every district and year (64 entries were too few for 100 districts, bench/load.py).
     """
-    key = (data_key(), district, year)
-    names = _RECENT_LEADERS.get(key)
-    if names is MISSING:
-        names = _leader_names(*key)
-        _RECENT_LEADERS.put(key, names)
-    return list(names)
+    return list(_RECENT_LEADERS.recall((data_key(), district, year), _leader_names))
 
 
 @dataclass(frozen=True)

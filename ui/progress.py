@@ -201,16 +201,16 @@ def _board(key: str, version: str, filters: Filters, as_of: date) -> Board:
     board = boards.status_board(frames.tasks, status, reported.latest)
     lead = frames.task_units[(frames.task_units["role"] == "lead") & ~frames.task_units["is_placeholder"]]
     coordination = coordination_items(frames.tasks, frames.task_leaders, reported.latest)
-    return Board(board, boards.counts_by(board, frames.task_leaders, "leader"), boards.counts_by(board, lead, "unit"),
+    # the same object for every session of this state: what pages join to it (ui.show.derived) is made once
+    return Board(shared(board), boards.counts_by(board, frames.task_leaders, "leader"),
+                 boards.counts_by(board, lead, "unit"),
                  boards.red_list(board), boards.overdue_list(board), boards.chase_list(board, lead),
                  boards.leader_coordination(coordination, frames.tasks))
 
 
 def progress_board(filters: Filters, as_of: date) -> Board:
     """Return the board of the selected tasks as of a date, computed once per data version, filters and date."""
-    board = _board(data_key(), data_version(), filters, as_of)
-    shared(board.board)  # the same object for every session of this state: what pages join to it is made once
-    return board
+    return _board(data_key(), data_version(), filters, as_of)
 
 
 def download_status(tasks: pd.DataFrame, board: Board | None, records) -> pd.DataFrame | None:
