@@ -227,3 +227,19 @@ def test_a_district_with_few_units_shows_them_all_without_a_slider(districts_dir
     assert app.slider(key="units_top").value == 25
     [spec] = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
     assert "前25个" in spec["layout"]["title"]["text"] and len(spec["data"][0]["y"]) == 25
+
+
+def test_empty_tables_are_said_in_words_not_drawn_with_streamlits_english_placeholder():
+    from ui.show import EMPTY_TABLE
+
+    app = AppTest.from_function(_empty_table).run()
+    assert not app.exception and not app.dataframe
+    assert [t.value for t in app.text] == [EMPTY_TABLE]
+
+
+def _empty_table():
+    import pandas as pd
+
+    from ui.show import table
+
+    table(pd.DataFrame({"label": pd.Series([], dtype=str)}))

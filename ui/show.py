@@ -206,13 +206,20 @@ def analysed_chart(builder, analysis: str, filters: Filters, *args, key: str | N
                                   data_key()), key)
 
 
+EMPTY_TABLE = "（没有记录）"
+
+
 def table(frame: pd.DataFrame, columns: dict[str, str] | None = None, height: int | str = "auto",
           wide_text: tuple[str, ...] = ("content", "phrase", "note"), only: list[str] | None = None) -> None:
     """Show a frame as a table with Chinese headers; codes become words; text stays literal.
 
     `only`: the columns to show, in this order (chosen here rather than by the caller,
-    so that a shared result is still recognised and prepared once).
+    so that a shared result is still recognised and prepared once). An empty frame is said
+    in words: Streamlit draws an empty table with the English word "empty" in it.
     """
+    if frame.empty:
+        st.text(EMPTY_TABLE)
+        return
     if not is_shared_result(frame):  # made for this run (a merge, a filter): prepared each time
         prepared = _prepared_table(frame, columns, wide_text, only)
     else:  # a result of ui.data.analysed, the same object for every session: prepared once
