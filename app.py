@@ -4,9 +4,10 @@ import streamlit as st
 
 from ui.access import admin_configured
 from ui.data import data_stamp, entered_through_app, frames
-from ui.progress import progress_stamp
 from ui.filters import sidebar_filters
-from ui.show import caption, page_style
+from ui.layout import page_style
+from ui.progress.store import progress_stamp
+from ui.text import caption
 
 st.set_page_config(page_title="工作报告责任分解看板", page_icon=":material/assignment:", layout="wide")
 

@@ -22,16 +22,14 @@ import asyncio
 import json
 import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from bench.run import BENCH_CHROMIUM_ARGS, OUT, browser_pids, machine, process_cpu  # noqa: E402
-from bench.scale_data import write_scaled  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, READY, Server  # noqa: E402
+from bench.run import BENCH_CHROMIUM_ARGS, OUT, browser_pids, machine, process_cpu
+from tools.scale_data import write_scaled
+from tools.server import CHROMIUM, READY, Server
 
 # url path → what its reader waits for first
 PAGES = {"": "chart", "leaders": "chart", "units": "chart", "targets": "chart", "progress": "chart",

@@ -54,9 +54,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from bench.run import cpu_seconds, percentile as run_percentile  # noqa: E402
+from bench.run import cpu_seconds, percentile as run_percentile
 
 OUT = ROOT / "bench" / "out"
 FINISHED = ForwardMsg.ScriptFinishedStatus
@@ -379,7 +378,7 @@ def run_phase(directory: Path, sessions: int, args: argparse.Namespace, floor: b
 
     `floor`: the servers run bench/floor_load_page.py instead of the dashboard.
     """
-    from tests.e2e.conftest import Server
+    from tools.server import Server
 
     districts = districts_of(directory)
     pages = (FLOOR,) if floor else PAGES
@@ -514,7 +513,7 @@ def main() -> int:
     if args.quick:
         args.scales, args.sessions, args.duration, args.ramp = [1], [5], 15, 2
 
-    from bench.scale_data import write_scaled
+    from tools.scale_data import write_scaled
 
     report = {"machine": machine(), "duration": args.duration, "interval": args.interval, "ramp": args.ramp,
               "phases": []}

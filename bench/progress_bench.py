@@ -15,22 +15,20 @@ import argparse
 import multiprocessing
 import os
 import statistics
-import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-import pandas as pd  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+import pandas as pd
+from sqlalchemy import text
 
-from loaders.frames import load_frames  # noqa: E402
-from loaders.progress.db import make_engine, open_database  # noqa: E402
-from loaders.progress.reports import ReportDraft, Writer, report, reports_frame, task_book  # noqa: E402
-from loaders.progress.status import task_status  # noqa: E402
+from loaders.frames import load_frames
+from loaders.progress.db import make_engine, open_database
+from loaders.progress.reports import ReportDraft, Writer, report, reports_frame, task_book
+from loaders.progress.status import task_status
 
 TODAY = date(2022, 12, 1)
 _state: dict = {}

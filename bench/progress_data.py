@@ -16,13 +16,12 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from loaders.frames import load_frames  # noqa: E402
-from loaders.progress import periods  # noqa: E402
-from loaders.progress.db import open_database, transaction  # noqa: E402
-from loaders.progress.models import Milestone  # noqa: E402
-from loaders.progress.reports import reports_frame, save_reports  # noqa: E402
+from loaders.frames import load_frames
+from loaders.progress import periods
+from loaders.progress.db import open_database, transaction
+from loaders.progress.models import Milestone
+from loaders.progress.reports import reports_frame, save_reports
 
 
 def seed(curated: Path, path: Path) -> int:

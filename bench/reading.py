@@ -21,16 +21,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
-from loaders import cli  # noqa: E402
-from loaders.curated import DEFAULT_CURATED_DIR, SPECS, read_curated  # noqa: E402
-from loaders.package import UploadedFile  # noqa: E402
-from loaders.reading import ReadOptions, read_notice  # noqa: E402
-from notices.make import printed_docx  # noqa: E402
+from loaders import cli
+from loaders.curated import DEFAULT_CURATED_DIR, SPECS, read_curated
+from loaders.package import UploadedFile
+from loaders.reading import ReadOptions, read_notice
+from tests.notices.make import printed_docx
 
 SOURCES = sorted((ROOT / "data" / "sources").glob("*.txt"))
 REPEATS = 5
@@ -93,7 +91,7 @@ def browser_flow(source: Path) -> dict:
     """
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, wait_ready
+    from tools.server import CHROMIUM, CHROMIUM_ARGS, start_server, wait_ready
 
     with tempfile.TemporaryDirectory() as base:
         folder = empty_folder(Path(base))

@@ -27,14 +27,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from loaders.curated import DEFAULT_CURATED_DIR, read_curated  # noqa: E402
-from loaders.package import UploadedFile  # noqa: E402
-from loaders.security.isolated import read_package_isolated  # noqa: E402
-from tests.hostile_files import HOSTILE  # noqa: E402
-from tests.test_hostile_files import check_in_process  # noqa: E402
-from tests.test_store_reliability import kill_at_every_step, notice_variant  # noqa: E402
+from loaders.curated import DEFAULT_CURATED_DIR, read_curated
+from loaders.package import UploadedFile
+from loaders.security.isolated import read_package_isolated
+from tests.test_hostile_files import check_in_process
+from tests.test_store_reliability import kill_at_every_step, notice_variant
+from tools.hostile_files import HOSTILE
 
 
 def scratch(folder: Path) -> Path:

@@ -16,17 +16,15 @@ import json
 import os
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from bench.progress_data import seed as seed_progress  # noqa: E402
-from bench.scale_data import write_scaled  # noqa: E402
-from loaders.frames import load_frames  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, READY, Server  # noqa: E402
+from bench.progress_data import seed as seed_progress
+from loaders.frames import load_frames
+from tools.scale_data import write_scaled
+from tools.server import CHROMIUM, CHROMIUM_ARGS, READY, Server
 
 PAGES = ["pages/overview.py", "pages/leaders.py", "pages/units.py", "pages/tasks.py",
          "pages/targets.py", "pages/about.py", "pages/meeting.py", "pages/progress.py"]

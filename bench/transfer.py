@@ -20,10 +20,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from bench.run import BENCH_CHROMIUM_ARGS  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, READY, Server, free_port  # noqa: E402
+from bench.run import BENCH_CHROMIUM_ARGS
+from tools.server import CHROMIUM, READY, Server, free_port
 
 NGINX_CONF = """
 worker_processes 1;

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from charts.theme import PAIR_COLORS, ROLE_COLORS, SCOPE_COLORS, plain, styled
-from loaders.progress.status import STATUS_COLORS
+from charts.theme import plain, styled
+from loaders.vocabulary import PAIR_COLORS, ROLE_COLORS, SCOPE_COLORS, STATUS_COLORS
 
 # from/to are the earlier and later year of a target change; statuses are the 进度亮灯 series
 SERIES_COLORS = {**SCOPE_COLORS, **ROLE_COLORS, "from": PAIR_COLORS[0], "to": PAIR_COLORS[1], **STATUS_COLORS}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import SCOPE_COLORS, bar_figure, bar_height, plain, styled, whole_number_ticks
-from loaders.select import SCOPE_LABELS
+from charts.theme import bar_figure, bar_height, plain, styled, whole_number_ticks
+from loaders.vocabulary import SCOPE_COLORS, SCOPE_LABELS
 
 
 def tasks_per_leader_bar(per_leader: pd.DataFrame, title: str) -> go.Figure:

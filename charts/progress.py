@@ -6,7 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.theme import bar_height, plain, styled
-from loaders.progress.status import STATUS_COLORS, STATUS_LABELS, STATUS_ORDER
+from loaders.progress.status import STATUS_ORDER
+from loaders.vocabulary import STATUS_COLORS, STATUS_LABELS
 
 
 def status_bars(counts: pd.DataFrame, by: str, title: str) -> go.Figure:

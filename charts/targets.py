@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import DIRECTION_COLORS, PAIR_COLORS, bar_height, plain, styled
-from loaders.select import DIRECTION_LABELS, QUALIFIER_LABELS
+from charts.theme import bar_height, plain, styled
+from loaders.vocabulary import DIRECTION_COLORS, DIRECTION_LABELS, PAIR_COLORS, QUALIFIER_LABELS
 
 
 def change_dumbbell(changes: pd.DataFrame, title: str, log_scale: bool = False, narrow: bool = False) -> go.Figure:

@@ -6,15 +6,11 @@ import html
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from loaders.vocabulary import SCOPE_COLORS
 
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 TEMPLATE_NAME = "work_report"
 
-SCOPE_COLORS = {"annual": "#1f5fa8", "five_year": "#e08a1e", "livelihood": "#2a9d5b"}
-ROLE_COLORS = {"lead": "#1f5fa8", "support": "#9cc3e6"}
-PAIR_COLORS = ("#9aa5b1", "#1f5fa8")  # the earlier and the later of two compared years
-DIRECTION_COLORS = {"raised": "#2a9d5b", "lowered": "#c0392b", "unchanged": "#7f8c8d"}
-PLACEHOLDER_COLOR = "#b0b0b0"
 
 pio.templates[TEMPLATE_NAME] = go.layout.Template(
     layout=dict(
@@ -35,8 +31,8 @@ pio.templates[TEMPLATE_NAME] = go.layout.Template(
         separators=".,",
     )
 )
-# every figure starts with the shared template: assigning it to each figure again copied and checked the
-# whole template, about 5 ms a chart (a new filter state builds several; bench/load.py)
+# every figure starts with the shared template: assigning it to each figure would copy and check the
+# whole template for every chart
 pio.templates.default = TEMPLATE_NAME
 
 
@@ -124,10 +120,10 @@ def styled(figure: go.Figure, title: str, height: int | None = None) -> go.Figur
 def bar_figure(bars: list[dict], layout: dict, title: str, height: int, count_axis: str = "x") -> go.Figure:
     """Return bars made from plain trace dicts, styled as styled() and whole_number_ticks() style a figure.
 
-    For the bar charts a new filter state draws first (the leader and unit bars): made through
-    plotly's objects, every property was validated, 25–35 ms a chart, the largest part of a new
-    state's work (bench/load.py at ×100). The dicts here are taken as they are (about 1 ms);
-    tests/test_daily_use.py checks that they pass plotly's validation all the same.
+    For the bar charts a new filter state draws first (the leader and unit bars): plotly's
+    objects validate every property, the largest part of a new state's work (docs/性能.md).
+    The dicts here are taken as they are; tests/test_daily_use.py checks that they pass
+    plotly's validation all the same.
     """
     title_layout, extra = _title(title)
     traces = [{"type": "bar", **bar, "textangle": 0} for bar in bars]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import PAIR_COLORS, ROLE_COLORS, bar_figure, bar_height, plain, styled, whole_number_ticks
-from loaders.select import ROLE_LABELS
+from charts.theme import bar_figure, bar_height, plain, styled, whole_number_ticks
+from loaders.vocabulary import PAIR_COLORS, ROLE_COLORS, ROLE_LABELS
 
 
 def unit_load_bar(load: pd.DataFrame, title: str, top: int | None = None) -> go.Figure:

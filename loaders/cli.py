@@ -31,8 +31,9 @@ from loaders.package import MAX_IMPORT_BYTES, UploadedFile, read_package
 from loaders.problems import CuratedDataError, Problem
 from loaders.progress import cli as progress_cli
 from loaders.progress.export import write_progress_export
-from loaders.reading import NOT_GIVEN, SEPARATOR_RULES, ReadOptions, check_notice, is_notice
+from loaders.reading import SEPARATOR_RULES, ReadOptions, check_notice, is_notice
 from loaders.store import SaveBusy, StaleBase, damaged_records, restore, save_tables, versions
+from loaders.vocabulary import NOT_GIVEN
 
 REPLAN_ATTEMPTS = 10
 

@@ -22,6 +22,12 @@ from loaders.districts import district_of_issuer
 from loaders.problems import Problem
 
 DEFAULT_CURATED_DIR = Path(__file__).resolve().parents[1] / "data" / "curated"
+DIR_VARIABLE = "WORK_REPORT_CURATED_DIR"  # the folder the dashboard shows, when not data/curated/
+
+
+def configured_dir() -> Path:
+    """Return the curated tables the dashboard shows: data/curated/, or the folder named by WORK_REPORT_CURATED_DIR."""
+    return Path(os.environ.get(DIR_VARIABLE) or DEFAULT_CURATED_DIR)
 
 SCOPES = ("annual", "five_year", "livelihood")
 TRUE_WORDS = {"是", "true", "TRUE", "True", "1", "y", "Y", "yes"}

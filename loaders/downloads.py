@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import unicodedata
 from datetime import date, datetime
 
@@ -18,21 +17,16 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from loaders.frames import Frames
-from loaders.progress.status import STATUS_COLORS, STATUS_LABELS
-from loaders.select import ROLE_LABELS, SCOPE_LABELS
+from loaders.text import safe_file_name
+from loaders.vocabulary import (COLUMN_LABELS, MISSING_TEXT, NOT_REPORTED, ROLE_LABELS, SCOPE_LABELS, STATUS_COLORS,
+                                STATUS_LABELS)
 
-TASK_COLUMNS = {
-    "label": "任务", "task_id": "任务编号", "district": "区县", "year": "年度", "doc_no": "文号", "scope": "表格",
-    "section": "板块/分组", "subsection": "小节", "seq": "序号", "project": "项目名称",
-    "content": "任务内容", "leaders": "牵头领导", "lead_units": "牵头单位", "support_units": "配合单位",
-    "note": "备注", "source_line": "原文行号",
-}
-UNIT_COLUMNS = {
-    "task_id": "任务编号", "district": "区县", "unit": "单位", "unit_raw": "原文写法", "capacity": "兼任身份",
-    "category": "单位类别", "role": "角色", "source": "来源",
-}
-MISSING_TEXT = "（原文缺少任务内容）"
-NOT_REPORTED = "未填报"
+# the columns of a download, in order, with the headers every screen uses
+TASK_COLUMNS = {c: COLUMN_LABELS[c] for c in ("label", "task_id", "district", "year", "doc_no", "scope", "section",
+                                              "subsection", "seq", "project", "content", "leaders", "lead_units",
+                                              "support_units", "note", "source_line")}
+UNIT_COLUMNS = {c: COLUMN_LABELS[c] for c in ("task_id", "district", "unit", "unit_raw", "capacity", "category", "role",
+                                              "source")}
 DARK_STATUSES = ("far_behind", "not_reported", "on_track", "done")  # white text reads better on these fills
 WIDE = {"任务内容": 80, "备注": 40, "板块/分组": 30, "项目名称": 18}
 _FORMULA_START = ("=", "+", "-", "@")
@@ -193,18 +187,3 @@ def file_name(applied: list[tuple[str, str]], extension: str, prefix: str = "任
             continue
         parts.append(name if value == "是" else "关键词" + "、".join(value.split()) if name == "关键词" else value)
     return safe_file_name(parts, extension)
-
-
-_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s=+@]+')  # refused by Windows or macOS, blanks, formula signs
-
-
-def safe_file_name(parts: list[str], extension: str) -> str:
-    """Return the parts joined by _ as a file name every system accepts (at most 80 characters before the extension).
-
-    Removed from each part: what Windows or macOS refuse in a name (\\ / : * ? " < > |),
-    blanks, = + @ anywhere and a leading - (nothing a spreadsheet or a shell reads as a
-    formula or an option); a "-" inside a part stays (dates: 截至2022-09-30). Parts left
-    empty are dropped. The downloads of 任务明细, 进度台账 and 汇报材料 are named here.
-    """
-    cleaned = (_NOT_IN_FILE_NAMES.sub("", part).lstrip("-") for part in parts)
-    return "_".join(part for part in cleaned if part)[:80] + "." + extension

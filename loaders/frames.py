@@ -16,9 +16,9 @@ import pandas as pd
 
 from loaders.curated import DEFAULT_CURATED_DIR, as_bool, read_curated
 from loaders.districts import district_of_issuer
+from loaders.labels import task_labels
 from loaders.leaders import LeaderDictionary
 from loaders.problems import CuratedDataError, Problem
-from loaders.labels import task_labels
 from loaders.targets import MetricDictionary, extract_targets, pair_targets
 from loaders.text import join_list
 from loaders.units import UnitDictionary, note_lead_organs, roles, split_unit_list

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.districts import district_of_issuer
-from loaders.downloads import safe_file_name
 from loaders.curated import (SPECS, UNIT_CATEGORIES, check_references, check_shape, read_curated,
                              read_curated_version, table_bytes)
+from loaders.districts import district_of_issuer
 from loaders.frames import Frames, build_frames
 from loaders.package import PACKAGE_TABLES, Package, package_workbook
 from loaders.problems import CuratedDataError, Problem, cap_problems
+from loaders.text import safe_file_name
 
 ADDED_UNITS = "新增单位"
 UNIT_KEY = ["district", "unit"]  # a unit is one unit only within its district

@@ -7,13 +7,8 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from loaders.frames import Frames
-from loaders.labels import task_labels  # noqa: F401  (pages cite tasks through select)
 
-SCOPE_LABELS = {"annual": "年度重点工作", "five_year": "今后五年重点工作", "livelihood": "民生实事"}
-ROLE_LABELS = {"lead": "牵头", "support": "配合"}
-QUALIFIER_LABELS = {"approx": "左右", "at_least": "以上", "at_most": "以内", "exact": ""}
-KIND_LABELS = {"growth": "增速", "count": "数量", "amount": "金额", "ratio": "比率"}
-DIRECTION_LABELS = {"raised": "提高", "lowered": "降低", "unchanged": "持平"}
+
 
 
 @dataclass(frozen=True)

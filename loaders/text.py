@@ -32,3 +32,18 @@ def comparable(text: str) -> str:
 def join_list(items) -> str:
     """Return list items joined with 、 as the export contract asks."""
     return "、".join(str(item) for item in items)
+
+
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s=+@]+')  # refused by Windows or macOS, blanks, formula signs
+
+
+def safe_file_name(parts: list[str], extension: str) -> str:
+    """Return the parts joined by _ as a file name every system accepts (at most 80 characters before the extension).
+
+    Removed from each part: what Windows or macOS refuse in a name (\\ / : * ? " < > |),
+    blanks, = + @ anywhere and a leading - (nothing a spreadsheet or a shell reads as a
+    formula or an option); a "-" inside a part stays (dates: 截至2022-09-30). Parts left
+    empty are dropped. Every file the dashboard offers (任务明细, 进度台账, 汇报材料, 导入模板) is named here.
+    """
+    cleaned = (_NOT_IN_FILE_NAMES.sub("", part).lstrip("-") for part in parts)
+    return "_".join(part for part in cleaned if part)[:80] + "." + extension

@@ -2,15 +2,17 @@
 
 import streamlit as st
 
-from loaders.curated import SPECS
+from loaders.analysis.quality import content_missing, merged_aliases, note_led_tasks
+from loaders.curated import SPECS, configured_dir
 from loaders.downloads import curated_csv_download
 from loaders.progress.status import rule_text
 from loaders.select import Filters
 from ui.access import current_admin
-from ui.data import analysed, curated_dir, frames
+from ui.cache import analysed
+from ui.data import frames
 from ui.filters import current_filters
 from ui.importer import history_table, restore_form
-from ui.show import table
+from ui.tables import table
 
 CURATED_NAMES = {"documents": "来源通知", "tables": "通知中的表", "tasks": "任务", "units": "责任单位词典",
                  "leaders": "领导名单", "metrics": "指标词典"}  # the download buttons: words, not file names
@@ -51,16 +53,16 @@ st.subheader("落实进度的亮灯规则")
 st.text(rule_text())
 
 st.subheader("原文缺少内容的任务")
-missing = analysed("content_missing", in_district)
+missing = analysed(content_missing, in_district)
 st.text(f"共 {len(missing)} 项：原文保留了责任单位和牵头领导，但任务内容缺失。看板不补写内容。")
 table(missing, wide_text=(), only=["label", "subsection", "units", "leaders"])
 
 st.subheader("合并的单位别名与兼任身份")
-table(analysed("merged_aliases", in_district), {"unit_raw": "原文写法", "unit": "计入单位", "capacity": "括号内兼任身份"},
+table(analysed(merged_aliases, in_district), {"unit_raw": "原文写法", "unit": "计入单位", "capacity": "括号内兼任身份"},
       wide_text=())
 
 st.subheader("备注中由区委部门牵头的任务")
-notes = analysed("note_led_tasks", in_district)
+notes = analysed(note_led_tasks, in_district)
 table(notes, {"note_units": "记为牵头的单位", "units_printed": "表中责任单位（原文）"},
       only=["label", "note", "note_units", "units_printed", "content"])
 
@@ -69,7 +71,7 @@ st.caption("规范表为 CSV（UTF-8 带 BOM），文件名与数据目录中的
            "以 = + - @ 开头的单元格前加了一个单引号，Excel/WPS 显示为文字，不会当作公式运行。")
 columns = st.columns(3)
 for index, (name, spec) in enumerate(SPECS.items()):
-    path = curated_dir() / spec.file
+    path = configured_dir() / spec.file
     # read when clicked, not on every run (tasks.csv is 10 MB at ×100)
     columns[index % 3].download_button(CURATED_NAMES.get(name, spec.file),
                                        lambda path=path: curated_csv_download(path.read_bytes()),

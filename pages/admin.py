@@ -5,12 +5,12 @@ import streamlit as st
 
 from ui.access import logout, require_admin
 from ui.data import frames
-from ui.ledger import ledger_import
 from ui.importer import (check_upload, choose_new_units, save_import, show_details, show_problems, show_summary,
                          template_download, unknown_units)
+from ui.ledger import ledger_import
 from ui.reading import (already_imported, ask_options, check_corrected, choose_new_entries, correct_rows, notices_in,
                         read, replace_box, show_layout, show_reading_problems)
-from ui.show import caption, literal
+from ui.text import caption, literal
 
 st.title("数据维护")
 admin = require_admin()

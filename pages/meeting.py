@@ -6,12 +6,14 @@ above the slide; → / PageDown / Space and ← / PageUp turn the slides as a cl
 
 import streamlit as st
 
+from loaders.analysis.leaders import leaders_by_load
 from loaders.meeting.deck import VIEWS, DeckChoice, views_and_parts
 from loaders.select import Filters
-from ui.data import analysed, filter_choices, frames
+from ui.cache import analysed
+from ui.data import filter_choices, frames
 from ui.meeting import (check_url, clicker_keys, deck, deck_exports, remember_parts, show_slide, slide_now,
                         start_at_url, step, view_changed)
-from ui.progress import today
+from ui.progress.store import today
 
 SLIDE_KEY = "slide"
 
@@ -35,7 +37,7 @@ with bar[3].popover("汇报对象", icon=":material/tune:", width="stretch"):
     if st.session_state.get("deck_year") not in years:
         st.session_state["deck_year"] = years[0]  # the district's latest year
     year = st.selectbox("年度", years, key="deck_year", bind="query-params")
-    leaders = analysed("leaders_by_load", Filters(years=(int(year),), district=district))
+    leaders = analysed(leaders_by_load, Filters(years=(int(year),), district=district))
     leader = st.selectbox("领导", leaders, index=None, placeholder="全区（不选领导）", key="deck_leader",
                           bind="query-params")
     unit = st.selectbox("或单位", choices.units_of(district), index=None, placeholder="全部单位", key="deck_unit",

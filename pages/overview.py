@@ -4,9 +4,16 @@ import streamlit as st
 
 from charts.leaders import tasks_per_leader_bar
 from charts.units import unit_load_bar
-from ui.data import analysed, frames
+from loaders.analysis.leaders import tasks_per_leader, tasks_without_leader
+from loaders.analysis.overview import headline, task_count
+from loaders.analysis.units import unit_load
+from ui.cache import analysed
+from ui.data import frames
+from ui.figures import drill_chart
 from ui.filters import current_filters, describe
-from ui.show import caption, drill_chart, empty_message, literal, on_request, table
+from ui.sections import on_request
+from ui.tables import table
+from ui.text import caption, empty_message, literal
 
 st.title("总览")
 st.caption("每份通知有多少任务、领导、责任单位和量化指标；点击柱条或下方链接进入详细页面。")
@@ -14,12 +21,12 @@ st.caption("每份通知有多少任务、领导、责任单位和量化指标�
 all_frames = frames()
 filters = current_filters()
 st.text(f"当前筛选：{describe(filters)}")
-if analysed("task_count", filters) == 0:
+if analysed(task_count, filters) == 0:
     empty_message(filters=filters)
     st.stop()
 
 MAX_DOCUMENT_BOXES = 4
-headlines = analysed("headline", filters)
+headlines = analysed(headline, filters)
 headlines = headlines[headlines["tasks"] > 0]
 documents = all_frames.documents
 if filters.district:
@@ -52,8 +59,8 @@ else:
             if figures.content_missing:
                 st.caption("其中 " + str(figures.content_missing) + " 项任务原文缺少内容（见“数据说明”）。")
 
-per_leader = analysed("tasks_per_leader", filters)
-unled = analysed("tasks_without_leader", filters)
+per_leader = analysed(tasks_per_leader, filters)
+unled = analysed(tasks_without_leader, filters)
 if per_leader.empty:
     st.info(literal(f"这 {unled} 项任务，通知都未列明牵头领导。"))
 else:
@@ -67,7 +74,7 @@ parts = ["任务最多的10个责任单位"] + (["通知原文（标题、成文
 units_part, *notices_part = on_request(parts, key="overview_more", default=parts[0] if per_leader.empty else None)
 if units_part.open:
     with units_part:
-        drill_chart(unit_load_bar, analysed("unit_load", filters), "任务最多的10个责任单位（牵头+配合）", top=10,
+        drill_chart(unit_load_bar, analysed(unit_load, filters), "任务最多的10个责任单位（牵头+配合）", top=10,
                     key="overview_units", param="unit")
         st.page_link("pages/units.py", label="查看单位负荷详情", icon=":material/arrow_forward:")
 if notices_part and notices_part[0].open:

@@ -3,11 +3,15 @@
 import streamlit as st
 
 from loaders.progress.ledger_export import applied_filters, ledger_file_name, ledger_xlsx
-from loaders.progress.status import STATUS_LABELS, STATUS_ORDER, rule_text
+from loaders.progress.status import STATUS_ORDER, rule_text
+from loaders.vocabulary import STATUS_LABELS
 from ui.data import frames
 from ui.filters import current_filters, describe
-from ui.progress import progress_board, status_lights, today
-from ui.show import caption, empty_message, on_request, table
+from ui.progress.lights import status_lights
+from ui.progress.store import progress_board, today
+from ui.sections import on_request
+from ui.tables import table
+from ui.text import caption, empty_message
 
 BOARD_COLUMNS = {"status_label": "状态", "expected_percent": "序时进度（%）", "latest_shown": "完成进度（%）",
                  "last_period": "应报报告期", "overdue_periods": "逾期未报", "reported_period": "最近报告期",

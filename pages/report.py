@@ -2,13 +2,16 @@
 
 import streamlit as st
 
-from loaders.progress.board import shown_percent
+from loaders.progress.board import shown_percent, writer_tasks
 from loaders.progress.periods import CADENCES, DEFAULT_CADENCE, periods
-from loaders.progress.status import STATUS_LABELS, reported_as_of, status_of
+from loaders.progress.status import reported_as_of, status_of
+from loaders.vocabulary import STATUS_LABELS
 from ui.data import frames
-from ui.progress import (book, log_out, require_writer, save_comment_form, save_plan_form, save_report_form,
-                         show_outcome, stored, today)
-from ui.show import caption, literal, table
+from ui.progress.forms import save_comment_form, save_plan_form, save_report_form, show_outcome
+from ui.progress.login import log_out, require_writer
+from ui.progress.store import book, stored, today
+from ui.tables import table
+from ui.text import caption, literal
 
 st.title("填报")
 writer = require_writer()
@@ -19,13 +22,7 @@ st.button("退出登录", on_click=log_out, icon=":material/logout:")
 data, tasks_book = frames(), book()
 show_outcome()
 reports, milestones, cadence, comments = stored()
-units = data.task_units
-if writer.is_admin:
-    own_ids = set(data.tasks["task_id"])
-else:
-    mine = units[(units["district"] == writer.district) & (units["unit"] == writer.unit)]
-    own_ids = set(mine.loc[mine["role"] == "lead", "task_id"])
-    support_ids = set(mine.loc[mine["role"] == "support", "task_id"])
+own_ids, support_ids = writer_tasks(data, writer)
 own = data.tasks[data.tasks["task_id"].isin(own_ids)]
 if own.empty:
     st.info("本单位没有牵头的任务。配合的任务可以在下方留言。")
@@ -95,7 +92,7 @@ else:
                "next_steps": "下一步措施", "coordination": "需协调事项", "value_reached": "已完成值",
                "reported_by": "填报人", "reported_at": "保存时间（UTC）"})
 
-if not writer.is_admin and support_ids:
+if support_ids:
     st.subheader("配合任务留言")
     support = data.tasks[data.tasks["task_id"].isin(support_ids)]
     support_labels = dict(zip(support["task_id"], support["label"]))

@@ -5,10 +5,17 @@ from dataclasses import replace
 import streamlit as st
 
 from charts.targets import change_dumbbell
-from loaders.select import KIND_LABELS
-from ui.data import analysed, frames
+from loaders.analysis.targets import (changes_of_kinds, five_year_beside_annual, five_year_year, one_year_metrics,
+                                      target_table, target_years)
+from loaders.vocabulary import KIND_LABELS
+from ui.cache import analysed
+from ui.data import frames
+from ui.figures import analysed_chart
 from ui.filters import current_filters, describe, year_pair
-from ui.show import analysed_chart, caption, empty_message, on_phone, on_request, table
+from ui.layout import on_phone
+from ui.sections import on_request
+from ui.tables import table
+from ui.text import caption, empty_message
 
 DISPLAY_LIMIT = 2000  # rows drawn in the browser
 
@@ -18,7 +25,7 @@ CHART_TITLES = {"growth": "增速目标：{span}（增长%）", "ratio": "比率
 
 def change_chart(selection, pair: tuple[int, int], name: str, kinds: tuple[str, ...]) -> None:
     """Draw the dumbbell of these kinds of annual targets between the two years."""
-    analysed_chart(change_dumbbell, "changes_of_kinds", selection, kinds, pair,
+    analysed_chart(change_dumbbell, changes_of_kinds, selection, kinds, pair,
                    title=CHART_TITLES[name].format(span=f"{pair[0]}年 → {pair[1]}年"), log_scale=name == "counts",
                    narrow=on_phone(), key=f"targets_{name}")
 
@@ -34,8 +41,8 @@ st.text(f"当前筛选：{describe(filters)} · 指标类型：{'、'.join(KIND_
 
 st.subheader("年度目标同比")
 all_years = replace(filters, years=())  # the comparison picks its own two years of the district
-pair = year_pair(analysed("target_years", all_years))
-changes = analysed("changes_of_kinds", all_years, tuple(kinds), pair) if pair is not None else None
+pair = year_pair(analysed(target_years, all_years))
+changes = analysed(changes_of_kinds, all_years, tuple(kinds), pair) if pair is not None else None
 if changes is not None and changes.empty:
     empty_message(f"当前筛选条件下没有{pair[0]}年和{pair[1]}年都设定的年度指标", replace(filters, years=()),
                   ("指标类型",) if st.session_state.get("kind") else ())
@@ -47,7 +54,7 @@ if charts:
     change_chart(all_years, pair, *charts[0])
 
 # below the first chart, one part at a time and only on request: the first chart is drawn alone
-five_year = analysed("five_year_year", all_years)
+five_year = analysed(five_year_year, all_years)
 labels = (["变化明细", "更多对比图", "只在一年设定的指标"] if pair is not None else []) + \
          (["今后五年目标"] if five_year is not None else []) + ["全部量化指标"]
 tabs = dict(zip(labels, on_request(labels, key="targets_view", default=None if charts else labels[0])))
@@ -71,7 +78,7 @@ if pair is not None:
                 st.info("所选指标类型没有更多可对比的图。")
     if tabs["只在一年设定的指标"].open:
         with tabs["只在一年设定的指标"]:
-            only = analysed("one_year_metrics", all_years, pair)
+            only = analysed(one_year_metrics, all_years, pair)
             only = only[only["kind"].isin(kinds)]
             for column, status, heading in zip(st.columns(2), ("new", "dropped"),
                                                (f"{second}年新增的指标", f"{second}年不再设定的指标（{first}年有）")):
@@ -86,7 +93,7 @@ if pair is not None:
 if five_year is not None and tabs["今后五年目标"].open:
     with tabs["今后五年目标"]:
         st.text(f"{five_year}年：今后五年目标与当年目标")
-        five = analysed("five_year_beside_annual", all_years, five_year)
+        five = analysed(five_year_beside_annual, all_years, five_year)
         five = five[five["kind"].isin(kinds)]
         if five.empty:
             st.info("所选指标类型中没有今后五年的量化目标。")
@@ -97,7 +104,7 @@ if five_year is not None and tabs["今后五年目标"].open:
 
 if tabs["全部量化指标"].open:
     with tabs["全部量化指标"]:
-        targets = analysed("target_table", filters)
+        targets = analysed(target_table, filters)
         targets = targets[targets["kind"].isin(kinds)]
         if targets.empty:
             empty_message("当前筛选条件下没有量化指标", filters,

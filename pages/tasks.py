@@ -2,15 +2,18 @@
 
 import streamlit as st
 
-from loaders.downloads import csv_bytes, file_name, xlsx_bytes
-from loaders.progress.status import STATUS_LABELS
-from loaders.select import SCOPE_LABELS, TaskQuery, with_status
 from loaders.curated import UNIT_CATEGORIES
-from ui.data import filter_choices, frames, queried
+from loaders.downloads import csv_bytes, file_name, xlsx_bytes
+from loaders.progress.board import download_status
+from loaders.select import TaskQuery, with_status
+from loaders.vocabulary import SCOPE_LABELS, STATUS_LABELS
+from ui.cache import derived, queried
+from ui.data import filter_choices, frames
 from ui.filters import clear_button, current_filters, describe
-from ui.progress import download_status, has_progress, progress_board, stored_if_readable, today
-from ui.show import caption, derived, empty_message, on_phone
+from ui.layout import on_phone
+from ui.progress.store import has_progress, progress_board, stored_if_readable, today
 from ui.task_card import TABLE_LIMIT, task_card, task_cards, task_rows
+from ui.text import caption, empty_message
 
 st.title("任务明细")
 st.caption("按单位、板块、关键词等筛选任务，点选一行查看任务卡片；下载的文件正好包含表中的行。")

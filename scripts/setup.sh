@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Create .venv with Python 3.11+ and install the pinned requirements (idempotent).
+# Create .venv with Python 3.11+, install the pinned requirements and the project itself (idempotent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,8 +20,10 @@ if [ ! -x .venv/bin/python ]; then
   "$python_bin" -m venv .venv
 fi
 stamp=.venv/.requirements.sha256
-wanted=$(sha256sum requirements.txt | cut -d' ' -f1)
+wanted=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+  # the project itself, editable: loaders/, ui/, charts/, tools/, bench/ and tests/ import from any folder
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
   echo "$wanted" > "$stamp"
 fi

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from loaders.curated import DEFAULT_CURATED_DIR  # noqa: E402
-from loaders.frames import Frames, load_frames  # noqa: E402
+from loaders.curated import DEFAULT_CURATED_DIR
+from loaders.frames import Frames, load_frames
 
 SOURCES_DIR = ROOT / "data" / "sources"
 

@@ -169,7 +169,7 @@ def test_a_torn_history_record_is_reported_on_the_data_page_not_a_traceback(data
     app = start({"admin": {"password": PASSWORD}})
     app.switch_page("pages/about.py").run()
     assert not app.exception
-    from ui.show import literal
+    from ui.text import literal
 
     assert any(literal(torn) in w.value and "无法读取" in w.value for w in app.warning)
     history = next(df.value for df in app.dataframe if "版本" in df.value.columns)

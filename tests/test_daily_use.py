@@ -12,8 +12,9 @@ from charts.leaders import leader_unit_heatmap, tasks_per_leader_bar
 from charts.targets import change_dumbbell
 from charts.theme import TITLE_LINE, TITLE_LINE_PX, text_width
 from charts.units import unit_load_bar
-from loaders.analysis import leader_portfolio, leader_unit_matrix
-from loaders.select import SCOPE_LABELS, Filters, select
+from loaders.analysis.leaders import leader_portfolio, leader_unit_matrix
+from loaders.select import Filters, select
+from loaders.vocabulary import SCOPE_LABELS
 from tests.test_pages import PAGES, TASKS_PAGE, click_bar, open_page
 
 
@@ -121,7 +122,7 @@ def test_an_empty_task_list_names_the_filters_that_emptied_it():
 
 
 def _empty_without_filters():
-    from ui.show import empty_message
+    from ui.text import empty_message
 
     empty_message("所选对象在该年度没有任务")
 
@@ -200,7 +201,8 @@ def test_targets_page_draws_its_first_chart_alone_and_the_change_table_on_reques
 
 
 def test_hover_lines_are_short_enough_for_a_phone(frames):
-    from loaders.analysis import HOVER_LINE, tasks_per_leader
+    from loaders.analysis.common import HOVER_LINE
+    from loaders.analysis.leaders import tasks_per_leader
 
     per_leader = tasks_per_leader(select(frames, Filters(years=(2022,))))
     lines = [line for text in per_leader["hover"] for line in text.split("<br>")]
@@ -240,9 +242,9 @@ def test_on_a_phone_the_dumbbell_writes_each_name_above_its_line(monkeypatch):
     assert narrow.layout.yaxis.showticklabels is False
     names = [a.text for a in narrow.layout.annotations]
     assert names == ["丙（%）", "甲&lt;b&gt;乙&lt;/b&gt;（%）"]  # bottom-up as the rows, and data stays literal
-    import ui.show
+    import ui.layout
 
-    monkeypatch.setattr(ui.show, "on_phone", lambda: True)
+    monkeypatch.setattr(ui.layout, "on_phone", lambda: True)
     app = open_page(PAGES[3], year_from="2020", year_to="2022")
     spec = json.loads(app.get("plotly_chart")[0].proto.spec)
     assert spec["layout"]["yaxis"]["showticklabels"] is False and len(spec["layout"]["annotations"]) > 5
@@ -252,7 +254,8 @@ def test_bars_made_from_plain_dicts_pass_plotlys_validation(frames):
     import plotly.graph_objects as go
 
     from charts.theme import for_projector
-    from loaders.analysis import tasks_per_leader, unit_load
+    from loaders.analysis.leaders import tasks_per_leader
+    from loaders.analysis.units import unit_load
 
     several_years = select(frames, Filters())
     figures = [tasks_per_leader_bar(tasks_per_leader(several_years), "各位领导牵头的任务数"),

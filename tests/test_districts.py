@@ -17,11 +17,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders import cli, store
-from loaders.analysis import NO_LEADER, tasks_per_leader, tasks_without_leader, unit_load
+from loaders.analysis.leaders import tasks_per_leader, tasks_without_leader
+from loaders.analysis.units import unit_load
 from loaders.curated import DEFAULT_CURATED_DIR
 from loaders.export import export_frames
 from loaders.frames import load_frames
 from loaders.select import Filters, select
+from loaders.vocabulary import NO_LEADER
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "districts"
@@ -230,7 +232,7 @@ def test_a_district_with_few_units_shows_them_all_without_a_slider(districts_dir
 
 
 def test_empty_tables_are_said_in_words_not_drawn_with_streamlits_english_placeholder():
-    from ui.show import EMPTY_TABLE
+    from loaders.vocabulary import EMPTY_TABLE
 
     app = AppTest.from_function(_empty_table).run()
     assert not app.exception and not app.dataframe
@@ -240,6 +242,6 @@ def test_empty_tables_are_said_in_words_not_drawn_with_streamlits_english_placeh
 def _empty_table():
     import pandas as pd
 
-    from ui.show import table
+    from ui.tables import table
 
     table(pd.DataFrame({"label": pd.Series([], dtype=str)}))

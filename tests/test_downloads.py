@@ -6,7 +6,8 @@ from datetime import datetime
 import pandas as pd
 from openpyxl import load_workbook
 
-from loaders.downloads import csv_bytes, display_width, file_name, neutralize, safe_file_name, xlsx_bytes
+from loaders.downloads import csv_bytes, display_width, file_name, neutralize, xlsx_bytes
+from loaders.text import safe_file_name
 from loaders.select import Filters, TaskQuery, query_tasks
 
 

@@ -1,6 +1,6 @@
 """Hostile import files: every limit holds before the work, every attack gets a clear message, memory stays small.
 
-The files are generated (tests/hostile_files.py). Each is checked by the command line
+The files are generated (tools/hostile_files.py). Each is checked by the command line
 in its own process, so its peak memory (ru_maxrss) can be read; the time each takes is
 measured in bench/reliability.py, not here.
 """
@@ -17,14 +17,13 @@ import pytest
 from loaders.package import UploadedFile, read_package
 from loaders.problems import Problem, cap_problems
 from loaders.security.isolated import read_package_isolated
-from tests.hostile_files import GOOD, HOSTILE, many_rows, zip_bomb_string
+from tools.hostile_files import GOOD, HOSTILE, many_rows, zip_bomb_string
 
 ROOT = Path(__file__).resolve().parents[1]
 PEAK_LIMIT_MB = 400  # Python with pandas and openpyxl is ~150 MB; the reported files took 1.3–4.2 GB
 
 CHECK = textwrap.dedent("""
     import resource, sys
-    sys.path.insert(0, {root!r})
     from loaders import cli
     code = cli.main(["--curated", {curated!r}, "validate", {path!r}])
     print("PEAK", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, "CODE", code)
@@ -54,7 +53,7 @@ def test_a_hostile_file_gets_a_clear_message_with_little_memory(name, tmp_path, 
 
 
 def test_a_one_gigabyte_file_is_refused_without_reading_it(tmp_path, curated_copy):
-    from tests.hostile_files import one_gigabyte
+    from tools.hostile_files import one_gigabyte
     from loaders.cli import read_files
 
     (upload,) = read_files([one_gigabyte(tmp_path)])
@@ -62,7 +61,7 @@ def test_a_one_gigabyte_file_is_refused_without_reading_it(tmp_path, curated_cop
 
 
 def test_a_lying_dimension_reads_the_real_rows(tmp_path):
-    from tests.hostile_files import lying_dimension
+    from tools.hostile_files import lying_dimension
 
     data = lying_dimension(tmp_path).read_bytes()
     package, problems = read_package([UploadedFile("lying.xlsx", data)])

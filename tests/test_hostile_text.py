@@ -18,7 +18,7 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-import ui.show
+import ui.layout
 from loaders import cli
 from loaders.curated import read_curated, table_bytes
 from loaders.downloads import csv_bytes, xlsx_bytes
@@ -151,7 +151,7 @@ def test_the_task_list_reading_view_and_card_show_the_exact_text(hostile_app, mo
     assert len(table.value) == 1
     assert not any(SCRIPT in t.value for t in app.text)  # nothing selected yet: no card
     assert not any(SCRIPT in t.value for e in app.expander for t in e.text)  # no phone cards on a wide screen
-    monkeypatch.setattr(ui.show, "on_phone", lambda: True)  # a phone's browser: the cards instead of the table
+    monkeypatch.setattr(ui.layout, "on_phone", lambda: True)  # a phone's browser: the cards instead of the table
     app = hostile_app("pages/tasks.py", year="2020", q="粗体")
     assert_nothing_unescaped(app)
     assert not [df for df in app.dataframe if "任务内容" in df.value.columns]

@@ -70,7 +70,8 @@ def test_the_same_person_in_both_notices(frames):
 
 
 def test_leaders_by_load_puts_the_busiest_leader_first(frames):
-    from loaders.analysis import leaders_by_load, task_count
+    from loaders.analysis.leaders import leaders_by_load
+    from loaders.analysis.overview import task_count
     from loaders.select import Filters, select
 
     for year in (2020, 2022):

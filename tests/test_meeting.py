@@ -265,7 +265,7 @@ def test_the_page_shows_livelihood_projects_as_wrapped_tables(frames, years):
 
 
 def test_with_several_districts_the_deck_names_its_district(tmp_path, monkeypatch):
-    from bench.scale_data import write_scaled
+    from tools.scale_data import write_scaled
     from loaders.frames import load_frames
     from loaders.meeting.deck import districts_of
 

@@ -309,7 +309,7 @@ def test_unknown_and_invalid_parameters_are_named_in_a_notice(exported):
 
 
 def test_large_selections_draw_a_limited_table_but_download_everything(tmp_path, monkeypatch):
-    from bench.scale_data import write_scaled
+    from tools.scale_data import write_scaled
 
     monkeypatch.setenv("WORK_REPORT_CURATED_DIR", str(write_scaled(10, tmp_path / "x10", one_district=True)))
     app = open_page(TASKS_PAGE, year="全部")
@@ -335,7 +335,7 @@ def test_a_second_visit_shows_the_same_tables_and_figures(page):
 def test_overview_of_many_notices_is_one_table_of_the_selected_notices(tmp_path, monkeypatch, exported):
     """With more than four notices of one district (here 5 copies × 2 years) the overview shows
     totals and one row per selected notice instead of a box each."""
-    from bench.scale_data import write_scaled
+    from tools.scale_data import write_scaled
 
     monkeypatch.setenv("WORK_REPORT_CURATED_DIR", str(write_scaled(5, tmp_path / "x5", one_district=True)))
     app = open_page(PAGES[0], year="全部")

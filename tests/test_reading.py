@@ -18,7 +18,7 @@ from loaders.frames import load_frames
 from loaders.package import UploadedFile
 from loaders.reading import ReadOptions, check_notice, infer_category, is_notice, read_notice
 from loaders.reading.layout import tidy_text
-from notices import make
+from tests.notices import make
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "data" / "sources").glob("*.txt"))

@@ -6,7 +6,8 @@ from pathlib import Path
 from loaders.curated import SPECS
 from loaders.export import CONTRACT, EXTRA
 from loaders.progress import export as progress_export
-from loaders.progress.status import STATUS_LABELS, StatusRules
+from loaders.progress.status import StatusRules
+from loaders.vocabulary import STATUS_LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text("utf-8")

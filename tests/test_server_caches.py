@@ -7,12 +7,14 @@ import pandas.testing as pdt
 import pyarrow as pa
 import pytest
 
-import ui.data
-import ui.show
-from bench.scale_data import write_scaled
-from loaders.analysis import tasks_per_leader, unit_load
+import ui.cache
+import ui.tables
+from loaders.analysis.leaders import tasks_per_leader
+from loaders.analysis.units import unit_load
 from loaders.frames import load_frames
-from loaders.select import SCOPE_LABELS, Filters, select
+from loaders.select import Filters, select
+from loaders.vocabulary import SCOPE_LABELS
+from tools.scale_data import write_scaled
 
 
 @pytest.fixture(scope="module")
@@ -43,56 +45,56 @@ def _bars(frame: pd.DataFrame):
 
 
 def _shared(frame: pd.DataFrame) -> pd.DataFrame:
-    ui.data._SHARED_RESULTS.remember(frame)  # as analysed() does with what it returns
+    ui.cache._SHARED_RESULTS.remember(frame)  # as analysed() does with what it returns
     return frame
 
 
 def test_figures_of_shared_results_are_found_by_identity_and_others_by_content(monkeypatch):
     calls = []
-    by_content = ui.show._figure
-    monkeypatch.setattr(ui.show, "_figure", lambda *args: calls.append(args) or by_content(*args))
+    by_content = ui.cache._figure
+    monkeypatch.setattr(ui.cache, "_figure", lambda *args: calls.append(args) or by_content(*args))
     result = _shared(pd.DataFrame({"name": ["甲", "乙"], "n": [3, 1]}))
-    assert ui.data.is_shared_result(result) and not ui.data.is_shared_result(result.copy())
-    first = ui.show.figure_of(_bars, result)
+    assert ui.cache.is_shared_result(result) and not ui.cache.is_shared_result(result.copy())
+    first = ui.cache.figure_of(_bars, result)
     assert list(first.data[0].y) == [3, 1]
-    assert ui.show.figure_of(_bars, result) is first and calls == []  # never hashed
-    assert ui.show.figure_of(_bars, result, projector=True) is not first  # options are part of the key
+    assert ui.cache.figure_of(_bars, result) is first and calls == []  # never hashed
+    assert ui.cache.figure_of(_bars, result, projector=True) is not first  # options are part of the key
     made_this_run = result.copy()  # like frame.head(10): a new object each run, equal content
-    by_value = ui.show.figure_of(_bars, made_this_run)
-    assert ui.show.figure_of(_bars, made_this_run.copy()) is by_value and len(calls) == 2
-    other = ui.show.figure_of(_bars, _shared(result.assign(n=[1, 3])))
+    by_value = ui.cache.figure_of(_bars, made_this_run)
+    assert ui.cache.figure_of(_bars, made_this_run.copy()) is by_value and len(calls) == 2
+    other = ui.cache.figure_of(_bars, _shared(result.assign(n=[1, 3])))
     assert list(other.data[0].y) == [1, 3]
 
 
 def test_a_table_of_a_shared_result_is_prepared_once(monkeypatch):
     prepared = []
-    original = ui.show._prepared_table
+    original = ui.tables._prepared_table
 
     def counting(*args):
         prepared.append(original(*args))
         return prepared[-1]
 
-    monkeypatch.setattr(ui.show, "_prepared_table", counting)
+    monkeypatch.setattr(ui.tables, "_prepared_table", counting)
     result = _shared(pd.DataFrame({"scope": ["livelihood"], "content": ["=1+1 原样"], "signed_date": [""]}))
-    ui.show.table(result)
-    ui.show.table(result)
+    ui.tables.table(result)
+    ui.tables.table(result)
     assert len(prepared) == 1
     shown, _ = prepared[0]
     assert isinstance(shown, pa.Table)  # converted for st.dataframe once, with the preparing
     assert shown.to_pandas().iloc[0].tolist() == ["民生实事", "=1+1 原样", "未注明"]  # codes as words, text literal
-    ui.show.table(result, {"content": "内容"})  # other headers: prepared again
+    ui.tables.table(result, {"content": "内容"})  # other headers: prepared again
     assert len(prepared) == 2 and "内容" in prepared[1][0].column_names
-    ui.show.table(result, only=["content", "scope"])  # other columns, in this order: prepared again, then kept
-    ui.show.table(result, only=["content", "scope"])
+    ui.tables.table(result, only=["content", "scope"])  # other columns, in this order: prepared again, then kept
+    ui.tables.table(result, only=["content", "scope"])
     assert len(prepared) == 3 and prepared[2][0].column_names == ["任务内容", "表格"]
-    ui.show.table(result.copy())  # made for this run: prepared each time, never kept
-    ui.show.table(result.copy())
+    ui.tables.table(result.copy())  # made for this run: prepared each time, never kept
+    ui.tables.table(result.copy())
     assert len(prepared) == 5
 
 
 def test_a_column_arrow_cannot_hold_is_left_to_streamlit():
     mixed = pd.DataFrame({"value": pd.Series([1, "二"], dtype=object)})  # a number and a word in one column
-    shown, _ = ui.show._prepared_table(mixed, None, ())
+    shown, _ = ui.tables._prepared_table(mixed, (), (), None)
     assert isinstance(shown, pd.DataFrame) and shown.iloc[:, 0].tolist() == [1, "二"]
 
 
@@ -105,7 +107,7 @@ def test_a_shared_figure_sends_the_same_json_without_copying_and_copies_stay_apa
         return go.Figure(go.Bar(x=["甲", "乙<b>"], y=[3, 1], customdata=[["甲"], ["乙<b>"]]), layout={"title": "标题"})
 
     plain, to_share = figure(), figure()
-    shared = ui.show.SharedFigure.of(to_share)
+    shared = ui.cache.SharedFigure.of(to_share)
     assert shared is to_share  # the figure itself, not a copy
     as_sent = [pio.to_json(return_figure_from_figure_or_data(f, True), validate=False) for f in (plain, shared)]
     assert as_sent[0] == as_sent[1]
@@ -113,7 +115,7 @@ def test_a_shared_figure_sends_the_same_json_without_copying_and_copies_stay_apa
     copy = go.Figure(shared)
     copy.update_layout(title="别的标题")
     assert pio.to_json(return_figure_from_figure_or_data(shared, True), validate=False) == as_sent[0]
-    assert ui.show.figure_of(_bars, _shared(pd.DataFrame({"name": ["甲"], "n": [1]}))).__class__ is ui.show.SharedFigure
+    assert ui.cache.figure_of(_bars, _shared(pd.DataFrame({"name": ["甲"], "n": [1]}))).__class__ is ui.cache.SharedFigure
 
 
 def test_what_a_page_derives_from_a_shared_result_is_made_once():
@@ -124,10 +126,10 @@ def test_what_a_page_derives_from_a_shared_result_is_made_once():
         return frame.assign(n=frame["n"] * 2)
 
     result = _shared(pd.DataFrame({"name": ["甲"], "n": [2]}))
-    first = ui.show.derived(double, result)
-    assert ui.show.derived(double, result) is first and len(made) == 1 and first["n"].tolist() == [4]
-    assert ui.data.is_shared_result(first)  # a chart of it is found by identity in turn
-    assert ui.show.derived(double, result.copy()) is not first and len(made) == 2  # made for this run: anew
+    first = ui.cache.derived(double, result)
+    assert ui.cache.derived(double, result) is first and len(made) == 1 and first["n"].tolist() == [4]
+    assert ui.cache.is_shared_result(first)  # a chart of it is found by identity in turn
+    assert ui.cache.derived(double, result.copy()) is not first and len(made) == 2  # made for this run: anew
 
 
 def test_a_task_list_joined_with_the_shared_progress_board_is_made_once_per_board_and_statuses():
@@ -135,60 +137,60 @@ def test_a_task_list_joined_with_the_shared_progress_board_is_made_once_per_boar
 
     tasks = _shared(pd.DataFrame({"task_id": ["a", "b", "c"], "n": [1, 2, 3]}))
     board = _shared(pd.DataFrame({"task_id": ["a", "b"], "status": ["red", "green"]}))
-    joined = ui.show.derived(with_status, tasks, board, ())
-    assert ui.show.derived(with_status, tasks, board, ()) is joined and ui.data.is_shared_result(joined)
-    reds = ui.show.derived(with_status, tasks, board, ("red",))
+    joined = ui.cache.derived(with_status, tasks, board, ())
+    assert ui.cache.derived(with_status, tasks, board, ()) is joined and ui.cache.is_shared_result(joined)
+    reds = ui.cache.derived(with_status, tasks, board, ("red",))
     assert reds is not joined and reds["task_id"].tolist() == ["a"]
-    assert ui.show.derived(with_status, tasks, board, ("red",)) is reds
-    assert ui.show.derived(with_status, tasks, board, ("green",))["task_id"].tolist() == ["b"]
+    assert ui.cache.derived(with_status, tasks, board, ("red",)) is reds
+    assert ui.cache.derived(with_status, tasks, board, ("green",))["task_id"].tolist() == ["b"]
     new_board = board.assign(status=["green", "green"])  # a report saved: a new board object, joined anew
-    assert ui.show.derived(with_status, tasks, new_board, ("red",)).empty
-    assert ui.show.derived(with_status, tasks, _shared(new_board), ("green",))["task_id"].tolist() == ["a", "b"]
+    assert ui.cache.derived(with_status, tasks, new_board, ("red",)).empty
+    assert ui.cache.derived(with_status, tasks, _shared(new_board), ("green",))["task_id"].tolist() == ["a", "b"]
 
 
 def test_a_result_is_found_by_its_plain_arguments_and_computed_again_for_new_data(tmp_path, monkeypatch):
     import shutil
     import time
 
-    from ui.data import DEFAULT_CURATED_DIR
+    from loaders.curated import DEFAULT_CURATED_DIR, DIR_VARIABLE
 
     shutil.copytree(DEFAULT_CURATED_DIR, tmp_path / "curated")
-    monkeypatch.setenv(ui.data.DATA_DIR_VARIABLE, str(tmp_path / "curated"))
+    monkeypatch.setenv(DIR_VARIABLE, str(tmp_path / "curated"))
     asked = []
-    cached = ui.data._analysed
-    monkeypatch.setattr(ui.data, "_analysed", lambda *key: asked.append(key) or cached(*key))
+    cached = ui.cache._analysed
+    monkeypatch.setattr(ui.cache, "_analysed", lambda *key: asked.append(key) or cached(*key))
     filters = Filters(years=(2022,))
-    first = ui.data.analysed("tasks_per_leader", filters)
-    assert ui.data.analysed("tasks_per_leader", Filters(years=(2022,))) is first and len(asked) == 1
-    assert ui.data.is_shared_result(first)
-    assert ui.data.analysed("tasks_per_leader", Filters(years=(2020,))) is not first and len(asked) == 2
+    first = ui.cache.analysed(tasks_per_leader, filters)
+    assert ui.cache.analysed(tasks_per_leader, Filters(years=(2022,))) is first and len(asked) == 1
+    assert ui.cache.is_shared_result(first)
+    assert ui.cache.analysed(tasks_per_leader, Filters(years=(2020,))) is not first and len(asked) == 2
     time.sleep(0.01)
     (tmp_path / "curated" / "tasks.csv").touch()  # a save changes the files: the data key, and the result
-    ui.data.analysed("tasks_per_leader", filters)
-    assert len(asked) == 3 and asked[2][1] != asked[0][1]
+    ui.cache.analysed(tasks_per_leader, filters)
+    assert len(asked) == 3 and asked[2][2] != asked[0][2]  # (function, name, data key, …)
 
 
 def test_the_top_units_bars_come_from_the_shared_result_without_hashing(monkeypatch):
     from charts.units import unit_load_bar
     from loaders.frames import load_frames as load
-    from ui.data import curated_dir
+    from loaders.curated import configured_dir
 
     calls = []
-    by_content = ui.show._figure
-    monkeypatch.setattr(ui.show, "_figure", lambda *args: calls.append(args) or by_content(*args))
-    load_ = _shared(unit_load(select(load(curated_dir()), Filters(years=(2022,)))))
-    top = ui.show.figure_of(unit_load_bar, load_, "前5个", top=5)
-    assert ui.show.figure_of(unit_load_bar, load_, "前5个", top=5) is top and calls == []
+    by_content = ui.cache._figure
+    monkeypatch.setattr(ui.cache, "_figure", lambda *args: calls.append(args) or by_content(*args))
+    load_ = _shared(unit_load(select(load(configured_dir()), Filters(years=(2022,)))))
+    top = ui.cache.figure_of(unit_load_bar, load_, "前5个", top=5)
+    assert ui.cache.figure_of(unit_load_bar, load_, "前5个", top=5) is top and calls == []
     assert list(top.data[0].y)[::-1] == load_["unit"].head(5).tolist()  # the first five, biggest on top
-    assert len(ui.show.figure_of(unit_load_bar, load_, "前10个", top=10).data[0].y) == 10
-    retitled = ui.show.figure_of(unit_load_bar, load_, "另一个标题", top=5)  # the title is part of the key
+    assert len(ui.cache.figure_of(unit_load_bar, load_, "前10个", top=10).data[0].y) == 10
+    retitled = ui.cache.figure_of(unit_load_bar, load_, "另一个标题", top=5)  # the title is part of the key
     assert retitled is not top and retitled.layout.title.text != top.layout.title.text and calls == []
 
 
 def _asks_for_the_data_key_three_times():
     import streamlit as st
 
-    from ui.data import data_key, forget_data_key
+    from ui.cache import data_key, forget_data_key
 
     keys = [data_key(), data_key()]
     forget_data_key()  # as after a save in this run
@@ -200,23 +202,23 @@ def test_the_data_key_is_worked_out_once_per_run_and_again_after_a_save(monkeypa
     from streamlit.testing.v1 import AppTest
 
     scans = []
-    scan = ui.data._scan_data_key
-    monkeypatch.setattr(ui.data, "_scan_data_key", lambda: scans.append(1) or scan())
+    scan = ui.cache._scan_data_key
+    monkeypatch.setattr(ui.cache, "_scan_data_key", lambda: scans.append(1) or scan())
     app = AppTest.from_function(_asks_for_the_data_key_three_times).run()
     assert not app.exception and len(set(app.text[0].value.split("\n"))) == 1
     assert len(scans) == 2  # the first ask and the one after forget_data_key
     app.run()
     assert len(scans) == 4  # a new run looks at the files again
-    assert ui.data.data_key() and len(scans) == 5  # outside a run (a command, a test): every time
+    assert ui.cache.data_key() and len(scans) == 5  # outside a run (a command, a test): every time
 
 
 def test_charts_carry_the_shared_template_and_leader_bars_add_up_rows_of_one_bar():
     from charts.leaders import tasks_per_leader_bar
     from charts.theme import FONT_FAMILY, TEMPLATE_NAME
     from loaders.frames import load_frames as load
-    from ui.data import curated_dir
+    from loaders.curated import configured_dir
 
-    per_leader = tasks_per_leader(select(load(curated_dir()), Filters(years=(2022,))))
+    per_leader = tasks_per_leader(select(load(configured_dir()), Filters(years=(2022,))))
     figure = tasks_per_leader_bar(per_leader, "各位领导牵头的任务数")
     assert figure.layout.template.layout.font.family == FONT_FAMILY  # the template, though styled() no longer sets it
     import plotly.io as pio
@@ -235,4 +237,4 @@ def test_charts_carry_the_shared_template_and_leader_bars_add_up_rows_of_one_bar
 def test_a_table_never_drops_a_column_whose_header_repeats_another():
     frame = pd.DataFrame({"unit": ["区发改局"], "单位": ["区经信局"]})  # "unit" is shown as 单位 too
     with pytest.raises(ValueError, match="单位"):
-        ui.show._prepared_table(frame, None, ())
+        ui.tables._prepared_table(frame, (), (), None)

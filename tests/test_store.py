@@ -74,7 +74,6 @@ def test_an_error_while_writing_leaves_everything_as_it_was(curated_copy, monkey
 
 CRASH = textwrap.dedent("""
     import os, sys
-    sys.path.insert(0, {root!r})
     from pathlib import Path
     from loaders import store
     from loaders.curated import read_curated
@@ -157,7 +156,6 @@ def test_a_second_writer_is_refused_while_one_saves(curated_copy, monkeypatch):
     holder = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(f"""
             import sys, time
-            sys.path.insert(0, {str(ROOT)!r})
             from pathlib import Path
             from loaders.store import writer_lock
             with writer_lock(Path({str(curated_copy)!r})):

@@ -175,7 +175,6 @@ def test_a_history_folder_without_a_record_is_removed(curated_copy):
 
 KILL = textwrap.dedent("""
     import json, os, shutil, signal, sys, traceback
-    sys.path.insert(0, {root!r})
     from pathlib import Path
     from loaders import store
     from loaders.curated import read_curated, read_curated_files  # everything a save or a restore imports
@@ -370,7 +369,6 @@ def test_a_swap_between_two_files_of_one_read_does_not_mix_versions(curated_copy
 
 SWAPPER = textwrap.dedent("""
     import sys
-    sys.path.insert(0, {root!r})
     from pathlib import Path
     from loaders import store
     curated = Path({curated!r})

@@ -15,7 +15,7 @@ Streamlit scrolls inside its own container rather than the document, so
 
 At a width of 640 px or less the browser says it is a phone (an Android Chrome
 User-Agent, touch): pages that differ on phones before anything is drawn
-(ui.show.on_phone: 任务明细 starts with its filters closed and draws cards instead of
+(ui.layout.on_phone: 任务明细 starts with its filters closed and draws cards instead of
 the table) look as on a phone.
 """
 
@@ -42,7 +42,7 @@ APP_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 PHONE_WIDTH = 640  # up to this width the screenshot is a phone's
 # what Chrome on an Android phone sends (Playwright's is_mobile keeps the desktop User-Agent); has "Mobi",
-# which ui.show.on_phone looks for; the phone tests (tests/e2e/test_phone.py) send the same
+# which ui.layout.on_phone looks for; the phone tests (tests/e2e/test_phone.py) send the same
 PHONE_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
                "Chrome/131.0.0.0 Mobile Safari/537.36")
 

@@ -1,6 +1,6 @@
 """Who may change the data: an admin password or OIDC accounts configured in .streamlit/secrets.toml.
 
-(Unit reporters log in on the 填报 page: ui/progress.py, with a password or, when [auth]
+(Unit reporters log in on the 填报 page: ui/progress/login.py, with a password or, when [auth]
 is configured, through OIDC with an email an admin bound to their account.)
 
     [admin]
@@ -20,8 +20,8 @@ import hmac
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from loaders.curated import configured_dir
 from loaders.security.throttle import ATTEMPTS_FILE, LoginThrottle, login_keys
-from ui.data import curated_dir
 
 PASSWORD_ACCOUNT = "管理员"  # the one account behind the shared admin password
 _SESSION_ADMIN = "_admin_name"
@@ -87,7 +87,7 @@ def current_admin() -> str | None:
 
 def login_throttle() -> LoginThrottle:
     """Return the login attempt counter of this data folder (data/.login_attempts.json)."""
-    return LoginThrottle(curated_dir().parent / ATTEMPTS_FILE)
+    return LoginThrottle(configured_dir().parent / ATTEMPTS_FILE)
 
 
 def _keys() -> list[str]:

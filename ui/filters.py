@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from loaders.frames import Frames
-from loaders.progress.status import STATUS_LABELS
-from loaders.select import KIND_LABELS, SCOPE_LABELS, Filters
-from ui.show import SECTION_KEYS
+from loaders.select import Filters
+from loaders.vocabulary import KIND_LABELS, SCOPE_LABELS, STATUS_LABELS
+from ui.data import filter_choices, leader_choices
+from ui.sections import SECTION_KEYS
+from ui.text import literal
 
 ALL = "全部"
 YEAR_KEY, SCOPE_KEY, LEADER_KEY, DISTRICT_KEY = "year", "scope", "leader", "district"
@@ -25,8 +27,6 @@ def sidebar_filters(frames: Frames, page: str = "") -> Filters:
     The values are taken from what the widgets return (the URL may have set them) and
     kept for the page that runs after the sidebar.
     """
-    from ui.data import filter_choices, leader_choices
-
     choices = filter_choices()
     if not st.session_state.get(URL_APPLIED) or st.session_state.get(PAGE_SEEN) != page:
         # a new session, or a link (e.g. a drill-down link to 任务明细) opened another page: the
@@ -116,8 +116,6 @@ def _apply_url(choices) -> None:
             ignored.append(f"{YEAR_KEY}={year}")
     leader = st.query_params.get(LEADER_KEY)
     if leader is not None:
-        from ui.data import leader_choices
-
         # the sidebar offers the leaders of the chosen district and year: a leader of another year is named too
         chosen_year = st.session_state.get(YEAR_KEY)
         if chosen_year not in [ALL, *years]:
@@ -143,16 +141,6 @@ def _apply_url(choices) -> None:
     ignored += [f"{key}" for key in st.query_params.keys() if key not in KNOWN_PARAMS]
     if ignored:
         st.toast("网址中的参数无效，已忽略：" + "，".join(ignored), icon=":material/link_off:")
-
-
-def leader_names(frames: Frames, district: str | None, year: int | None) -> list[str]:
-    """Return the leaders of a district and year (or all), in the order the notices first name them."""
-    leaders = frames.task_leaders[["leader", "year", "district"]]
-    if district is not None:
-        leaders = leaders[leaders["district"] == district]
-    if year is not None:
-        leaders = leaders[leaders["year"] == year]
-    return leaders["leader"].drop_duplicates().tolist()
 
 
 def current_filters() -> Filters:
@@ -182,8 +170,6 @@ def year_pair(years: list[int], label: str = "比较年度") -> tuple[int, int] 
     why, when there are fewer than two. Bound to the URL as year_from / year_to.
     """
     if len(years) < 2:
-        from ui.show import literal
-
         st.info(literal(f"所选区县只有{'、'.join(f'{y}年' for y in years) or '零'}份通知的数据，至少要有两个年度才能比较。"))
         return None
     words = [str(y) for y in years]

@@ -10,12 +10,12 @@ import streamlit as st
 from loaders.curated import UNIT_CATEGORIES, parse_csv_bytes, read_curated_files
 from loaders.importing import ImportPlan, notice_workbook, plan_import, template_file_name
 from loaders.package import UploadedFile
+from loaders.problems import CuratedDataError, Problem
 from loaders.security.isolated import read_package_isolated
-from loaders.problems import Problem
-from loaders.problems import CuratedDataError
 from loaders.store import SaveBusy, StaleBase, damaged_records, restore, save_tables, versions
-from ui.data import data_key, directory_of, forget_data_key
-from ui.show import caption, literal, table
+from ui.cache import data_key, directory_of, forget_data_key
+from ui.tables import table
+from ui.text import caption, literal
 
 UNKNOWN_UNIT = "单位词典中"  # “不在鹿城区的单位词典中”
 

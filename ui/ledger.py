@@ -9,10 +9,11 @@ import streamlit as st
 from loaders.problems import cap_problems
 from loaders.progress.ledger import check_ledger, import_ledger, ledger_preview
 from loaders.progress.reports import FIELD_LABELS, Writer, task_book
-from ui.data import cached_frames, data_key
+from ui.cache import cached_frames, data_key
 from ui.importer import show_problems
-from ui.progress import book, data_version, engine, forget_version, stored_for, today
-from ui.show import caption, literal, table
+from ui.progress.store import book, data_version, engine, forget_version, stored_for, today
+from ui.tables import table
+from ui.text import caption, literal
 
 _ROUND, _OUTCOME = "_ledger_round", "_ledger_outcome"
 PREVIEW_LABELS = {**FIELD_LABELS, "percent": "完成进度（%）", "unit": "填报单位", "record": "记录"}

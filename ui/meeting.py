@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
-
-from datetime import date
 
 from charts.deck import slide_bars
 from loaders.meeting.deck import VIEWS, DeckChoice, Slide, build_deck, deck_file_name, progress_of
 from loaders.meeting.pdf import PdfUnavailable, office_program, pptx_to_pdf
 from loaders.meeting.powerpoint import deck_pptx
-from ui.data import cached_frames, data_key
-from ui.progress import data_version, stored_for
-from ui.show import PLOTLY_CONFIG, figure_of, literal
+from ui.cache import cached_frames, data_key, figure_of
+from ui.data import leader_choices
+from ui.figures import PLOTLY_CONFIG
+from ui.progress.store import data_version, stored_for
+from ui.text import literal
 
 # Slide text scales with the screen height (2.3% of it: 25 px at 1080, 18 px at 768), so a
 # slide holds the same at 1366×768 and 1920×1080. Static rules, no data in them. 上一页/下一页
@@ -141,8 +143,6 @@ def check_url(choices, slide_key: str) -> None:
     Bound widgets silently ignore a value they do not offer (deck_year=1999); a
     person who opens an outdated link is told, as the sidebar filters do.
     """
-    from ui.data import leader_choices
-
     if st.session_state.get(_URL_CHECKED):
         return
     st.session_state[_URL_CHECKED] = True

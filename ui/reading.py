@@ -13,10 +13,11 @@ from loaders.districts import applies_to
 from loaders.importing import ImportPlan, plan_import
 from loaders.package import UploadedFile
 from loaders.problems import Problem
-from loaders.reading import NOT_GIVEN, SEPARATOR_RULES, ReadOptions, Reading, is_notice, read_notice
+from loaders.reading import SEPARATOR_RULES, ReadOptions, Reading, is_notice, read_notice
 from loaders.units import UnitDictionary
-from ui.data import data_key, directory_of
-from ui.show import caption, literal
+from loaders.vocabulary import NOT_GIVEN
+from ui.cache import data_key, directory_of
+from ui.text import caption, literal
 
 ROW_LABELS = {"look": "需核对", "line": "原文行", "source": "原文", "section": "板块/分组", "subsection": "小节",
               "seq": "序号", "part": "分行", "project": "项目名称", "content": "任务内容", "units": "责任单位（*为牵头）",

@@ -9,11 +9,12 @@ import pyarrow as pa
 import streamlit as st
 
 from loaders.frames import Frames
-from loaders.progress.status import STATUS_LABELS, task_status
+from loaders.progress.status import task_status
 from loaders.progress.timeline import TIMELINE_LABELS, status_sentence, task_timeline
-from loaders.select import SCOPE_LABELS
-from ui.progress import stored_if_readable, today
-from ui.show import as_arrow, caption, literal, table
+from loaders.vocabulary import SCOPE_LABELS, STATUS_LABELS
+from ui.progress.store import stored_if_readable, today
+from ui.tables import as_arrow, table
+from ui.text import caption, literal
 
 TABLE_LIMIT = 2000  # rows drawn in the browser; the downloads always hold every selected row
 TABLE_COLUMNS = {"label": "任务", "status_label": "状态", "content": "任务内容", "leaders": "牵头领导",
@@ -29,7 +30,7 @@ class TaskRows:
 
 
 def task_rows(tasks: pd.DataFrame) -> TaskRows:
-    """Return the rows 任务明细 draws for a task list (use ui.show.derived: once per shared list)."""
+    """Return the rows 任务明细 draws for a task list (use ui.cache.derived: once per shared list)."""
     shown = tasks.head(TABLE_LIMIT)
     shown = shown.assign(content=shown["content"].where(~shown["content_missing"], "（原文缺少任务内容）"),
                          leaders=shown["leaders"].where(shown["leaders"] != "", "（通知未列明）"))
@@ -110,7 +111,7 @@ def task_cards(tasks) -> None:
 
     Each card is an expander (its title is plain text, never markdown from the data);
     inside are the full text, leaders and units. 任务明细 draws them for phones instead of
-    the table (ui.show.on_phone), where a table shows a few characters of each task.
+    the table (ui.layout.on_phone), where a table shows a few characters of each task.
     """
     for task in tasks.head(PHONE_CARDS).itertuples():
         first_lines = task.content[:40] + ("…" if len(task.content) > 40 else "")

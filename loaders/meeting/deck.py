@@ -16,12 +16,14 @@ from datetime import date
 
 import pandas as pd
 
-from loaders.analysis import unit_load, written_target
-from loaders.downloads import safe_file_name
+from loaders.analysis.targets import written_target
+from loaders.analysis.units import unit_load
 from loaders.frames import Frames
 from loaders.progress.board import chase_list, counts_by, red_list, shown_percent
-from loaders.progress.status import STATUS_LABELS, STATUS_ORDER, coordination_items, reported_as_of, status_of
-from loaders.select import DIRECTION_LABELS, SCOPE_LABELS, Filters, TaskQuery, query_tasks, restrict
+from loaders.progress.status import STATUS_ORDER, coordination_items, reported_as_of, status_of
+from loaders.select import Filters, TaskQuery, query_tasks, restrict
+from loaders.text import safe_file_name
+from loaders.vocabulary import DIRECTION_LABELS, MISSING_TEXT, SCOPE_LABELS, STATUS_LABELS
 
 VIEWS = ("总体情况", "领导分工", "单位负荷", "指标变化", "民生实事", "进度亮灯", "需协调事项")
 CONTINUED = "（续）"
@@ -34,7 +36,6 @@ TOP_UNITS = 20  # units shown on 单位负荷 (two slides at most)
 LINE_BUDGET = 22.0
 LINE_CHARS = 66
 ROW_PADDING = 0.45  # a row's padding, in lines
-MISSING_TEXT = "（原文缺少任务内容）"
 TASK_CHARS = 40  # task text shown beside its label in the progress lists (the whole text is on 任务明细)
 NO_REPORTS = "尚无牵头单位填报进度"
 

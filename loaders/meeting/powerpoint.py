@@ -25,7 +25,7 @@ from pptx.util import Emu, Inches, Pt
 from xlsxwriter import Workbook
 
 from loaders.meeting.deck import Slide, row_lines
-from loaders.progress.status import STATUS_COLORS
+from loaders.vocabulary import STATUS_COLORS
 
 FONT = "Microsoft YaHei"  # 微软雅黑 where the deck is opened; LibreOffice substitutes Noto Sans CJK SC
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9, as the projector screen

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 import pandas as pd
 
-from loaders.progress.status import STATUS_LABELS, STATUS_ORDER
+from loaders.frames import Frames
+from loaders.progress.reports import Writer
+from loaders.progress.status import STATUS_COLUMNS, STATUS_ORDER, coordination_items, reported_as_of, status_of
+from loaders.vocabulary import STATUS_LABELS
 
 RED = ("far_behind",)
 
@@ -74,3 +80,58 @@ def leader_coordination(items: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFram
     """Return each leader's 需协调事项 with the task label (items from status.coordination_items)."""
     return items.merge(tasks[["task_id", "label"]], on="task_id", how="left")[
         ["leader", "label", "task_id", "period", "unit", "coordination", "reported_on"]]
+
+
+@dataclass(frozen=True)
+class Board:
+    """Everything the 落实进度 page shows for one filter state and date."""
+
+    board: pd.DataFrame
+    by_leader: pd.DataFrame
+    by_unit: pd.DataFrame
+    red: pd.DataFrame
+    overdue: pd.DataFrame
+    chase: pd.DataFrame
+    coordination: pd.DataFrame
+
+
+def build_board(frames: Frames, reports: pd.DataFrame, milestones: pd.DataFrame, cadence: dict[str, str], as_of: date) -> Board:
+    """Return the board of the selected tasks (frames) as of a date, from the stored reports, plans and cadences."""
+    reports = reports[reports["task_id"].isin(frames.tasks["task_id"])]  # the selection's only: every step is faster
+    reported = reported_as_of(reports, as_of)  # once: the status, the latest texts and 需协调事项 all use it
+    status = status_of(frames.tasks, reported, milestones, cadence)
+    board = status_board(frames.tasks, status, reported.latest)
+    lead = frames.task_units[(frames.task_units["role"] == "lead") & ~frames.task_units["is_placeholder"]]
+    coordination = coordination_items(frames.tasks, frames.task_leaders, reported.latest)
+    return Board(board, counts_by(board, frames.task_leaders, "leader"), counts_by(board, lead, "unit"),
+                 red_list(board), overdue_list(board), chase_list(board, lead),
+                 leader_coordination(coordination, frames.tasks))
+
+
+def download_status(tasks: pd.DataFrame, board: Board | None, records) -> pd.DataFrame | None:
+    """Return the task_status rows of exactly these tasks for the XLSX, taken from the board the page shows.
+
+    board is the board of the page's filters and date (not computed again for the
+    download); tasks are the rows on screen, a subset of it. records are the stored
+    progress records, or None when the database cannot be read: then None, and the
+    download has no status. Without a board nothing was reported or planned, so no
+    task has a report: no rows, and the XLSX says so.
+    """
+    if records is None:
+        return None
+    if board is None:
+        return pd.DataFrame(columns=STATUS_COLUMNS)
+    return board.board.loc[board.board["task_id"].isin(tasks["task_id"]), STATUS_COLUMNS].reset_index(drop=True)
+
+
+def writer_tasks(frames: Frames, writer: Writer) -> tuple[set[str], set[str]]:
+    """Return (the tasks a writer reports on, the tasks it may comment on as a support unit).
+
+    An admin reports on every task and supports none; a unit's account reports on
+    the tasks its unit leads in its district and comments on those it supports.
+    """
+    if writer.is_admin:
+        return set(frames.tasks["task_id"]), set()
+    units = frames.task_units
+    mine = units[(units["district"] == writer.district) & (units["unit"] == writer.unit)]
+    return set(mine.loc[mine["role"] == "lead", "task_id"]), set(mine.loc[mine["role"] == "support", "task_id"])

@@ -21,8 +21,7 @@ from loaders.frames import Frames
 from loaders.progress.accounts import accounts, add_account, set_email
 from loaders.progress.db import database_url, open_database
 from loaders.progress.ledger import import_ledger
-from loaders.progress.periods import CADENCES
-from loaders.progress.periods import local_today
+from loaders.progress.periods import CADENCES, local_today
 from loaders.progress.reports import Writer, set_cadence, task_book
 
 

@@ -16,10 +16,9 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from loaders.problems import Problem
-from loaders.security.workbook import MAX_ROWS as MAX_SHEET_ROWS
-from loaders.security.workbook import WorkbookRefused, scan_workbook
 from loaders.progress.reports import (FIELD_LABELS, ReportDraft, TaskInfo, Where, Writer, cadences, check_report,
                                       save_reports)
+from loaders.security.workbook import MAX_ROWS as MAX_SHEET_ROWS, WorkbookRefused, scan_workbook
 
 HEADERS = {name: {name, label} for name, label in FIELD_LABELS.items()}
 HEADERS["period"] |= {"报告期间", "填报期"}

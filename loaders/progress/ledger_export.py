@@ -13,12 +13,12 @@ from datetime import date, datetime
 import pandas as pd
 from openpyxl import Workbook
 
-from loaders.downloads import (NOT_REPORTED, file_name, neutralize, paint_statuses, status_fill, status_font,
-                               style_sheet, write_sheet)
+from loaders.downloads import file_name, neutralize, paint_statuses, status_fill, status_font, style_sheet, write_sheet
 from loaders.frames import Frames
 from loaders.progress.board import status_board
-from loaders.progress.status import STATUS_LABELS, STATUS_ORDER, reported_as_of, rule_text, status_of
-from loaders.select import SCOPE_LABELS, Filters, select
+from loaders.progress.status import STATUS_ORDER, reported_as_of, rule_text, status_of
+from loaders.select import Filters, select
+from loaders.vocabulary import NOT_REPORTED, SCOPE_LABELS, STATUS_LABELS
 
 LEDGER_COLUMNS = {
     "label": "任务", "task_id": "任务编号", "district": "区县", "year": "年度", "leaders": "牵头领导",

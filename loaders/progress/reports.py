@@ -223,7 +223,7 @@ def reports_frame(engine: Engine, after_id: int = 0) -> pd.DataFrame:
 
     after_id > 0 returns only the reports stored after that one: reports are append-only
     (the database refuses UPDATE and DELETE), so a reader that holds the reports up to
-    some id needs only the newer rows to be up to date (see ui/progress.py).
+    some id needs only the newer rows to be up to date (see ui/progress/store.py).
     """
     columns = ["id", "task_id", "period", "percent", "progress", "problems", "next_steps", "coordination",
                "value_reached", "district", "unit", "reported_by", "reported_at", "source"]

@@ -24,12 +24,7 @@ import pandas as pd
 
 from loaders.progress.periods import DEFAULT_CADENCE, Period, elapsed_percent, local_today, periods, span
 
-STATUS_LABELS = {"done": "已完成", "on_track": "正常", "behind": "滞后", "far_behind": "严重滞后",
-                 "not_reported": "未报送", "not_started": "未到填报期"}
 STATUS_ORDER = ["far_behind", "behind", "not_reported", "on_track", "done", "not_started"]
-# one colour per status wherever it is drawn: the 落实进度 charts, the meeting slides (screen and PPTX), the XLSX
-STATUS_COLORS = {"far_behind": "#c0392b", "behind": "#e6a817", "not_reported": "#7f8c8d", "on_track": "#2a9d5b",
-                 "done": "#1f5fa8", "not_started": "#d5dbe1"}
 STATUS_COLUMNS = ["task_id", "as_of", "expected_percent", "latest_percent", "status", "last_period",
                   "overdue_periods"]
 

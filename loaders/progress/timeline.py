@@ -14,9 +14,10 @@ from datetime import date
 import pandas as pd
 
 from loaders.progress.board import shown_percent
-from loaders.progress.reports import LOCAL_TIME
 from loaders.progress.periods import parse_period
-from loaders.progress.status import STATUS_LABELS, StatusRules
+from loaders.progress.reports import LOCAL_TIME
+from loaders.progress.status import StatusRules
+from loaders.vocabulary import STATUS_LABELS
 
 MILESTONE_COLUMNS = ["due_date", "what", "state", "unit", "recorded_by", "plan_on"]
 REPORT_COLUMNS = ["period", "record", "percent_shown", "progress", "problems", "next_steps", "coordination",

@@ -23,11 +23,12 @@ from loaders.importing import ImportPlan, plan_import
 from loaders.package import PACKAGE_TABLES, UploadedFile
 from loaders.problems import Problem
 from loaders.reading.blocks import ReadError, decode_text, file_kind, read_blocks
-from loaders.reading.build import NOT_GIVEN, ReadOptions, Reading, build, district_of, empty_rows
+from loaders.reading.build import ReadOptions, Reading, build, district_of, empty_rows
 from loaders.reading.categories import infer_category
 from loaders.reading.layout import DOC_NO, LEADER_HEADING, Reader, parse_blocks, split_printed
 from loaders.text import without_spaces
 from loaders.units import UnitDictionary, split_unit_list
+from loaders.vocabulary import NOT_GIVEN
 
 __all__ = ["NOT_GIVEN", "ReadOptions", "Reading", "NoticeCheck", "is_notice", "read_notice", "check_notice",
            "district_of", "infer_category", "SEPARATOR_RULES"]

@@ -19,7 +19,6 @@ from loaders.package import Location, Package
 from loaders.problems import Problem
 from loaders.reading.layout import ParsedNotice, describe
 
-NOT_GIVEN = "未注明"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import pytest
 from loaders.curated import DEFAULT_CURATED_DIR, SPECS
 from loaders.frames import load_frames
 from loaders.store import versions
-from tests.e2e.conftest import open_app, start_server, wait_ready
+from tools.server import open_app, start_server, wait_ready
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 PASSWORD = "e2e-管理员-password"

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from loaders.frames import load_frames
 from loaders.select import Filters, TaskQuery, query_tasks
-from tests.e2e.conftest import open_app, wait_ready
+from tools.server import open_app, wait_ready
 
 PAGES = ["", "leaders", "units", "tasks", "targets", "about", "meeting"]
 

@@ -14,7 +14,7 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 
 from bench.load import FLOOR, FLOOR_SCRIPT, PAGES, Plan, Session, drive, session_plan
-from tests.e2e.conftest import Server
+from tools.server import Server
 
 OVERVIEW, LEADERS = PAGES[0], PAGES[1]
 

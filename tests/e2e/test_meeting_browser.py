@@ -13,7 +13,7 @@ from loaders.meeting.deck import DeckChoice, build_deck, progress_of
 from loaders.progress.db import URL_VARIABLE, open_database
 from loaders.progress.export import stored_progress
 from loaders.progress.reports import LOCAL_TIME, ReportDraft, Writer, report, task_book
-from tests.e2e.conftest import start_server, wait_ready
+from tools.server import start_server, wait_ready
 
 SIZES = [(1366, 768), (1920, 1080)]
 REQUEST = "请区领导协调建设用地指标和专项资金缺口，" * 4

@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from loaders.frames import load_frames
 from loaders.select import Filters, TaskQuery, query_tasks
-from tests.e2e.conftest import open_app
 from tools.screenshot import context_options
+from tools.server import open_app
 
 PHONE = {"width": 390, "height": 844}
 PAGES = ["", "leaders", "units", "tasks", "targets", "about"]

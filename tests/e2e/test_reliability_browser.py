@@ -15,9 +15,9 @@ import pytest
 
 from loaders.curated import read_curated, table_bytes
 from loaders.frames import load_frames
-from tests.e2e.conftest import open_app, wait_ready
 from tests.e2e.test_admin_browser import PASSWORD, data_copy, log_in, navigate, serve, upload
 from tests.test_store_reliability import notice_variant
+from tools.server import open_app, wait_ready
 
 HOSTILE_CELLS = ['=HYPERLINK("http://example.com","点我")', "+86-577", "-1", "@SUM(A1)"]
 

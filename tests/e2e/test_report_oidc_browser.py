@@ -11,8 +11,8 @@ import pytest
 
 from loaders.progress.accounts import add_account
 from loaders.progress.db import open_database
-from tests.e2e.conftest import free_port, open_app, start_server, wait_ready
 from tests.e2e.oidc_provider import Provider
+from tools.server import free_port, open_app, start_server, wait_ready
 
 EMAIL = "zhang.san@example.gov.cn"
 

@@ -17,10 +17,11 @@ from loaders.downloads import xlsx_bytes
 from loaders.progress.db import URL_VARIABLE
 from loaders.progress.export import stored_progress
 from loaders.progress.ledger_export import LEDGER_COLUMNS, applied_filters, ledger_board, ledger_file_name, ledger_xlsx
-from loaders.progress.reports import ReportDraft, cadences, milestones_frame, report, reports_frame
-from loaders.progress.status import STATUS_COLORS, STATUS_LABELS, task_status
-from loaders.select import Filters
 from loaders.progress.periods import local_today
+from loaders.progress.reports import ReportDraft, cadences, milestones_frame, report, reports_frame
+from loaders.progress.status import task_status
+from loaders.select import Filters
+from loaders.vocabulary import STATUS_COLORS, STATUS_LABELS
 from tests.progress.conftest import ON_SQLITE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -164,8 +165,9 @@ def sheet_values(data: bytes) -> dict[str, list[list]]:
 
 def test_the_task_list_xlsx_takes_the_status_of_the_rows_on_screen_from_the_cached_board(seeded, database_url, frames):
     """The download reuses the board of the page (no second status computation) and equals task_status of its rows."""
-    from ui.data import data_key
-    from ui.progress import _board, download_status
+    from loaders.progress.board import download_status
+    from ui.cache import data_key
+    from ui.progress.store import _board
 
     as_of = local_today()
     records = (reports_frame(seeded), milestones_frame(seeded), cadences(seeded), None)
@@ -184,7 +186,7 @@ def test_the_task_list_xlsx_takes_the_status_of_the_rows_on_screen_from_the_cach
 
 
 def test_before_anything_is_stored_the_task_list_xlsx_needs_no_board(engine, frames):
-    from ui.progress import download_status
+    from loaders.progress.board import download_status
 
     tasks = frames.tasks[frames.tasks["year"] == 2022]
     records = (reports_frame(engine), milestones_frame(engine), cadences(engine), None)

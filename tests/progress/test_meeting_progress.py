@@ -16,9 +16,10 @@ from loaders.meeting.deck import CONTINUED, NO_REPORTS, DeckChoice, build_deck, 
 from loaders.meeting.powerpoint import SERIES_COLORS, deck_pptx
 from loaders.progress.board import counts_by
 from loaders.progress.db import URL_VARIABLE
-from loaders.progress.reports import ReportDraft, cadences, milestones_frame, report, reports_frame
-from loaders.progress.status import STATUS_COLORS, STATUS_LABELS, task_status
 from loaders.progress.periods import local_today
+from loaders.progress.reports import ReportDraft, cadences, milestones_frame, report, reports_frame
+from loaders.progress.status import task_status
+from loaders.vocabulary import STATUS_COLORS, STATUS_LABELS
 from tests.progress.conftest import ON_SQLITE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]

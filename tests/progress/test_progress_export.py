@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.progress.export import CONTRACT, write_progress_export
-from loaders.progress.reports import ReportDraft, Writer, report
 from loaders.progress.periods import local_today
+from loaders.progress.reports import ReportDraft, Writer, report
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 from loaders.progress.db import URL_VARIABLE
 from loaders.progress.ledger import CORRECTS, NEW, ledger_preview
 from loaders.progress.reports import ReportDraft, Writer, report, reports_frame
-from tests.progress.test_progress_ledger import CHINESE, GOOD_ROWS, workbook
 from tests.progress.conftest import ON_SQLITE_ONLY
+from tests.progress.test_progress_ledger import CHINESE, GOOD_ROWS, workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "正确的密码-correct horse"

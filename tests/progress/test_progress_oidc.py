@@ -17,8 +17,7 @@ from sqlalchemy import inspect, text
 from streamlit.testing.v1 import AppTest
 
 from loaders.cli import main
-from loaders.progress.accounts import (LoginRefused, accounts, add_account, log_in, set_email,
-                                       writer_for_email)
+from loaders.progress.accounts import LoginRefused, accounts, add_account, log_in, set_email, writer_for_email
 from loaders.progress.db import MIGRATIONS, URL_VARIABLE, forget, make_engine, open_database
 from loaders.progress.reports import reports_frame
 from tests.progress.conftest import ON_SQLITE_ONLY

@@ -12,9 +12,10 @@ from streamlit.testing.v1 import AppTest
 from loaders.progress.accounts import add_account
 from loaders.progress.board import shown_percent
 from loaders.progress.db import URL_VARIABLE
-from loaders.progress.reports import ReportDraft, report, reports_frame
-from loaders.progress.status import STATUS_LABELS, task_status
 from loaders.progress.periods import local_today
+from loaders.progress.reports import ReportDraft, report, reports_frame
+from loaders.progress.status import task_status
+from loaders.vocabulary import STATUS_LABELS
 from tests.progress.conftest import ON_SQLITE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ from datetime import datetime
 import pandas as pd
 
 from loaders.progress.reports import reports_frame, save_reports
-from ui.progress import _report_log, _reports
+from ui.progress.store import _report_log, _reports
 
 
 def _row(task_id: str, period: str, percent: float, **extra) -> dict:

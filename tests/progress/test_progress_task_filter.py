@@ -9,11 +9,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders.progress.db import URL_VARIABLE
-from loaders.progress.reports import ReportDraft, Writer, milestones_frame, report, reports_frame, save_milestones
-from loaders.progress.status import STATUS_LABELS, task_status
-from loaders.select import with_status
 from loaders.progress.periods import local_today
-import ui.show
+from loaders.progress.reports import ReportDraft, Writer, milestones_frame, report, reports_frame, save_milestones
+from loaders.progress.status import task_status
+from loaders.select import with_status
+from loaders.vocabulary import STATUS_LABELS
+import ui.layout
 from tests.progress.conftest import ON_SQLITE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +68,7 @@ def test_picking_far_behind_lists_exactly_the_far_behind_tasks(seeded, frames, m
     table = app.dataframe[0].value
     assert sorted(table["任务"]) == sorted(far_behind + expected_labels(frames, seeded, "done"))
     # phones (their browsers get cards instead of the table): each card names the status
-    monkeypatch.setattr(ui.show, "on_phone", lambda: True)
+    monkeypatch.setattr(ui.layout, "on_phone", lambda: True)
     app.run()
     titles = [e.label for e in app.expander if not e.label.startswith("筛选")]  # not the filter box
     assert titles and all(t.startswith(("【严重滞后】", "【已完成】")) for t in titles)

@@ -9,11 +9,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders.progress.db import URL_VARIABLE
+from loaders.progress.periods import local_today
 from loaders.progress.reports import (ReportDraft, Writer, add_comment, comments_frame, milestones_frame, report,
                                       reports_frame, save_milestones)
-from loaders.progress.status import STATUS_LABELS, task_status
-from loaders.progress.periods import local_today
+from loaders.progress.status import task_status
 from loaders.progress.timeline import CORRECTION, ONLY, REPLACED, status_sentence, task_timeline
+from loaders.vocabulary import STATUS_LABELS
 from tests.progress.conftest import ON_SQLITE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,7 +1,7 @@
 """Write scaled copies of the curated tables (×N synthetic districts) in the curated layout.
 
-    python bench/scale_data.py 10 bench/out/x10
-    python bench/scale_data.py 100 bench/out/x100
+    python -m tools.scale_data 10 bench/out/x10
+    python -m tools.scale_data 100 bench/out/x100
 
 Each copy is a synthetic district (第k区), as a city or province deployment holds
 many: its documents get their own 文号 (…（第k区）) and district, its tables and
@@ -19,9 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from loaders.curated import DEFAULT_CURATED_DIR, SPECS, read_csv_text  # noqa: E402
+from loaders.curated import DEFAULT_CURATED_DIR, SPECS, read_csv_text
 
 
 def scaled_tables(factor: int, source: Path = DEFAULT_CURATED_DIR,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-GOOD = Path(__file__).resolve().parent / "fixtures" / "import" / "good_2024.xlsx"
+GOOD = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "import" / "good_2024.xlsx"
 TASKS_PART = "xl/worksheets/sheet4.xml"  # good_2024.xlsx: 说明, documents, tables, tasks, …
 _HEAD = ('<?xml version="1.0" encoding="UTF-8"?>'
          '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')

@@ -1,0 +1,31 @@
+"""The 落实进度 status bars: stacked per leader or unit; clicking a bar lists its tasks."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts.progress import status_bars
+from loaders.progress.board import Board
+from ui.cache import figure_of
+from ui.figures import PLOTLY_CONFIG
+from ui.tables import table
+
+
+def status_lights(data: Board, by: str, title: str, key: str, columns: list[str], labels: dict[str, str]) -> None:
+    """Show stacked status bars per leader or unit; clicking a bar (or picking a name) lists its tasks below."""
+    counts = data.by_leader if by == "leader" else data.by_unit
+    if counts.empty:
+        st.info("当前筛选条件下没有可显示的数据。")
+        return
+    event = st.plotly_chart(figure_of(status_bars, counts.head(30), by, title), theme=None, width="stretch",
+                            key=key, on_select="rerun", selection_mode="points",
+                            config=PLOTLY_CONFIG)  # no toolbar over the title (on phones it covered it)
+    points = event.selection.points if event else []
+    names = counts[by].tolist()
+    picked = points[0]["customdata"][0] if points and points[0].get("customdata") else None
+    chosen = st.selectbox("查看任务", names, index=names.index(picked) if picked in names else None,
+                          placeholder="点击柱条或在此选择", key=f"{key}_pick")
+    if chosen:
+        column = "leaders" if by == "leader" else "lead_units"
+        rows = data.board[data.board[column].fillna("").str.split("、").map(lambda listed: chosen in listed)]
+        table(rows[columns], labels)

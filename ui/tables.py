@@ -1,0 +1,69 @@
+"""Tables with Chinese headers: codes become words, text stays literal, a shared result is prepared once."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+from loaders.vocabulary import (COLUMN_LABELS, EMPTY_TABLE, KIND_LABELS, NOTHING, NOT_GIVEN, QUALIFIER_LABELS,
+                                ROLE_LABELS, SCOPE_LABELS, SOURCE_LABELS)
+from ui.cache import derived
+
+
+def table(frame: pd.DataFrame, columns: dict[str, str] | None = None, height: int | str = "auto",
+          wide_text: tuple[str, ...] = ("content", "phrase", "note"), only: list[str] | None = None) -> None:
+    """Show a frame as a table with Chinese headers; codes become words; text stays literal.
+
+    `only`: the columns to show, in this order (chosen here rather than by the caller,
+    so that a shared result is still recognised and prepared once). An empty frame is said
+    in words: Streamlit draws an empty table with the English word "empty" in it.
+    """
+    if frame.empty:
+        st.text(EMPTY_TABLE)
+        return
+    # a shared result (ui.cache) is prepared once for every session; anything else on each run
+    shown, config = derived(_prepared_table, frame, tuple(sorted((columns or {}).items())), tuple(wide_text),
+                            tuple(only) if only is not None else None)
+    st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
+
+
+_WORDS = (("scope", SCOPE_LABELS), ("role", ROLE_LABELS), ("kind", KIND_LABELS),
+          ("qualifier", QUALIFIER_LABELS), ("source", SOURCE_LABELS))
+_DATES = ("signed_date", "issued_date")
+
+
+def _prepared_table(frame: pd.DataFrame, columns: tuple[tuple[str, str], ...], wide_text: tuple[str, ...],
+                    only: tuple[str, ...] | None) -> tuple[pa.Table | pd.DataFrame, dict]:
+    # column by column into one new frame: copying the whole frame, then renaming and filling it,
+    # costs several times more (docs/性能.md)
+    labels = {**COLUMN_LABELS, **dict(columns)}
+    shown = {}
+    for name in (only if only is not None else frame.columns):
+        column = frame[name]
+        words = next((words for prefix, words in _WORDS if name.startswith(prefix)), None)
+        if words is not None:
+            column = column.map(words).fillna(column)
+        if name in _DATES:  # a notice that prints no date: never invented
+            column = column.replace("", NOT_GIVEN)
+        if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+            column = column.fillna(NOTHING)
+        header = labels.get(name, name)
+        if header in shown:  # two columns under one header: one would be lost silently
+            raise ValueError(f"两列的表头相同：{header}")
+        shown[header] = column
+    config = {labels.get(c, c): st.column_config.TextColumn(labels.get(c, c), width="large")
+              for c in wide_text if c in frame.columns and (only is None or c in only)}
+    return as_arrow(pd.DataFrame(shown, index=frame.index, copy=False)), config
+
+
+def as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """Return a table for st.dataframe as Arrow, so that one prepared once is also converted once (index left out).
+
+    A column Arrow cannot hold as it is (a number and a word in one column) stays a
+    frame: Streamlit's own conversion fixes its types.
+    """
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return frame
