@@ -23,6 +23,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from loaders.clock import local_text
 from loaders.curated import DEFAULT_CURATED_DIR
 from loaders.export import write_export
 from loaders.frames import load_frames
@@ -288,7 +289,7 @@ def _history(curated: Path) -> int:
     if not found:
         print("还没有历史版本（每次导入或恢复前的数据会保存在这里）。")
     for version in found:
-        print(f"{version.version}  {version.saved_at}  {len(version.documents)} 份通知 {version.tasks} 条任务"
+        print(f"{version.version}  {local_text(version.saved_at)}  {len(version.documents)} 份通知 {version.tasks} 条任务"
               f"  之后：{version.action}{'（' + version.by + '）' if version.by else ''}")
     return 0
 
@@ -327,7 +328,7 @@ def _deck(frames, args) -> int:
     from loaders.meeting.pdf import PdfUnavailable, pptx_to_pdf
     from loaders.meeting.powerpoint import deck_pptx
     from loaders.progress.export import stored_progress
-    from loaders.progress.periods import local_today
+    from loaders.clock import local_today
 
     tasks = frames.tasks if not args.district else frames.tasks[frames.tasks["district"] == args.district]
     latest = int(tasks["year"].max()) if len(tasks) else 0

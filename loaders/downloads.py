@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from loaders.clock import local_now
 from loaders.frames import Frames
 from loaders.text import safe_file_name
 from loaders.vocabulary import (COLUMN_LABELS, MISSING_TEXT, NOT_REPORTED, ROLE_LABELS, SCOPE_LABELS, STATUS_COLORS,
@@ -107,7 +108,7 @@ def xlsx_bytes(frames: Frames, tasks: pd.DataFrame, applied: list[tuple[str, str
         when = f"{as_of:%Y-%m-%d}" if as_of else ""
         info.append(["落实进度", f"状态和完成进度截至 {when}" if reported
                      else f"截至 {when} 尚无牵头单位填报进度，未列状态和完成进度"])
-    info.append(["导出时间", (now or datetime.now()).strftime("%Y-%m-%d %H:%M")])
+    info.append(["导出时间", (now or local_now()).strftime("%Y-%m-%d %H:%M")])
     info.append(["任务数", len(tasks)])
     for doc in frames.documents.itertuples():
         info.append(["来源通知", f"{doc.doc_no} {doc.title}（{doc.signed_date or '未注明'}）"])

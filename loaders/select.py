@@ -7,8 +7,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from loaders.frames import Frames
-
-
+from loaders.vocabulary import MISSING_TEXT
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ def restrict(frames: Frames, keys) -> Frames:
 def text_start(text: str, length: int = 28) -> str:
     """Return the start of a task text for hover labels (or say the text is missing)."""
     if not text:
-        return "（原文缺少任务内容）"
+        return MISSING_TEXT
     return text if len(text) <= length else text[:length] + "…"
 
 

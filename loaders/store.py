@@ -29,12 +29,13 @@ import shutil
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 from filelock import FileLock, Timeout
 
+from loaders.clock import local_now, local_text
 from loaders.curated import SPECS, files_token, parse_csv_bytes, read_curated_files, table_bytes
 from loaders.frames import load_frames
 
@@ -57,7 +58,7 @@ class StaleBase(Exception):
         what = "、".join(changed_files)
         if latest is not None:
             by = f"，{latest.by}" if latest.by else ""
-            since = f"期间有人保存了：{latest.action}（{latest.saved_at.replace('T', ' ')}{by}），{what} 已改变"
+            since = f"期间有人保存了：{latest.action}（{local_text(latest.saved_at)}{by}），{what} 已改变"
         else:
             since = f"期间 {what} 被直接修改"
         super().__init__(f"检查之后规范表已被修改（{since}）。本次未保存，以免覆盖这次修改；"
@@ -245,7 +246,7 @@ def _snapshot(curated: Path, current: dict[str, bytes | None], action: str, by: 
     """Write the current files to a new history version with a pending record; return its name."""
     history = history_dir(curated)
     history.mkdir(exist_ok=True)
-    version = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    version = local_now().strftime("%Y%m%d-%H%M%S-%f")  # a name people read: the district's time
     target = history / version
     os.mkdir(target)
     for name, spec in SPECS.items():
@@ -253,7 +254,7 @@ def _snapshot(curated: Path, current: dict[str, bytes | None], action: str, by: 
             _write_file(target / spec.file, current[name])
     documents = parse_csv_bytes(current["documents"])["doc_no"].tolist() if current["documents"] else []
     tasks = len(parse_csv_bytes(current["tasks"])) if current["tasks"] else 0
-    meta = {"version": version, "saved_at": datetime.now().isoformat(timespec="seconds"), "action": action,
+    meta = {"version": version, "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "action": action,
             "by": by, "documents": documents, "tasks": tasks, "state": "pending", "before": before, "after": after}
     _write_json(target / META, meta)
     _fsync_dir(history)

@@ -42,6 +42,7 @@ STATUS_COLORS = {"far_behind": "#c0392b", "behind": "#e6a817", "not_reported": "
 
 # --- fixed phrases ---------------------------------------------------------------------------------
 MISSING_TEXT = "（原文缺少任务内容）"  # a task whose text the notice does not print: never written for it
+MISSING_TEXT_ON_CARD = "（原文缺少任务内容，看板不补写。）"  # the same, where the whole task is read (任务卡片)
 NOT_GIVEN = "未注明"  # a date, 文号 or leader the source does not print: never invented
 NO_LEADER = "未列明牵头领导"  # tasks of a notice that names no leader: counted apart, never as a person
 NOT_REPORTED = "未填报"  # a task with no progress report yet

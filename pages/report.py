@@ -5,6 +5,7 @@ import streamlit as st
 from loaders.progress.board import shown_percent, writer_tasks
 from loaders.progress.periods import CADENCES, DEFAULT_CADENCE, periods
 from loaders.progress.status import reported_as_of, status_of
+from loaders.progress.timeline import local_time
 from loaders.vocabulary import STATUS_LABELS
 from ui.data import frames
 from ui.progress.forms import save_comment_form, save_plan_form, save_report_form, show_outcome
@@ -86,11 +87,12 @@ else:
     if history.empty:
         st.info("还没有填报。")
     else:
-        table(history[["period", "percent", "progress", "problems", "next_steps", "coordination", "value_reached",
-                       "unit", "reported_by", "reported_at"]].iloc[::-1],
+        shown = history.assign(reported_at=local_time(history["reported_at"]))  # the district's time, not UTC
+        table(shown[["period", "percent", "progress", "problems", "next_steps", "coordination", "value_reached",
+                     "unit", "reported_by", "reported_at"]].iloc[::-1],
               {"period": "报告期", "percent": "完成进度（%）", "progress": "进展情况", "problems": "存在问题",
                "next_steps": "下一步措施", "coordination": "需协调事项", "value_reached": "已完成值",
-               "reported_by": "填报人", "reported_at": "保存时间（UTC）"})
+               "reported_by": "填报人", "reported_at": "报送时间"})
 
 if support_ids:
     st.subheader("配合任务留言")
@@ -102,5 +104,5 @@ if support_ids:
     st.button("保存留言", key="comment_save", on_click=save_comment_form, args=(writer,))
     earlier = comments[comments["task_id"] == chosen]
     if len(earlier):
-        table(earlier[["text", "unit", "written_by", "written_at"]],
-              {"text": "留言", "written_by": "留言人", "written_at": "时间（UTC）"})
+        table(earlier.assign(written_at=local_time(earlier["written_at"]))[["text", "unit", "written_by", "written_at"]],
+              {"text": "留言", "written_by": "留言人", "written_at": "时间"})

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 from loaders import cli, store
 from loaders.analysis.leaders import tasks_per_leader, tasks_without_leader
 from loaders.analysis.units import unit_load
+from loaders.clock import local_text
 from loaders.curated import DEFAULT_CURATED_DIR
 from loaders.export import export_frames
 from loaders.frames import load_frames
@@ -212,7 +213,8 @@ def test_every_page_says_when_the_data_were_last_saved(districts_dir, monkeypatc
     for page in ("pages/overview.py", "pages/targets.py", "pages/meeting.py"):
         app = open_page(districts_dir, monkeypatch, page)
         stamps = [c.value.replace("\\", "") for c in app.sidebar.caption if c.value.startswith("数据更新于")]
-        assert stamps == [f"数据更新于 {latest.saved_at.replace('T', ' ')[:16]}（{latest.action}）"], page
+        # saved in UTC, said in the district's time (tests/test_one_clock.py checks the conversion itself)
+        assert stamps == [f"数据更新于 {local_text(latest.saved_at)}（{latest.action}）"], page
 
 
 def test_a_district_with_few_units_shows_them_all_without_a_slider(districts_dir, monkeypatch, frames):

@@ -12,6 +12,7 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from streamlit.testing.v1 import AppTest
 
+from loaders.clock import local_today
 from loaders.export import export_frames
 from loaders.meeting.deck import (CONTINUED, LINE_BUDGET, MAX_BARS, ROW_PADDING, VIEWS, DeckChoice, build_deck,
                                   deck_file_name, progress_of, row_lines)
@@ -19,7 +20,6 @@ from loaders.meeting.pdf import pptx_to_pdf
 from loaders.meeting.powerpoint import FONT, deck_pptx
 from loaders.progress.db import URL_VARIABLE
 from loaders.progress.export import stored_progress
-from loaders.progress.reports import LOCAL_TIME
 from tests.conftest import ROOT
 
 
@@ -31,9 +31,7 @@ def empty_progress_database(tmp_path, monkeypatch):
 
 def screen_deck(frames, choice: DeckChoice):
     """The deck as the page shows it: progress as stored, as of today (the page's default date)."""
-    from datetime import datetime
-
-    today = datetime.now(LOCAL_TIME).date()
+    today = local_today()
     return build_deck(frames, choice, progress_of(frames, choice, *stored_progress(), today))
 
 

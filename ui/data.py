@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from loaders.analysis.leaders import leader_names
+from loaders.clock import local_text
 from loaders.frames import Frames
 from loaders.problems import CuratedDataError
 from loaders.store import versions
@@ -136,7 +137,7 @@ def _data_stamp(key: str) -> str:
     saved = versions(directory_of(key), finish_pending=False)  # newest first; read-only, no recovery here
     if not saved:
         return "数据：随附的通知原文整理，尚未经看板导入或恢复"
-    return f"数据更新于 {saved[0].saved_at.replace('T', ' ')[:16]}（{saved[0].action}）"
+    return f"数据更新于 {local_text(saved[0].saved_at)}（{saved[0].action}）"
 
 
 def data_stamp() -> str:

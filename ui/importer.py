@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from loaders.clock import local_text
 from loaders.curated import UNIT_CATEGORIES, parse_csv_bytes, read_curated_files
 from loaders.importing import ImportPlan, notice_workbook, plan_import, template_file_name
 from loaders.package import UploadedFile
@@ -139,7 +140,7 @@ def history_table() -> list:
     if not found:
         st.text("还没有历史版本。每次导入或恢复前的数据都会保存为一个版本。")
         return []
-    rows = pd.DataFrame([{"version": v.version, "saved_at": v.saved_at.replace("T", " "),
+    rows = pd.DataFrame([{"version": v.version, "saved_at": local_text(v.saved_at),
                           "documents": "、".join(v.documents), "tasks": v.tasks, "action": v.action, "by": v.by}
                          for v in found])
     table(rows, {"version": "版本", "saved_at": "保存时间", "documents": "当时的通知", "tasks": "任务（项）",
@@ -153,7 +154,7 @@ def restore_form(found: list, admin: str) -> None:
     if outcome:
         kind, message = outcome
         (st.success if kind == "success" else st.warning if kind == "warning" else st.error)(literal(message))
-    labels = {v.version: f"{v.version}（{v.saved_at.replace('T', ' ')}，{v.tasks} 项任务）" for v in found}
+    labels = {v.version: f"{v.version}（{local_text(v.saved_at)}，{v.tasks} 项任务）" for v in found}
     with st.form("restore_version"):
         st.markdown("**恢复历史版本**（仅管理员可见）")
         st.selectbox("恢复到版本", list(labels), format_func=labels.get, key="restore_choice")

@@ -11,7 +11,7 @@ import streamlit as st
 from loaders.frames import Frames
 from loaders.progress.status import task_status
 from loaders.progress.timeline import TIMELINE_LABELS, status_sentence, task_timeline
-from loaders.vocabulary import SCOPE_LABELS, STATUS_LABELS
+from loaders.vocabulary import MISSING_TEXT, MISSING_TEXT_ON_CARD, SCOPE_LABELS, STATUS_LABELS
 from ui.progress.store import stored_if_readable, today
 from ui.tables import as_arrow, table
 from ui.text import caption, literal
@@ -32,7 +32,7 @@ class TaskRows:
 def task_rows(tasks: pd.DataFrame) -> TaskRows:
     """Return the rows 任务明细 draws for a task list (use ui.cache.derived: once per shared list)."""
     shown = tasks.head(TABLE_LIMIT)
-    shown = shown.assign(content=shown["content"].where(~shown["content_missing"], "（原文缺少任务内容）"),
+    shown = shown.assign(content=shown["content"].where(~shown["content_missing"], MISSING_TEXT),
                          leaders=shown["leaders"].where(shown["leaders"] != "", "（通知未列明）"))
     if "status" in shown:
         shown = shown.assign(status_label=shown["status"].map(STATUS_LABELS))
@@ -50,7 +50,7 @@ def task_card(frames: Frames, task_id: str) -> None:
             st.text(" ".join(filter(None, [task["section"], task["subsection"]])))
         if task["project"]:
             st.text(f"项目：{task['project']}")
-        st.text(task["content"] if not task["content_missing"] else "（原文缺少任务内容，看板不补写。）")
+        st.text(task["content"] if not task["content_missing"] else MISSING_TEXT_ON_CARD)
         left, right = st.columns(2)
         with left:
             units = frames.task_units[frames.task_units["task_id"] == task_id]

@@ -19,9 +19,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, select
 
+from loaders.clock import utc_now
 from loaders.progress.db import transaction
 from loaders.progress.models import Account, LoginAttempt
-from loaders.progress.reports import Writer, now_utc
+from loaders.progress.reports import Writer
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD = 10
@@ -106,7 +107,7 @@ def add_account(engine: Engine, login: str, password: str, created_by: str, dist
     with transaction(engine) as session:
         session.add(Account(login=login, district=district, unit=unit, is_admin=is_admin, email=email or None,
                             password_hash=hash_password(password) if password else NO_PASSWORD,
-                            created_by=created_by, created_at=now_utc()))
+                            created_by=created_by, created_at=utc_now()))
     return []
 
 
@@ -150,7 +151,7 @@ def _failures(session, column, value: str, since: datetime) -> int:
 def log_in(engine: Engine, login: str, password: str, address: str, limits: LoginLimits = LoginLimits(),
            now: datetime | None = None) -> Writer:
     """Return the Writer of an account whose password matches; raise LoginRefused otherwise (or when locked)."""
-    now = now or now_utc()
+    now = now or utc_now()
     login, address = (login or "").strip()[:64], (address or "未知")[:64]
     since = now - timedelta(minutes=limits.window_minutes)
     with transaction(engine) as session:

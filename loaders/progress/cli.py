@@ -17,11 +17,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from loaders.clock import local_today
 from loaders.frames import Frames
 from loaders.progress.accounts import accounts, add_account, set_email
 from loaders.progress.db import database_url, open_database
 from loaders.progress.ledger import import_ledger
-from loaders.progress.periods import CADENCES, local_today
+from loaders.progress.periods import CADENCES
 from loaders.progress.reports import Writer, set_cadence, task_book
 
 
@@ -46,6 +47,8 @@ def add_commands(commands) -> None:
     ledger = sub.add_parser("import", help="从台账（XLSX）批量导入进度填报，全部通过才保存")
     ledger.add_argument("ledger", type=Path)
     ledger.add_argument("--by", default="命令行", help="记为填报人")
+    ledger.add_argument("--reported-on", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                        help="台账中没有“填报日期”的行记为这一天报送（默认导入当天）")
     cadence = sub.add_parser("cadence", help="设定一份通知按季度（quarter）或按月（month）填报")
     cadence.add_argument("doc_no")
     cadence.add_argument("cadence", choices=sorted(CADENCES))
@@ -153,7 +156,8 @@ def _import(args, url: str, load) -> int:
         return 2
     frames: Frames = load()
     stored, problems = import_ledger(open_database(url), args.ledger.read_bytes(), args.ledger.name,
-                                     task_book(frames.tasks, frames.task_units), Writer(args.by, is_admin=True))
+                                     task_book(frames.tasks, frames.task_units), Writer(args.by, is_admin=True),
+                                     reported_on=args.reported_on)
     if problems:
         print(f"台账有 {len(problems)} 处问题，未保存任何填报：", file=sys.stderr)
         for problem in problems:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timezone
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
+from loaders.clock import as_local, local_today
 from loaders.frames import Frames
 from loaders.progress.db import database_url, exists, open_database
-from loaders.progress.periods import local_today
 from loaders.progress.reports import cadences, milestones_frame, reports_frame
 from loaders.progress.status import STATUS_COLUMNS, task_status
 
@@ -45,7 +45,7 @@ def progress_tables(frames: Frames, url: str | None = None, as_of: date | None =
     reports, milestones, cadence = stored_progress(url)
     progress = reports.sort_values(["task_id", "period", "id"]).copy()
     progress["percent"] = progress["percent"].map(_number)
-    progress["reported_at"] = [t.to_pydatetime().replace(tzinfo=timezone.utc).isoformat(timespec="seconds")
+    progress["reported_at"] = [as_local(t.to_pydatetime()).isoformat(timespec="seconds")  # local, with its offset
                                for t in progress["reported_at"]]
     status = task_status(frames.tasks, reports, milestones, cadence, as_of)
     status["district"] = frames.tasks["district"].to_numpy()

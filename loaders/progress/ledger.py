@@ -1,20 +1,24 @@
 """Bulk reports from an Excel ledger (台账): every problem in one pass, then one all-or-nothing save.
 
 One sheet (the first that has a 任务编号/task_id column), header in row 1:
-任务编号 报告期 完成进度 进展情况 存在问题 下一步措施 需协调事项 已完成值 (or the English names).
-Other columns (任务名称, 牵头单位…) are ignored.
+任务编号 报告期 完成进度 进展情况 存在问题 下一步措施 需协调事项 已完成值 填报日期 (or the English names).
+填报日期 (or 报送日期/报送时间) says when the unit reported: the statuses "as of" a past day count
+the report from that day on. A row without it is dated by the import's `reported_on`, else the
+import day. Other columns (任务名称, 牵头单位…) are ignored.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from datetime import date, datetime
 
 import pandas as pd
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 
+from loaders.clock import local_date
 from loaders.problems import Problem
 from loaders.progress.reports import (FIELD_LABELS, ReportDraft, TaskInfo, Where, Writer, cadences, check_report,
                                       save_reports)
@@ -25,6 +29,7 @@ HEADERS["period"] |= {"报告期间", "填报期"}
 HEADERS["percent"] |= {"完成进度（%）", "完成进度(%)", "完成比例"}
 HEADERS["coordination"] |= {"需区领导协调事项", "需协调解决事项"}
 HEADERS["problems"] |= {"存在的问题"}
+HEADERS["reported_on"] |= {"报送日期", "报送时间", "填报时间"}
 REQUIRED = ("task_id", "period", "percent")
 MAX_ROWS = MAX_SHEET_ROWS - 1  # report rows under the header (scan_workbook refuses longer sheets first)
 
@@ -70,7 +75,7 @@ def read_ledger(content: bytes, filename: str) -> tuple[list[tuple[Where, Report
                 fields = {name: values[i] for i, name in enumerate(names) if name and i < len(values)}
                 if all(_blank(v) for v in fields.values()):
                     continue
-                fields = {k: _cell_text(v) for k, v in fields.items()}
+                fields = {k: v if k == "reported_on" else _cell_text(v) for k, v in fields.items()}
                 drafts.append((Where(filename, sheet.title, number, columns), ReportDraft(**fields)))
             if not drafts:
                 return [], [Problem(filename, None, None, "工作表中没有任何填报行", "在列名下面逐行填写",
@@ -94,11 +99,18 @@ def _cell_text(value: object) -> object:
 
 
 def check_ledger(content: bytes, filename: str, book: dict[str, TaskInfo], cadence_of_doc: dict[str, str],
-                 writer: Writer, today: date | None = None) -> tuple[list[dict], list[Problem]]:
-    """Return the rows to store and every problem of the ledger (rows only when there is no problem)."""
+                 writer: Writer, today: date | None = None,
+                 reported_on: date | None = None) -> tuple[list[dict], list[Problem]]:
+    """Return the rows to store and every problem of the ledger (rows only when there is no problem).
+
+    reported_on dates the rows that carry no 填报日期 of their own (e.g. a paper ledger collected on
+    one day); without it they are dated the day they are stored.
+    """
     drafts, problems = read_ledger(content, filename)
     rows, seen = [], {}
     for where, draft in drafts:
+        if reported_on is not None and _blank(draft.reported_on):
+            draft = replace(draft, reported_on=reported_on)
         row, row_problems = check_report(draft, book, cadence_of_doc, writer, where, today)
         problems += row_problems
         if row is not None:
@@ -112,22 +124,25 @@ def check_ledger(content: bytes, filename: str, book: dict[str, TaskInfo], caden
 
 
 def import_ledger(engine: Engine, content: bytes, filename: str, book: dict[str, TaskInfo], writer: Writer,
-                  today: date | None = None) -> tuple[int, list[Problem]]:
+                  today: date | None = None, reported_on: date | None = None) -> tuple[int, list[Problem]]:
     """Check a ledger and, when it has no problem, store all its reports in one transaction; return (stored, problems)."""
-    rows, problems = check_ledger(content, filename, book, cadences(engine), writer, today)
+    rows, problems = check_ledger(content, filename, book, cadences(engine), writer, today, reported_on)
     if problems:
         return 0, problems
     return save_reports(engine, rows, source="ledger"), []
 
 
 PREVIEW_COLUMNS = ["label", "task_id", "period", "percent", "progress", "problems", "next_steps", "coordination",
-                   "value_reached", "unit", "record"]
+                   "value_reached", "unit", "reported_on", "record"]
+IMPORT_DAY = "导入当天"
 NEW, CORRECTS = "新填报", "更正已有填报（原记录保留）"
 
 
 def ledger_preview(rows: list[dict], tasks: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     """Return the checked rows as they will be stored, with the task label and whether each corrects a stored report."""
-    preview = pd.DataFrame(rows, columns=[c for c in PREVIEW_COLUMNS if c not in ("label", "record")])
+    preview = pd.DataFrame(rows, columns=[c for c in PREVIEW_COLUMNS if c not in ("label", "record", "reported_on")])
+    preview["reported_on"] = [local_date(row["reported_at"]).isoformat() if row.get("reported_at") else IMPORT_DAY
+                              for row in rows]
     preview = preview.merge(tasks[["task_id", "label"]], on="task_id", how="left")
     stored = set(zip(reports["task_id"], reports["period"]))
     preview["record"] = [CORRECTS if key in stored else NEW for key in zip(preview["task_id"], preview["period"])]

@@ -13,6 +13,7 @@ from datetime import date, datetime
 import pandas as pd
 from openpyxl import Workbook
 
+from loaders.clock import local_now
 from loaders.downloads import file_name, neutralize, paint_statuses, status_fill, status_font, style_sheet, write_sheet
 from loaders.frames import Frames
 from loaders.progress.board import status_board
@@ -81,7 +82,7 @@ def ledger_xlsx(board: pd.DataFrame, applied: list[tuple[str, str]], as_of: date
     for name, value in applied:
         info.append([name, neutralize(value)])
     info.append(["截至日期", f"{as_of:%Y-%m-%d}"])
-    info.append(["导出时间", (now or datetime.now()).strftime("%Y-%m-%d %H:%M")])
+    info.append(["导出时间", (now or local_now()).strftime("%Y-%m-%d %H:%M")])
     info.append(["任务数", len(board)])
     counts = board["status"].value_counts()
     for status in STATUS_ORDER:

@@ -5,15 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
-
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")  # report dates (as-of, deadlines) are dates in the district's time
-
-
-def local_today() -> date:
-    """Return today's date in the district's time (from 16:00 UTC on, a day later than the UTC date)."""
-    return datetime.now(LOCAL_TIME).date()
+from datetime import date, timedelta
 
 QUARTER = "quarter"
 MONTH = "month"

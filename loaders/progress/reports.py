@@ -10,32 +10,25 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from loaders.clock import local_date, local_to_utc, local_today, local_zone, utc_now
 from loaders.problems import Problem
 from loaders.progress.db import transaction
 from loaders.progress.models import MAX_SHORT, MAX_TEXT, Comment, Milestone, NoticeCadence, Report
-from loaders.progress.periods import (CADENCES, DEFAULT_CADENCE, LOCAL_TIME, cadence_of, local_today, parse_period,
-                                      periods)
+from loaders.progress.periods import CADENCES, DEFAULT_CADENCE, cadence_of, parse_period, periods
 
 TEXT_FIELDS = {"progress": "进展情况", "problems": "存在问题", "next_steps": "下一步措施", "coordination": "需协调事项"}
 FIELD_LABELS = {"task_id": "任务编号", "period": "报告期", "percent": "完成进度", **TEXT_FIELDS,
-                "value_reached": "已完成值"}
+                "value_reached": "已完成值", "reported_on": "填报日期"}
 _PERCENT = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[%％]?\s*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def now_utc() -> datetime:
-    """Return the current UTC time without tzinfo (how times are stored)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def local_date(stored: datetime) -> date:
-    """Return the local (Asia/Shanghai) date of a stored UTC time."""
-    return stored.replace(tzinfo=timezone.utc).astimezone(LOCAL_TIME).date()
+# a date as ledgers write it (2022-07-08, 2022/7/8, 2022.7.8, 2022年7月8日), optionally with a time (15:30)
+_LOCAL_DATE = re.compile(r"^\s*(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?"
+                         r"(?:\s*[T ]?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*\d{1,2}\s*秒?)?\s*分?)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -60,6 +53,7 @@ class ReportDraft:
     next_steps: object = ""
     coordination: object = ""
     value_reached: object = ""
+    reported_on: object = None  # when the unit reported (a ledger's 填报日期); none: when it is stored
 
 
 @dataclass
@@ -118,6 +112,24 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+def parse_reported_on(value: object) -> datetime | None:
+    """Return a 填报日期/报送时间 as a local time without a zone (midnight for a date); None when blank.
+
+    Raises ValueError for text that is no date.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    match = _LOCAL_DATE.match(str(value))
+    if not match:
+        raise ValueError(str(value))
+    year, month, day, hour, minute = (int(g) if g else 0 for g in match.groups())
+    return datetime(year, month, day, hour, minute)  # ValueError for 2022-02-30 or 25:00
+
+
 def parse_percent(value: object) -> float | None:
     """Return a 完成进度 as a number 0–100 (85, 85.5, "85%"), or None when it is not one."""
     if isinstance(value, bool):
@@ -173,6 +185,22 @@ def check_report(draft: ReportDraft, book: dict[str, TaskInfo], cadences: dict[s
             problems.append(where.problem("period", f"报告期 {period.label} 还没有开始",
                                           "填写已经开始的报告期"))
 
+    reported_at = None
+    try:
+        reported_on = parse_reported_on(draft.reported_on)
+    except ValueError:
+        problems.append(where.problem("reported_on", f"填报日期“{_text(draft.reported_on)}”无法识别",
+                                      "写作 2022-07-08（可带时间，如 2022-07-08 15:30），或留空（记为导入当天）"))
+    else:
+        if reported_on is not None and reported_on.date() > today:
+            problems.append(where.problem("reported_on", f"填报日期 {reported_on:%Y-%m-%d} 在今天（{today}）之后",
+                                          "填写单位实际报送的日期"))
+        elif reported_on is not None and period is not None and reported_on.date() < period.start:
+            problems.append(where.problem("reported_on", f"填报日期 {reported_on:%Y-%m-%d} 早于报告期 {period.label} "
+                                          f"的开始（{period.start}）", "核对填报日期和报告期"))
+        elif reported_on is not None:
+            reported_at = local_to_utc(reported_on)
+
     percent = parse_percent(draft.percent)
     if percent is None:
         problems.append(where.problem("percent", f"完成进度“{_text(draft.percent)}”不是 0 到 100 之间的数",
@@ -194,6 +222,8 @@ def check_report(draft: ReportDraft, book: dict[str, TaskInfo], cadences: dict[s
         return None, problems
     row.update(district=task.district, unit=writer.unit if not writer.is_admin else _admin_unit(task, writer),
                reported_by=writer.name)
+    if reported_at is not None:
+        row["reported_at"] = reported_at
     return row, []
 
 
@@ -202,10 +232,13 @@ def _admin_unit(task: TaskInfo, writer: Writer) -> str:
 
 
 def save_reports(engine: Engine, rows: list[dict], source: str = "form", at: datetime | None = None) -> int:
-    """Store checked rows as new reports in one transaction (all or none); return how many were stored."""
-    at = at or now_utc()
+    """Store checked rows as new reports in one transaction (all or none); return how many were stored.
+
+    A row's own reported_at (a ledger's 填报日期) is kept; the others are dated `at`, by default now.
+    """
+    at = at or utc_now()
     with transaction(engine) as session:
-        session.add_all(Report(**row, reported_at=at, source=source) for row in rows)
+        session.add_all(Report(**{**row, "reported_at": row.get("reported_at") or at}, source=source) for row in rows)
     return len(rows)
 
 
@@ -232,7 +265,7 @@ def reports_frame(engine: Engine, after_id: int = 0) -> pd.DataFrame:
         frame = pd.read_sql(query, connection)
     frame = frame.reindex(columns=columns)
     # the local date of each stored UTC time, computed for the column at once (as local_date does for one)
-    local = pd.to_datetime(frame["reported_at"]).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TIME.key)
+    local = pd.to_datetime(frame["reported_at"]).dt.tz_localize("UTC").dt.tz_convert(local_zone().key)
     frame["reported_on"] = local.dt.date if len(frame) else pd.Series([], dtype=object)
     return frame
 
@@ -250,7 +283,7 @@ def set_cadence(engine: Engine, doc_no: str, cadence: str, by: str) -> None:
     if cadence not in CADENCES:
         raise ValueError(f"cadence must be one of {sorted(CADENCES)}")
     with transaction(engine) as session:
-        session.add(NoticeCadence(doc_no=doc_no, cadence=cadence, set_by=by, set_at=now_utc()))
+        session.add(NoticeCadence(doc_no=doc_no, cadence=cadence, set_by=by, set_at=utc_now()))
 
 
 def save_milestones(engine: Engine, task: TaskInfo, items: list[tuple[date, str, date | None]],
@@ -270,7 +303,7 @@ def save_milestones(engine: Engine, task: TaskInfo, items: list[tuple[date, str,
             problems.append(where.problem("what", f"节点内容超过 {MAX_TEXT} 字", "精简内容"))
     if problems:
         return problems
-    at = now_utc()
+    at = utc_now()
     with transaction(engine) as session:
         session.add_all(Milestone(task_id=task.task_id, due_date=due, what=_text(what), done_on=done,
                                   unit=writer.unit or "、".join(sorted(task.lead_units)), plan_at=at,
@@ -304,7 +337,7 @@ def add_comment(engine: Engine, task: TaskInfo, text: str, writer: Writer, perio
         return problems
     with transaction(engine) as session:
         session.add(Comment(task_id=task.task_id, period=period, text=text, unit=writer.unit or "管理员",
-                            written_by=writer.name, written_at=now_utc()))
+                            written_by=writer.name, written_at=utc_now()))
     return []
 
 

@@ -22,7 +22,8 @@ from datetime import date
 
 import pandas as pd
 
-from loaders.progress.periods import DEFAULT_CADENCE, Period, elapsed_percent, local_today, periods, span
+from loaders.clock import local_today
+from loaders.progress.periods import DEFAULT_CADENCE, Period, elapsed_percent, periods, span
 
 STATUS_ORDER = ["far_behind", "behind", "not_reported", "on_track", "done", "not_started"]
 STATUS_COLUMNS = ["task_id", "as_of", "expected_percent", "latest_percent", "status", "last_period",

@@ -13,9 +13,9 @@ from datetime import date
 
 import pandas as pd
 
+from loaders.clock import local_zone
 from loaders.progress.board import shown_percent
 from loaders.progress.periods import parse_period
-from loaders.progress.reports import LOCAL_TIME
 from loaders.progress.status import StatusRules
 from loaders.vocabulary import STATUS_LABELS
 
@@ -43,10 +43,10 @@ class TaskTimeline:
 
 
 def local_time(stored: pd.Series) -> pd.Series:
-    """Return stored UTC times as local (Asia/Shanghai) text, 2022-10-03 09:30."""
+    """Return stored UTC times as the district's local time (loaders.clock), 2022-10-03 09:30."""
     if not len(stored):
         return pd.Series([], dtype=object, index=stored.index)
-    return pd.to_datetime(stored).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TIME).dt.strftime("%Y-%m-%d %H:%M")
+    return pd.to_datetime(stored).dt.tz_localize("UTC").dt.tz_convert(local_zone()).dt.strftime("%Y-%m-%d %H:%M")
 
 
 def milestone_state(due: date, done: date | None, as_of: date) -> str:

@@ -6,13 +6,14 @@ from urllib.parse import quote
 
 import pytest
 
-from datetime import date, datetime
+from datetime import date
 
+from loaders.clock import local_today
 from loaders.frames import load_frames
 from loaders.meeting.deck import DeckChoice, build_deck, progress_of
 from loaders.progress.db import URL_VARIABLE, open_database
 from loaders.progress.export import stored_progress
-from loaders.progress.reports import LOCAL_TIME, ReportDraft, Writer, report, task_book
+from loaders.progress.reports import ReportDraft, Writer, report, task_book
 from tools.server import start_server, wait_ready
 
 SIZES = [(1366, 768), (1920, 1080)]
@@ -51,7 +52,7 @@ def server(database):
 
 def screen_deck(frames, choice: DeckChoice, database: str):
     """The deck as the page shows it: progress as of today (the page's default date)."""
-    progress = progress_of(frames, choice, *stored_progress(database), datetime.now(LOCAL_TIME).date())
+    progress = progress_of(frames, choice, *stored_progress(database), local_today())
     return build_deck(frames, choice, progress)
 
 

@@ -13,11 +13,11 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
+from loaders.clock import local_today
 from loaders.downloads import xlsx_bytes
 from loaders.progress.db import URL_VARIABLE
 from loaders.progress.export import stored_progress
 from loaders.progress.ledger_export import LEDGER_COLUMNS, applied_filters, ledger_board, ledger_file_name, ledger_xlsx
-from loaders.progress.periods import local_today
 from loaders.progress.reports import ReportDraft, cadences, milestones_frame, report, reports_frame
 from loaders.progress.status import task_status
 from loaders.select import Filters

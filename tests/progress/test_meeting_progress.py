@@ -12,11 +12,11 @@ import pytest
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
+from loaders.clock import local_today
 from loaders.meeting.deck import CONTINUED, NO_REPORTS, DeckChoice, build_deck, progress_of
 from loaders.meeting.powerpoint import SERIES_COLORS, deck_pptx
 from loaders.progress.board import counts_by
 from loaders.progress.db import URL_VARIABLE
-from loaders.progress.periods import local_today
 from loaders.progress.reports import ReportDraft, cadences, milestones_frame, report, reports_frame
 from loaders.progress.status import task_status
 from loaders.vocabulary import STATUS_COLORS, STATUS_LABELS

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from loaders.cli import main
+from loaders.clock import utc_now
 from loaders.progress.accounts import LoginLimits, LoginRefused, add_account, log_in, verify_password
 from loaders.progress.db import forget, open_database
 from loaders.progress.models import Account
-from loaders.progress.reports import now_utc
 
 PASSWORD = "correct horse battery"
 
@@ -58,7 +58,7 @@ def test_failed_logins_are_limited_per_account_across_restarts(database_url):
     engine = open_database(database_url)
     with pytest.raises(LoginRefused, match="次数过多"):
         log_in(engine, "jxj", PASSWORD, "4.4.4.4", limits)
-    later = now_utc() + timedelta(minutes=16)
+    later = utc_now() + timedelta(minutes=16)
     assert log_in(engine, "jxj", PASSWORD, "4.4.4.4", limits, now=later).unit == "区经信局"
 
 

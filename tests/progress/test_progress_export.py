@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from loaders.clock import local_today
 from loaders.progress.export import CONTRACT, write_progress_export
-from loaders.progress.periods import local_today
 from loaders.progress.reports import ReportDraft, Writer, report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +40,8 @@ def test_export_writes_reports_and_status(engine, database_url, book, lead_of, f
     assert list(progress["percent"]) == ["60", "100"]
     assert list(progress["reported_by"]) == ["填报员", "管理员"]
     assert progress.iloc[0]["coordination"] == "请协调" and progress.iloc[0]["unit"] == "区发改局"
-    assert all(value.endswith("+00:00") for value in progress["reported_at"])
+    # written in the district's time with its offset (the same moment as the stored UTC time)
+    assert all(value.endswith("+08:00") for value in progress["reported_at"])
     status = tables["task_status.csv"]
     assert len(status) == len(frames.tasks) and set(status["as_of"]) == {as_of}
     row = status[status["task_id"] == task].iloc[0]

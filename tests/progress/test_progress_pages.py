@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from loaders.clock import local_today
 from loaders.progress.accounts import add_account
 from loaders.progress.board import shown_percent
 from loaders.progress.db import URL_VARIABLE
-from loaders.progress.periods import local_today
 from loaders.progress.reports import ReportDraft, report, reports_frame
 from loaders.progress.status import task_status
 from loaders.vocabulary import STATUS_LABELS

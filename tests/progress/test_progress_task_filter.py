@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from loaders.clock import local_today
 from loaders.progress.db import URL_VARIABLE
-from loaders.progress.periods import local_today
 from loaders.progress.reports import ReportDraft, Writer, milestones_frame, report, reports_frame, save_milestones
 from loaders.progress.status import task_status
 from loaders.select import with_status

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from datetime import date, timezone
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -12,11 +12,11 @@ from sqlalchemy import func, select as sql_select
 from sqlalchemy.exc import SQLAlchemyError
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from loaders.clock import local_text, local_today
 from loaders.progress.board import Board, build_board
 from loaders.progress.db import URL_VARIABLE, database_url, open_database
 from loaders.progress.models import Comment, Milestone, NoticeCadence, Report
-from loaders.progress.periods import local_today
-from loaders.progress.reports import LOCAL_TIME, cadences, comments_frame, milestones_frame, reports_frame, task_book
+from loaders.progress.reports import cadences, comments_frame, milestones_frame, reports_frame, task_book
 from loaders.select import Filters, select
 from ui.cache import cached_frames, data_key, shared
 
@@ -70,8 +70,7 @@ def _recent_stamp(url: str) -> str:
         return "落实进度数据库暂时无法连接，进度数据未显示"
     if latest is None:
         return ""
-    saved = latest.reported_at.replace(tzinfo=timezone.utc).astimezone(LOCAL_TIME)
-    return f"进度填报更新于 {saved:%Y-%m-%d %H:%M}（{latest.unit}）"
+    return f"进度填报更新于 {local_text(latest.reported_at)}（{latest.unit}）"
 
 
 def today() -> date:
