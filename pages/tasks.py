@@ -6,7 +6,7 @@ from loaders.curated import UNIT_CATEGORIES
 from loaders.downloads import csv_bytes, file_name, xlsx_bytes
 from loaders.progress.board import download_status
 from loaders.select import TaskQuery, with_status
-from loaders.vocabulary import SCOPE_LABELS, STATUS_LABELS
+from loaders.vocabulary import NOTHING, SCOPE_LABELS, STATUS_LABELS
 from ui.cache import derived, queried
 from ui.data import filter_choices, frames
 from ui.filters import clear_button, current_filters, describe
@@ -75,7 +75,7 @@ if phone:  # a phone gets the tasks as cards, any other browser the table: only 
 else:
     with st.container(key="task_table_box"):
         event = st.dataframe(rows.table, hide_index=True, width="stretch", height=420, key="task_table",
-                             on_select="rerun", selection_mode="single-row",
+                             placeholder=NOTHING, on_select="rerun", selection_mode="single-row",
                              column_config={"任务内容": st.column_config.TextColumn(width="large"),
                                             "任务": st.column_config.TextColumn(width="medium")})
         picked = event.selection.rows if event else []

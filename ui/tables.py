@@ -25,7 +25,8 @@ def table(frame: pd.DataFrame, columns: dict[str, str] | None = None, height: in
     # a shared result (ui.cache) is prepared once for every session; anything else on each run
     shown, config = derived(_prepared_table, frame, tuple(sorted((columns or {}).items())), tuple(wide_text),
                             tuple(only) if only is not None else None)
-    st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
+    # an empty number cell: a dash, not Streamlit's English "None"
+    st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config, placeholder=NOTHING)
 
 
 _WORDS = (("scope", SCOPE_LABELS), ("role", ROLE_LABELS), ("kind", KIND_LABELS),

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 
 from loaders.clock import local_date, local_to_utc, local_today, local_zone, utc_now
 from loaders.problems import Problem
+from loaders.progress.due_dates import due_date
 from loaders.progress.db import transaction
 from loaders.progress.models import MAX_SHORT, MAX_TEXT, Comment, Milestone, NoticeCadence, Report
 from loaders.progress.periods import CADENCES, DEFAULT_CADENCE, cadence_of, parse_period, periods
@@ -81,6 +82,8 @@ class TaskInfo:
     doc_no: str
     lead_units: frozenset[str]
     support_units: frozenset[str]
+    label: str = ""  # how people cite the task (2022年度(3)), for messages
+    content: str = ""
 
 
 def task_book(tasks: pd.DataFrame, task_units: pd.DataFrame) -> dict[str, TaskInfo]:
@@ -89,10 +92,12 @@ def task_book(tasks: pd.DataFrame, task_units: pd.DataFrame) -> dict[str, TaskIn
     supports: dict[str, set[str]] = {}
     for task_id, unit, role in zip(task_units["task_id"], task_units["unit"], task_units["role"]):
         (leads if role == "lead" else supports).setdefault(task_id, set()).add(unit)
+    named = tasks.assign(label=tasks["label"] if "label" in tasks else tasks["task_id"])
     return {
         t.task_id: TaskInfo(t.task_id, t.district, int(t.year), t.scope, t.doc_no,
-                            frozenset(leads.get(t.task_id, ())), frozenset(supports.get(t.task_id, ())))
-        for t in tasks[["task_id", "district", "year", "scope", "doc_no"]].itertuples(index=False)
+                            frozenset(leads.get(t.task_id, ())), frozenset(supports.get(t.task_id, ())),
+                            str(t.label), str(t.content))
+        for t in named[["task_id", "district", "year", "scope", "doc_no", "label", "content"]].itertuples(index=False)
     }
 
 
@@ -147,8 +152,12 @@ def parse_percent(value: object) -> float | None:
 
 
 def check_report(draft: ReportDraft, book: dict[str, TaskInfo], cadences: dict[str, str], writer: Writer,
-                 where: Where | None = None, today: date | None = None) -> tuple[dict | None, list[Problem]]:
-    """Return the row to store (or None) and every problem of one draft."""
+                 where: Where | None = None, today: date | None = None,
+                 required: tuple[str, ...] = ()) -> tuple[dict | None, list[Problem]]:
+    """Return the row to store (or None) and every problem of one draft.
+
+    required: text fields that must not be empty (the form asks for 进展情况; a ledger row may leave it out).
+    """
     where = where or Where()
     today = today or local_today()
     problems: list[Problem] = []
@@ -210,6 +219,9 @@ def check_report(draft: ReportDraft, book: dict[str, TaskInfo], cadences: dict[s
            "value_reached": _text(draft.value_reached)}
     for name in TEXT_FIELDS:
         row[name] = _text(getattr(draft, name))
+    for name in required:
+        if not row[name]:
+            problems.append(where.problem(name, f"没有填写{FIELD_LABELS[name]}", f"写明本报告期的{FIELD_LABELS[name]}"))
     for name in (*TEXT_FIELDS, "value_reached"):
         limit = MAX_SHORT if name == "value_reached" else MAX_TEXT
         if len(row[name]) > limit:
@@ -243,9 +255,9 @@ def save_reports(engine: Engine, rows: list[dict], source: str = "form", at: dat
 
 
 def report(engine: Engine, draft: ReportDraft, book: dict[str, TaskInfo], writer: Writer,
-           today: date | None = None) -> list[Problem]:
+           today: date | None = None, required: tuple[str, ...] = ()) -> list[Problem]:
     """Check and store one report; return the problems (nothing is stored when there are any)."""
-    row, problems = check_report(draft, book, cadences(engine), writer, today=today)
+    row, problems = check_report(draft, book, cadences(engine), writer, today=today, required=required)
     if row is not None:
         save_reports(engine, [row], "correction" if writer.is_admin else "form")
     return problems
@@ -349,24 +361,71 @@ def comments_frame(engine: Engine) -> pd.DataFrame:
     return frame.reindex(columns=columns)
 
 
-_MILESTONE_LINE = re.compile(r"^\s*(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})日?\s+(.+?)\s*(?:[（(]已完成\s*(\d{4}[-/]\d{1,2}[-/]\d{1,2})?[)）])?\s*$")
+_DONE_MARK = re.compile(r"\s*[（(]\s*已完成\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})?\s*[)）]\s*$")
 
 
-def parse_milestone_lines(text: str) -> tuple[list[tuple[date, str, date | None]], list[Problem]]:
-    """Return milestones written one per line, “2022-06-30 完成签约” (“（已完成 2022-06-20）” at the end marks one done)."""
+def parse_milestone_lines(text: str, year: int) -> tuple[list[tuple[date, str, date | None]], list[Problem]]:
+    """Return milestones written one per line: a due date, then what is due.
+
+    The date may be written as a date (2022-06-30) or as plans say it (6月底前, 三季度末, 年底前,
+    10月15日前), in the task's `year` unless the phrase names one (loaders.progress.due_dates);
+    “（已完成 2022-06-20）” at the end marks one done.
+    """
     items, problems = [], []
     for number, line in enumerate(str(text or "").splitlines(), start=1):
         if not line.strip():
             continue
-        found = _MILESTONE_LINE.match(line)
-        try:
-            due = date(int(found.group(1)), int(found.group(2)), int(found.group(3))) if found else None
-            done = date.fromisoformat(found.group(5).replace("/", "-")) if found and found.group(5) else None
-        except ValueError:
-            due = None
-        if due is None:
-            problems.append(Problem("时间节点", number, None, f"“{line.strip()[:40]}”不是“日期 内容”的形式",
-                                    "每行写一个节点，如 2022-06-30 完成项目签约"))
+        done, body = None, line
+        mark = _DONE_MARK.search(line)
+        if mark:
+            body = line[:mark.start()]
+            try:
+                done = date.fromisoformat(re.sub(r"[/.]", "-", mark.group(1))) if mark.group(1) else None
+            except ValueError:
+                done = None
+        found = due_date(body, year)
+        if found is None:
+            problems.append(Problem("时间节点", number, "时间", f"“{line.strip()[:40]}”开头没有可识别的时间",
+                                    "每行以时间开头，如“2022-06-30 完成签约”或“6月底前完成上半年目标分解”"))
+        elif not found[1]:
+            problems.append(Problem("时间节点", number, "节点内容", f"“{line.strip()[:40]}”只有时间，没有节点内容",
+                                    "在时间后面写明到期时要完成什么"))
         else:
-            items.append((due, found.group(4), done))
+            items.append((found[0], found[1], done))
     return items, problems
+
+
+def plan_from_rows(rows: list[dict], pasted: str, year: int) -> tuple[list[tuple[date, str, date | None]],
+                                                                    list[Problem]]:
+    """Return the milestones of the plan table (rows of due_date, what, done_on) and of the pasted lines.
+
+    A table row without a date or without content (a row left half-filled) is named, never dropped;
+    an empty row is skipped.
+    """
+    items, problems = [], []
+    for number, row in enumerate(rows, start=1):
+        due, what, done = row.get("due_date"), _text(row.get("what")), row.get("done_on")
+        due, done = _as_date(due), _as_date(done)
+        if due is None and not what:
+            continue
+        if due is None:
+            problems.append(Problem("时间节点表", number, "日期", f"“{what[:40]}”没有日期", "在“日期”列选一个日期"))
+        elif not what:
+            problems.append(Problem("时间节点表", number, "节点内容", f"{due} 的节点没有写内容", "写明到期时要完成什么"))
+        else:
+            items.append((due, what, done))
+    more, more_problems = parse_milestone_lines(pasted, year)
+    return items + more, problems + more_problems
+
+
+def _as_date(value: object) -> date | None:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return pd.Timestamp(value).date()
+    except (ValueError, TypeError):
+        return None

@@ -119,6 +119,7 @@ def test_a_bound_oidc_account_reports_for_its_unit(engine, database_url, monkeyp
     task_id = app.selectbox(key="report_task").value
     assert task_id.startswith("20")
     app.number_input(key=f"report_percent_{task_id}").set_value(35.0)
+    app.text_area(key=f"report_progress_{task_id}").input("已完成前期工作")
     next(b for b in app.button if b.label == "保存填报").click().run()
     assert not app.exception, [e.message for e in app.exception]
     stored = reports_frame(engine)
