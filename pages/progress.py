@@ -7,7 +7,7 @@ from loaders.progress.status import STATUS_ORDER, rule_text
 from loaders.vocabulary import STATUS_LABELS
 from ui.data import frames
 from ui.filters import current_filters, describe
-from ui.progress.lights import status_lights
+from ui.progress.lights import report_checks_list, status_lights
 from ui.progress.store import progress_board, today
 from ui.sections import on_request
 from ui.tables import table
@@ -57,8 +57,9 @@ if unit_tab.open:
     with unit_tab:
         status_lights(data, "unit", "各牵头单位任务的亮灯情况（前30个）", "progress_units", SHOWN, BOARD_COLUMNS)
 
-red_tab, overdue_tab, coordination_tab, chase_tab, all_tab = on_request(
-    ["严重滞后", "逾期未报", "各位领导的需协调事项", "催报名单", "全部任务的状态"], key="progress_list", label="任务清单")
+red_tab, overdue_tab, coordination_tab, chase_tab, checks_tab, all_tab = on_request(
+    ["严重滞后", "逾期未报", "各位领导的需协调事项", "催报名单", "填报核查", "全部任务的状态"], key="progress_list",
+    label="任务清单")
 if red_tab.open:
     with red_tab:
         if data.red.empty:
@@ -88,6 +89,9 @@ if chase_tab.open:
             st.info("没有需要催报的单位。")
         else:
             table(data.chase, BOARD_COLUMNS)
+if checks_tab.open:
+    with checks_tab:
+        report_checks_list(data.checks)
 if all_tab.open:
     with all_tab:
         table(data.board[SHOWN], BOARD_COLUMNS)

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 
 from loaders.frames import Frames
+from loaders.progress.checks import report_checks
 from loaders.progress.reports import Writer
 from loaders.progress.status import STATUS_COLUMNS, STATUS_ORDER, coordination_items, reported_as_of, status_of
 from loaders.vocabulary import STATUS_LABELS
@@ -93,6 +94,7 @@ class Board:
     overdue: pd.DataFrame
     chase: pd.DataFrame
     coordination: pd.DataFrame
+    checks: pd.DataFrame  # reports flagged for a look (loaders.progress.checks)
 
 
 def build_board(frames: Frames, reports: pd.DataFrame, milestones: pd.DataFrame, cadence: dict[str, str], as_of: date) -> Board:
@@ -105,7 +107,7 @@ def build_board(frames: Frames, reports: pd.DataFrame, milestones: pd.DataFrame,
     coordination = coordination_items(frames.tasks, frames.task_leaders, reported.latest)
     return Board(board, counts_by(board, frames.task_leaders, "leader"), counts_by(board, lead, "unit"),
                  red_list(board), overdue_list(board), chase_list(board, lead),
-                 leader_coordination(coordination, frames.tasks))
+                 leader_coordination(coordination, frames.tasks), report_checks(board, reports, as_of))
 
 
 def download_status(tasks: pd.DataFrame, board: Board | None, records) -> pd.DataFrame | None:

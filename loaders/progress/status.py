@@ -78,7 +78,7 @@ def reported_as_of(reports: pd.DataFrame, as_of: date) -> Reported:
     if not len(reports):
         return Reported(as_of, reports.copy(), {}, {})
     known = reports[reports["reported_on"] <= as_of]
-    ranks = {label: _rank(label) for label in known["period"].unique()}  # a few labels, many rows
+    ranks = {label: period_rank(label) for label in known["period"].unique()}  # a few labels, many rows
     ranked = known.assign(_rank=known["period"].map(ranks)).sort_values(["_rank", "id"])
     latest = ranked.groupby("task_id", sort=False).tail(1)
     percent_of = dict(zip(latest["task_id"].tolist(), zip(latest["_rank"].tolist(),
@@ -119,7 +119,7 @@ def status_of(tasks: pd.DataFrame, reported: Reported, milestones: pd.DataFrame 
         if key not in period_cache:
             last, due = last_due_period(periods(*key), as_of, rules)
             first_day, last_day = span(int(year), scope)
-            period_cache[key] = (last, [p.label for p in due], _rank(last.label) if last else 0,
+            period_cache[key] = (last, [p.label for p in due], period_rank(last.label) if last else 0,
                                  elapsed_percent(first_day, last_day, last.end) if last else 0.0)
         last, due, last_rank, expected = period_cache[key]
 
@@ -146,7 +146,7 @@ def status_of(tasks: pd.DataFrame, reported: Reported, milestones: pd.DataFrame 
     return frame
 
 
-def _rank(label: str) -> int:
+def period_rank(label: str) -> int:
     """Return an integer that orders period labels: year × 100 + month of the period's end."""
     year, part = _order(label)
     return year * 100 + part

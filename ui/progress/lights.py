@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from charts.progress import status_bars
 from loaders.progress.board import Board
+from loaders.progress.checks import AGING_DAYS
+from loaders.progress.status import StatusRules
 from ui.cache import figure_of
 from ui.figures import PLOTLY_CONFIG
 from ui.tables import table
+from ui.text import caption
 
 
 def status_lights(data: Board, by: str, title: str, key: str, columns: list[str], labels: dict[str, str]) -> None:
@@ -29,3 +33,20 @@ def status_lights(data: Board, by: str, title: str, key: str, columns: list[str]
         column = "leaders" if by == "leader" else "lead_units"
         rows = data.board[data.board[column].fillna("").str.split("、").map(lambda listed: chosen in listed)]
         table(rows[columns], labels)
+
+
+CHECK_COLUMNS = {"check_label": "核查项", "period": "报告期", "detail": "发现的情况"}
+
+
+def report_checks_list(checks: pd.DataFrame) -> None:
+    """Show the reports flagged for a look, by kind, with counts; a flag changes no light."""
+    caption(f"对照填报的文字和数字：称“完成”“按序时”但落后序时进度超过 {StatusRules().behind_from:g} 个百分点；"
+            f"进展情况与上一报告期一字不差；需协调事项超过 {AGING_DAYS} 天未变。核查只提示，不改变亮灯。")
+    if checks.empty:
+        st.info("截至该日没有需要核查的填报。")
+        return
+    counts = checks["check_label"].value_counts()
+    for column, (label, count) in zip(st.columns(len(counts)), counts.items()):
+        column.metric(label, f"{count} 项")
+    table(checks[["label", "check_label", "period", "detail", "leaders", "lead_units"]], CHECK_COLUMNS,
+          wide_text=("detail",))
