@@ -15,6 +15,7 @@ KIND_LABELS = {"growth": "增速", "count": "数量", "amount": "金额", "ratio
 DIRECTION_LABELS = {"raised": "提高", "lowered": "降低", "unchanged": "持平"}
 # where a unit's role was read: the 责任单位 column of the table, or the remark under it
 SOURCE_LABELS = {"table": "责任单位栏", "note": "备注"}
+REVIEW_LABELS = {"pending": "未审核", "approved": "已审核", "returned": "退回"}  # 审核 of a report
 STATUS_LABELS = {"done": "已完成", "on_track": "正常", "behind": "滞后", "far_behind": "严重滞后",
                  "not_reported": "未报送", "not_started": "未到填报期"}
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from loaders.progress.ledger_export import applied_filters, ledger_file_name, ledger_xlsx
+from loaders.progress.reviews import unreviewed_count
 from loaders.progress.status import STATUS_ORDER, rule_text
 from loaders.vocabulary import STATUS_LABELS
 from ui.data import frames
@@ -18,8 +19,8 @@ BOARD_COLUMNS = {"status_label": "状态", "expected_percent": "序时进度（%
                  "progress": "进展情况", "problems": "存在问题", "next_steps": "下一步措施",
                  "coordination": "需协调事项", "value_reached": "已完成值", "reported_on": "填报日期",
                  "unit": "填报单位", "tasks": "任务数", "task_ids": "任务编号", "district": "区县",
-                 "period": "报告期"}
-SHOWN = ["label", "status_label", "expected_percent", "latest_shown", "last_period", "overdue_periods",
+                 "period": "报告期", "review_label": "审核"}
+SHOWN = ["label", "status_label", "review_label", "expected_percent", "latest_shown", "last_period", "overdue_periods",
          "leaders", "lead_units", "reported_period", "progress", "problems", "next_steps", "coordination",
          "value_reached", "content"]
 
@@ -40,6 +41,8 @@ if data.board.empty:
 counts = data.board["status"].value_counts()
 for column, status in zip(st.columns(len(STATUS_ORDER)), STATUS_ORDER):
     column.metric(STATUS_LABELS[status], f"{counts.get(status, 0)} 项")
+caption(f"填报审核：待审核 {len(data.pending)} 条，退回待重新填报 {len(data.returned)} 条。"
+        + ("未审核的填报计入亮灯，表中标为“未审核”。" if unreviewed_count() else "只有已审核的填报计入亮灯。"))
 applied = applied_filters(filters, data.board)
 st.download_button("下载进度台账（XLSX）", lambda: ledger_xlsx(data.board, applied, as_of),
                    file_name=ledger_file_name(applied, as_of), on_click="ignore", icon=":material/download:",

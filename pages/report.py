@@ -5,9 +5,10 @@ import streamlit as st
 
 from loaders.progress.board import shown_percent, writer_tasks
 from loaders.progress.periods import CADENCES, DEFAULT_CADENCE, periods
+from loaders.progress.reviews import returned_reports
 from loaders.progress.status import reported_as_of, status_of
 from loaders.progress.timeline import local_time
-from loaders.vocabulary import STATUS_LABELS
+from loaders.vocabulary import REVIEW_LABELS, STATUS_LABELS
 from ui.data import frames
 from ui.progress.forms import (chosen_task, field_problems, other_problems, save_comment_form, save_plan,
                                save_report_form, show_outcome, task_choices)
@@ -99,12 +100,13 @@ def report_history(task_id: str) -> None:
     if history.empty:
         st.info("还没有填报。")
         return
-    shown = history.assign(reported_at=local_time(history["reported_at"]))
-    table(shown[["period", "percent", "progress", "problems", "next_steps", "coordination", "value_reached",
-                 "unit", "reported_by", "reported_at"]].iloc[::-1],
-          {"period": "报告期", "percent": "完成进度（%）", "progress": "进展情况", "problems": "存在问题",
-           "next_steps": "下一步措施", "coordination": "需协调事项", "value_reached": "已完成值",
-           "reported_by": "填报人", "reported_at": "报送时间"})
+    shown = history.assign(reported_at=local_time(history["reported_at"]),
+                           review_label=history["review"].map(REVIEW_LABELS))
+    table(shown[["period", "percent", "review_label", "review_reason", "progress", "problems", "next_steps",
+                 "coordination", "value_reached", "unit", "reported_by", "reported_at"]].iloc[::-1],
+          {"period": "报告期", "percent": "完成进度（%）", "review_label": "审核", "review_reason": "退回理由",
+           "progress": "进展情况", "problems": "存在问题", "next_steps": "下一步措施", "coordination": "需协调事项",
+           "value_reached": "已完成值", "reported_by": "填报人", "reported_at": "报送时间"})
 
 
 def comment_form() -> None:
@@ -142,6 +144,12 @@ else:
           {"status_label": "状态", "expected_percent": "序时进度（%）", "latest_shown": "完成进度（%）",
            "overdue_periods": "逾期未报"})
 
+    returned = returned_reports(reports[reports["task_id"].isin(own_ids)])
+    if len(returned):  # what the office sent back, with its reason: report the period again
+        labels = dict(zip(own["task_id"], own["label"]))
+        st.warning(literal(f"有 {len(returned)} 条填报被退回，请按理由修改后重新填报该报告期：\n" + "\n".join(
+            f"{labels.get(r.task_id, r.task_id)} {r.period}：{r.review_reason}（{r.reviewed_by}）"
+            for r in returned.itertuples(index=False))), icon=":material/undo:")
     choices = task_choices(own)  # in the notice's order: the picker does not move when a save re-sorts the list
     if chosen_task("report_task", set(choices)) is None:
         st.session_state.pop("report_task", None)  # a value that is not one of this unit's tasks

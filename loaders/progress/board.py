@@ -10,8 +10,9 @@ import pandas as pd
 from loaders.frames import Frames
 from loaders.progress.checks import report_checks
 from loaders.progress.reports import Writer
+from loaders.progress.reviews import pending_reports, returned_reports
 from loaders.progress.status import STATUS_COLUMNS, STATUS_ORDER, coordination_items, reported_as_of, status_of
-from loaders.vocabulary import STATUS_LABELS
+from loaders.vocabulary import REVIEW_LABELS, STATUS_LABELS
 
 RED = ("far_behind",)
 
@@ -28,11 +29,13 @@ def status_board(tasks: pd.DataFrame, status: pd.DataFrame, latest: pd.DataFrame
     board["status_label"] = board["status"].map(STATUS_LABELS)
     board["latest_shown"] = shown_percent(board["latest_percent"])
     columns = ["task_id", "period", "progress", "problems", "next_steps", "coordination", "value_reached", "unit",
-               "reported_by", "reported_on"]
+               "reported_by", "reported_on"] + (["review"] if "review" in latest.columns else [])
     if len(latest):
         board = board.merge(latest[columns].rename(columns={"period": "reported_period"}), on="task_id", how="left")
     else:
         board = board.assign(**{c if c != "period" else "reported_period": pd.NA for c in columns if c != "task_id"})
+    if "review" in board.columns:  # the latest report's 审核: 未审核 reports count, marked as such
+        board["review_label"] = board["review"].map(REVIEW_LABELS).fillna("")
     board["_order"] = board["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
     return board.sort_values(["_order", "task_id"]).drop(columns="_order").reset_index(drop=True)
 
@@ -95,11 +98,14 @@ class Board:
     chase: pd.DataFrame
     coordination: pd.DataFrame
     checks: pd.DataFrame  # reports flagged for a look (loaders.progress.checks)
+    pending: pd.DataFrame  # reports waiting for 审核 (the latest of each task and period), as of the date
+    returned: pd.DataFrame  # reports 退回 and not yet reported again
 
 
 def build_board(frames: Frames, reports: pd.DataFrame, milestones: pd.DataFrame, cadence: dict[str, str], as_of: date) -> Board:
     """Return the board of the selected tasks (frames) as of a date, from the stored reports, plans and cadences."""
     reports = reports[reports["task_id"].isin(frames.tasks["task_id"])]  # the selection's only: every step is faster
+    known = reports[reports["reported_on"] <= as_of] if len(reports) else reports
     reported = reported_as_of(reports, as_of)  # once: the status, the latest texts and 需协调事项 all use it
     status = status_of(frames.tasks, reported, milestones, cadence)
     board = status_board(frames.tasks, status, reported.latest)
@@ -107,7 +113,12 @@ def build_board(frames: Frames, reports: pd.DataFrame, milestones: pd.DataFrame,
     coordination = coordination_items(frames.tasks, frames.task_leaders, reported.latest)
     return Board(board, counts_by(board, frames.task_leaders, "leader"), counts_by(board, lead, "unit"),
                  red_list(board), overdue_list(board), chase_list(board, lead),
-                 leader_coordination(coordination, frames.tasks), report_checks(board, reports, as_of))
+                 leader_coordination(coordination, frames.tasks), report_checks(board, reports, as_of),
+                 _with_labels(pending_reports(known), frames.tasks), _with_labels(returned_reports(known), frames.tasks))
+
+
+def _with_labels(reports: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:
+    return reports.merge(tasks[["task_id", "label", "leaders", "lead_units"]], on="task_id", how="left")
 
 
 def download_status(tasks: pd.DataFrame, board: Board | None, records) -> pd.DataFrame | None:

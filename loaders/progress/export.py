@@ -11,6 +11,7 @@ from loaders.clock import as_local, local_today
 from loaders.frames import Frames
 from loaders.progress.db import database_url, exists, open_database
 from loaders.progress.reports import cadences, milestones_frame, reports_frame
+from loaders.progress.reviews import reviews_frame, with_reviews
 from loaders.progress.status import STATUS_COLUMNS, task_status
 
 CONTRACT = {
@@ -36,7 +37,7 @@ def stored_progress(url: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame 
     if not exists(url):  # no database yet: nothing reported; do not create one just to read it
         return _EMPTY_REPORTS.copy(), None, {}
     engine = open_database(url)
-    return reports_frame(engine), milestones_frame(engine), cadences(engine)
+    return with_reviews(reports_frame(engine), reviews_frame(engine)), milestones_frame(engine), cadences(engine)
 
 
 def progress_tables(frames: Frames, url: str | None = None, as_of: date | None = None) -> dict[str, pd.DataFrame]:

@@ -36,6 +36,18 @@ class Report(Base):
     source: Mapped[str] = mapped_column(String(32), default="form")  # form, ledger, correction
 
 
+class Review(Base):
+    """The office's review of one report: approved (已审核) or returned (退回) with a reason; the latest decides."""
+
+    __tablename__ = "reviews"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(Integer, index=True)
+    decision: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by: Mapped[str] = mapped_column(String(128))
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class Milestone(Base):
     """One 时间节点 of a task; a later plan (plan_at) replaces the earlier one, which is kept."""
 
@@ -108,7 +120,7 @@ Index("ix_accounts_email", Account.email, unique=True)
 Index("ix_login_attempts_login", LoginAttempt.login, LoginAttempt.attempted_at)
 Index("ix_login_attempts_address", LoginAttempt.address, LoginAttempt.attempted_at)
 
-APPEND_ONLY = (Report, Milestone, Comment, NoticeCadence)
+APPEND_ONLY = (Report, Review, Milestone, Comment, NoticeCadence)
 
 
 def _refuse(mapper, connection, target):

@@ -17,8 +17,8 @@ from sqlalchemy import Engine, select
 
 from loaders.clock import local_date, local_to_utc, local_today, local_zone, utc_now
 from loaders.problems import Problem
-from loaders.progress.due_dates import due_date
 from loaders.progress.db import transaction
+from loaders.progress.due_dates import due_date
 from loaders.progress.models import MAX_SHORT, MAX_TEXT, Comment, Milestone, NoticeCadence, Report
 from loaders.progress.periods import CADENCES, DEFAULT_CADENCE, cadence_of, parse_period, periods
 

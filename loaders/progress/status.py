@@ -24,6 +24,7 @@ import pandas as pd
 
 from loaders.clock import local_today
 from loaders.progress.periods import DEFAULT_CADENCE, Period, elapsed_percent, periods, span
+from loaders.progress.reviews import counting
 
 STATUS_ORDER = ["far_behind", "behind", "not_reported", "on_track", "done", "not_started"]
 STATUS_COLUMNS = ["task_id", "as_of", "expected_percent", "latest_percent", "status", "last_period",
@@ -74,9 +75,13 @@ class Reported:
 
 
 def reported_as_of(reports: pd.DataFrame, as_of: date) -> Reported:
-    """Return each task's latest report and the periods it reported, counting only reports saved by as_of."""
+    """Return each task's latest report and the periods it reported, counting only reports saved by as_of.
+
+    Reports read with their reviews (loaders.progress.reviews.with_reviews) count as 审核 allows.
+    """
     if not len(reports):
         return Reported(as_of, reports.copy(), {}, {})
+    reports = counting(reports, as_of)  # 退回 reports never count; unreviewed ones as the setting says
     known = reports[reports["reported_on"] <= as_of]
     ranks = {label: period_rank(label) for label in known["period"].unique()}  # a few labels, many rows
     ranked = known.assign(_rank=known["period"].map(ranks)).sort_values(["_rank", "id"])

@@ -28,7 +28,7 @@ def admin_page(engine, database_url, curated_copy, monkeypatch):
     app.switch_page("pages/admin.py").run()
     app.text_input(key="admin_password_input").input(PASSWORD)
     next(b for b in app.button if b.label == "登录").click().run()
-    app.radio(key="admin_job").set_value("进度台账（各单位填报汇总）").run()
+    app.radio(key="admin_job").set_value("导入进度台账（各单位填报汇总）").run()
     assert not app.exception, [e.message for e in app.exception]
     return app
 

@@ -24,10 +24,43 @@ def draft(**changes) -> ReportDraft:
     return ReportDraft(**values)
 
 
+def newest_revision() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from loaders.progress.db import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def test_an_installation_at_the_previous_revision_keeps_its_reports_when_upgraded(database_url, book, lead_of):
+    from alembic import command
+    from alembic.config import Config
+
+    from loaders.progress.db import MIGRATIONS, make_engine, migrate
+    from loaders.progress.reviews import reviews_frame
+
+    engine = make_engine(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as connection:  # an installation from before 审核: schema 0002
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+        connection.commit()
+    assert report(engine, draft(), book, lead_of(TASK), TODAY) == []
+    migrate(engine)  # what the next start does
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+    assert len(reports_frame(engine)) == 1 and reviews_frame(engine).empty
+    engine.dispose()
+
+
 def test_database_is_created_and_migrated_on_first_use(engine):
     with engine.connect() as connection:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    assert version == "0002"  # the newest revision in loaders/progress/migrations/versions/
+    assert version == newest_revision() == "0003"  # the newest revision in loaders/progress/migrations/versions/
     assert len(reports_frame(engine)) == 0
 
 

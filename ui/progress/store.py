@@ -15,8 +15,9 @@ from streamlit.errors import StreamlitSecretNotFoundError
 from loaders.clock import local_text, local_today
 from loaders.progress.board import Board, build_board
 from loaders.progress.db import URL_VARIABLE, database_url, open_database
-from loaders.progress.models import Comment, Milestone, NoticeCadence, Report
+from loaders.progress.models import Comment, Milestone, NoticeCadence, Report, Review
 from loaders.progress.reports import cadences, comments_frame, milestones_frame, reports_frame, task_book
+from loaders.progress.reviews import reviews_frame, with_reviews
 from loaders.select import Filters, select
 from ui.cache import cached_frames, data_key, shared
 
@@ -104,7 +105,7 @@ def _version(db, url: str) -> str:
     with db.connect() as connection:
         # the count too: on PostgreSQL a save can commit after a later id is visible, not raising max(id)
         marks = [connection.execute(sql_select(func.max(model.id), func.count(model.id))).one()
-                 for model in (Report, Milestone, NoticeCadence, Comment)]
+                 for model in (Report, Review, Milestone, NoticeCadence, Comment)]
     return f"{url}|{marks}"
 
 
@@ -156,7 +157,8 @@ def _still_stored(db, row) -> bool:
 def _stored(version: str):
     url = version.split("|", 1)[0]
     db = open_database(url)
-    return _reports(url), milestones_frame(db), cadences(db), comments_frame(db)
+    # each report with its latest review (审核): statuses count what the review allows
+    return with_reviews(_reports(url), reviews_frame(db)), milestones_frame(db), cadences(db), comments_frame(db)
 
 
 def stored():
