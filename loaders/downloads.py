@@ -77,6 +77,11 @@ def csv_bytes(tasks: pd.DataFrame) -> bytes:
     return task_rows(tasks).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
+def frame_csv(frame: pd.DataFrame) -> bytes:
+    """Return any table as CSV in UTF-8 with BOM, cells that a spreadsheet would run as a formula neutralized."""
+    return frame.map(neutralize).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
 def display_width(text: str) -> int:
     """Return how many Latin-character widths a text takes (Chinese characters count two)."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(text))

@@ -2,13 +2,15 @@
 
 import streamlit as st
 
+from loaders.progress.bulletin import bulletin_docx, bulletin_subject
 from loaders.progress.ledger_export import applied_filters, ledger_file_name, ledger_xlsx
 from loaders.progress.reviews import unreviewed_count
 from loaders.progress.status import STATUS_ORDER, rule_text
+from loaders.text import safe_file_name
 from loaders.vocabulary import STATUS_LABELS
 from ui.data import frames
 from ui.filters import current_filters, describe
-from ui.progress.lights import report_checks_list, status_lights
+from ui.progress.lights import report_checks_list, status_lights, unit_assessment_table
 from ui.progress.store import progress_board, today
 from ui.sections import on_request
 from ui.tables import table
@@ -48,6 +50,12 @@ st.download_button("下载进度台账（XLSX）", lambda: ledger_xlsx(data.boar
                    file_name=ledger_file_name(applied, as_of), on_click="ignore", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_ledger",
                    help="每项任务一行：状态（按颜色标出）、序时进度、完成进度和最新一次填报；另有状态图例和筛选条件")
+subject = bulletin_subject(data.board)
+st.download_button("下载通报初稿（DOCX）", lambda: bulletin_docx(data, subject, as_of),
+                   file_name=safe_file_name(["通报初稿", subject, f"截至{as_of:%Y-%m-%d}"], "docx"), on_click="ignore",
+                   icon=":material/description:", key="download_bulletin",
+                   mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                   help="按通报的常用格式：总体情况、严重滞后和滞后的任务、逾期未报的单位、需协调事项；文号和日期留空，由办公室填写")
 
 
 # one part at a time below the figures: the lights per leader are the first chart, the lists come on request
@@ -60,9 +68,9 @@ if unit_tab.open:
     with unit_tab:
         status_lights(data, "unit", "各牵头单位任务的亮灯情况（前30个）", "progress_units", SHOWN, BOARD_COLUMNS)
 
-red_tab, overdue_tab, coordination_tab, chase_tab, checks_tab, all_tab = on_request(
-    ["严重滞后", "逾期未报", "各位领导的需协调事项", "催报名单", "填报核查", "全部任务的状态"], key="progress_list",
-    label="任务清单")
+red_tab, overdue_tab, coordination_tab, chase_tab, checks_tab, units_tab, all_tab = on_request(
+    ["严重滞后", "逾期未报", "各位领导的需协调事项", "催报名单", "填报核查", "单位考核参考", "全部任务的状态"],
+    key="progress_list", label="任务清单")
 if red_tab.open:
     with red_tab:
         if data.red.empty:
@@ -95,6 +103,9 @@ if chase_tab.open:
 if checks_tab.open:
     with checks_tab:
         report_checks_list(data.checks)
+if units_tab.open:
+    with units_tab:
+        unit_assessment_table(data.units, applied, as_of)
 if all_tab.open:
     with all_tab:
         table(data.board[SHOWN], BOARD_COLUMNS)

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 
 from loaders.frames import Frames
+from loaders.progress.assessment import unit_assessment
 from loaders.progress.checks import report_checks
 from loaders.progress.reports import Writer
 from loaders.progress.reviews import pending_reports, returned_reports
@@ -24,7 +25,7 @@ def shown_percent(values: pd.Series) -> pd.Series:
 
 def status_board(tasks: pd.DataFrame, status: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
     """Return one row per task: label, leaders, lead units, the status and the latest report's text."""
-    board = tasks[["task_id", "label", "district", "year", "scope", "leaders", "lead_units", "content"]].merge(
+    board = tasks[["task_id", "label", "district", "year", "scope", "doc_no", "leaders", "lead_units", "content"]].merge(
         status, on="task_id", how="left")
     board["status_label"] = board["status"].map(STATUS_LABELS)
     board["latest_shown"] = shown_percent(board["latest_percent"])
@@ -98,11 +99,13 @@ class Board:
     chase: pd.DataFrame
     coordination: pd.DataFrame
     checks: pd.DataFrame  # reports flagged for a look (loaders.progress.checks)
+    units: pd.DataFrame  # per lead unit: punctuality, lag, 需协调事项 (loaders.progress.assessment), for 考核
     pending: pd.DataFrame  # reports waiting for 审核 (the latest of each task and period), as of the date
     returned: pd.DataFrame  # reports 退回 and not yet reported again
 
 
-def build_board(frames: Frames, reports: pd.DataFrame, milestones: pd.DataFrame, cadence: dict[str, str], as_of: date) -> Board:
+def build_board(frames: Frames, reports: pd.DataFrame, milestones: pd.DataFrame, cadence: dict[str, str],
+                as_of: date) -> Board:
     """Return the board of the selected tasks (frames) as of a date, from the stored reports, plans and cadences."""
     reports = reports[reports["task_id"].isin(frames.tasks["task_id"])]  # the selection's only: every step is faster
     known = reports[reports["reported_on"] <= as_of] if len(reports) else reports
@@ -114,6 +117,7 @@ def build_board(frames: Frames, reports: pd.DataFrame, milestones: pd.DataFrame,
     return Board(board, counts_by(board, frames.task_leaders, "leader"), counts_by(board, lead, "unit"),
                  red_list(board), overdue_list(board), chase_list(board, lead),
                  leader_coordination(coordination, frames.tasks), report_checks(board, reports, as_of),
+                 unit_assessment(board, lead, reports, cadence, as_of),
                  _with_labels(pending_reports(known), frames.tasks), _with_labels(returned_reports(known), frames.tasks))
 
 

@@ -6,6 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from charts.progress import status_bars
+from loaders.downloads import file_name, frame_csv
+from loaders.progress.assessment import LABELS as ASSESSMENT_LABELS
 from loaders.progress.board import Board
 from loaders.progress.checks import AGING_DAYS
 from loaders.progress.status import StatusRules
@@ -50,3 +52,16 @@ def report_checks_list(checks: pd.DataFrame) -> None:
         column.metric(label, f"{count} 项")
     table(checks[["label", "check_label", "period", "detail", "leaders", "lead_units"]], CHECK_COLUMNS,
           wide_text=("detail",))
+
+
+def unit_assessment_table(units: pd.DataFrame, applied: list[tuple[str, str]], as_of) -> None:
+    """Show per lead unit its punctuality, lag and 需协调事项, as a reference for 考核 (sortable, downloadable)."""
+    caption(f"截至 {as_of:%Y-%m-%d}：按时报送率 = 报告期结束后规定天数内报送的次数 ÷ 应报次数（退回的不算）；"
+            "滞后率 = 滞后或严重滞后的牵头任务 ÷ 牵头任务。仅供考核参考，点列名可排序。")
+    if units.empty:
+        st.info("当前筛选条件下没有牵头单位。")
+        return
+    table(units, ASSESSMENT_LABELS)
+    st.download_button("下载单位考核参考（CSV）", frame_csv(units.rename(columns=ASSESSMENT_LABELS)),
+                       file_name=file_name([*applied, ("截至", f"截至{as_of:%Y-%m-%d}")], "csv", prefix="单位考核参考"),
+                       mime="text/csv", icon=":material/download:", key="download_units", on_click="ignore")
