@@ -11,6 +11,7 @@ from loaders.vocabulary import STATUS_LABELS
 from ui.data import frames
 from ui.filters import current_filters, describe
 from ui.progress.lights import report_checks_list, status_lights, unit_assessment_table
+from ui.progress.reminding import chase_section
 from ui.progress.store import progress_board, today
 from ui.sections import on_request
 from ui.tables import table
@@ -95,11 +96,7 @@ if coordination_tab.open:
             table(items, {**BOARD_COLUMNS, "coordination": "需协调事项"}, wide_text=("coordination",))
 if chase_tab.open:
     with chase_tab:
-        caption("最后一个已过填报期限的报告期还没有填报的牵头单位。")
-        if data.chase.empty:
-            st.info("没有需要催报的单位。")
-        else:
-            table(data.chase, BOARD_COLUMNS)
+        chase_section(data.reminders, subject, as_of)
 if checks_tab.open:
     with checks_tab:
         report_checks_list(data.checks)

@@ -28,7 +28,8 @@ _SESSION_ADMIN = "_admin_name"
 _SESSION_WRONG = "_admin_wrong_password"
 
 
-def _secrets_section(name: str) -> dict:
+def secrets_section(name: str) -> dict:
+    """Return a section of .streamlit/secrets.toml as a dict ({} when there is no file or no such section)."""
     try:
         section = st.secrets.get(name)
     except (StreamlitSecretNotFoundError, FileNotFoundError):
@@ -38,22 +39,22 @@ def _secrets_section(name: str) -> dict:
 
 def admin_password() -> str:
     """Return the configured admin password ("" when none is set)."""
-    return str(_secrets_section("admin").get("password", "") or "")
+    return str(secrets_section("admin").get("password", "") or "")
 
 
 def admin_emails() -> set[str]:
     """Return the OIDC accounts (emails) that are admins."""
-    return {str(e).strip().lower() for e in _secrets_section("admin").get("emails", []) if str(e).strip()}
+    return {str(e).strip().lower() for e in secrets_section("admin").get("emails", []) if str(e).strip()}
 
 
 def oidc_configured() -> bool:
     """Return whether st.login is configured ([auth] in secrets) and some accounts are admins."""
-    return bool(_secrets_section("auth")) and bool(admin_emails())
+    return bool(secrets_section("auth")) and bool(admin_emails())
 
 
 def auth_configured() -> bool:
     """Return whether st.login is configured ([auth] in secrets): reporters may then log in through OIDC too."""
-    return bool(_secrets_section("auth"))
+    return bool(secrets_section("auth"))
 
 
 def oidc_user() -> tuple[str, bool] | None:

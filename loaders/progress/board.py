@@ -10,6 +10,7 @@ import pandas as pd
 from loaders.frames import Frames
 from loaders.progress.assessment import unit_assessment
 from loaders.progress.checks import report_checks
+from loaders.progress.reminders import unit_reminders
 from loaders.progress.reports import Writer
 from loaders.progress.reviews import pending_reports, returned_reports
 from loaders.progress.status import STATUS_COLUMNS, STATUS_ORDER, coordination_items, reported_as_of, status_of
@@ -102,6 +103,7 @@ class Board:
     units: pd.DataFrame  # per lead unit: punctuality, lag, 需协调事项 (loaders.progress.assessment), for 考核
     pending: pd.DataFrame  # reports waiting for 审核 (the latest of each task and period), as of the date
     returned: pd.DataFrame  # reports 退回 and not yet reported again
+    reminders: tuple  # 催报: a UnitReminder per lead unit with a due period not reported (loaders.progress.reminders)
 
 
 def build_board(frames: Frames, reports: pd.DataFrame, milestones: pd.DataFrame, cadence: dict[str, str],
@@ -118,7 +120,8 @@ def build_board(frames: Frames, reports: pd.DataFrame, milestones: pd.DataFrame,
                  red_list(board), overdue_list(board), chase_list(board, lead),
                  leader_coordination(coordination, frames.tasks), report_checks(board, reports, as_of),
                  unit_assessment(board, lead, reports, cadence, as_of),
-                 _with_labels(pending_reports(known), frames.tasks), _with_labels(returned_reports(known), frames.tasks))
+                 _with_labels(pending_reports(known), frames.tasks), _with_labels(returned_reports(known), frames.tasks),
+                 tuple(unit_reminders(board, lead, as_of)))
 
 
 def _with_labels(reports: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:

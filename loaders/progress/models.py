@@ -48,6 +48,22 @@ class Review(Base):
     reviewed_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class Reminder(Base):
+    """One 催报 sent (or tried): to a group robot or an email address, for one unit; append-only."""
+
+    __tablename__ = "reminders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(256))
+    district: Mapped[str] = mapped_column(String(64), default="")
+    unit: Mapped[str] = mapped_column(String(128))
+    content: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    sent_by: Mapped[str] = mapped_column(String(128))
+    sent_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class Milestone(Base):
     """One 时间节点 of a task; a later plan (plan_at) replaces the earlier one, which is kept."""
 
@@ -120,7 +136,7 @@ Index("ix_accounts_email", Account.email, unique=True)
 Index("ix_login_attempts_login", LoginAttempt.login, LoginAttempt.attempted_at)
 Index("ix_login_attempts_address", LoginAttempt.address, LoginAttempt.attempted_at)
 
-APPEND_ONLY = (Report, Review, Milestone, Comment, NoticeCadence)
+APPEND_ONLY = (Report, Review, Reminder, Milestone, Comment, NoticeCadence)
 
 
 def _refuse(mapper, connection, target):
