@@ -25,11 +25,11 @@ import statistics
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from bench.run import BENCH_CHROMIUM_ARGS, OUT, browser_pids, machine, process_cpu
 from tools.scale_data import write_scaled
 from tools.server import CHROMIUM, READY, Server
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # url path → what its reader waits for first
 PAGES = {"": "chart", "leaders": "chart", "units": "chart", "targets": "chart", "progress": "chart",

@@ -53,9 +53,9 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from bench.run import cpu_seconds, percentile as run_percentile
+
+ROOT = Path(__file__).resolve().parents[1]
 
 OUT = ROOT / "bench" / "out"
 FINISHED = ForwardMsg.ScriptFinishedStatus

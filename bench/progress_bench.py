@@ -20,8 +20,6 @@ import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 import pandas as pd
 from sqlalchemy import text
 
@@ -30,6 +28,8 @@ from loaders.progress.db import make_engine, open_database
 from loaders.progress.reports import ReportDraft, Writer, report, reports_frame, task_book
 from loaders.progress.status import task_status
 
+
+ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2022, 12, 1)
 _state: dict = {}
 

@@ -15,13 +15,13 @@ import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from loaders.frames import load_frames
 from loaders.progress import periods
 from loaders.progress.db import open_database, transaction
 from loaders.progress.models import Milestone
 from loaders.progress.reports import reports_frame, save_reports
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def seed(curated: Path, path: Path) -> int:

@@ -20,8 +20,6 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 import pandas as pd
 
 from loaders import cli
@@ -30,6 +28,8 @@ from loaders.package import UploadedFile
 from loaders.reading import ReadOptions, read_notice
 from tests.notices.make import printed_docx
 
+
+ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "data" / "sources").glob("*.txt"))
 REPEATS = 5
 

@@ -26,14 +26,14 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from loaders.curated import DEFAULT_CURATED_DIR, read_curated
 from loaders.package import UploadedFile
 from loaders.security.isolated import read_package_isolated
 from tests.test_hostile_files import check_in_process
 from tests.test_store_reliability import kill_at_every_step, notice_variant
 from tools.hostile_files import HOSTILE
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def scratch(folder: Path) -> Path:

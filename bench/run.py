@@ -19,12 +19,12 @@ import statistics
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from bench.progress_data import seed as seed_progress
 from loaders.frames import load_frames
 from tools.scale_data import write_scaled
 from tools.server import CHROMIUM, CHROMIUM_ARGS, READY, Server
+
+ROOT = Path(__file__).resolve().parents[1]
 
 PAGES = ["pages/overview.py", "pages/leaders.py", "pages/units.py", "pages/tasks.py",
          "pages/targets.py", "pages/about.py", "pages/meeting.py", "pages/progress.py"]

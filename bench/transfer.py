@@ -19,10 +19,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from bench.run import BENCH_CHROMIUM_ARGS
 from tools.server import CHROMIUM, READY, Server, free_port
+
+ROOT = Path(__file__).resolve().parents[1]
 
 NGINX_CONF = """
 worker_processes 1;

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from loaders.curated import DEFAULT_CURATED_DIR, SPECS, read_csv_text
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def scaled_tables(factor: int, source: Path = DEFAULT_CURATED_DIR,
