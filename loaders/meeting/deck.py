@@ -20,6 +20,7 @@ from loaders.analysis.targets import written_target
 from loaders.analysis.units import unit_load
 from loaders.frames import Frames
 from loaders.progress.board import chase_list, counts_by, red_list, shown_percent
+from loaders.progress.checks import report_checks
 from loaders.progress.status import STATUS_ORDER, coordination_items, reported_as_of, status_of
 from loaders.select import Filters, TaskQuery, query_tasks, restrict
 from loaders.text import safe_file_name
@@ -102,6 +103,7 @@ class DeckProgress:
     as_of: date
     status: pd.DataFrame
     coordination: pd.DataFrame
+    checks: pd.DataFrame | None = None  # reports flagged for a look (loaders.progress.checks), when computed
 
     @property
     def reported(self) -> bool:
@@ -114,8 +116,11 @@ def progress_of(frames: Frames, choice: DeckChoice, reports: pd.DataFrame, miles
     """Return the statuses and 需协调事项 of the deck's tasks as of a date (reports etc. as the database holds them)."""
     tasks = deck_tasks(frames, choice)
     reported = reported_as_of(reports, as_of)
-    return DeckProgress(as_of, status_of(tasks, reported, milestones, cadences),
-                        coordination_items(tasks, frames.task_leaders, reported.latest))
+    status = status_of(tasks, reported, milestones, cadences)
+    flagged = tasks[["task_id", "label", "leaders", "lead_units"]].merge(status[["task_id", "expected_percent"]],
+                                                                          on="task_id")
+    return DeckProgress(as_of, status, coordination_items(tasks, frames.task_leaders, reported.latest),
+                        report_checks(flagged, reports, as_of))
 
 
 def districts_of(frames: Frames) -> list[str]:
@@ -385,6 +390,13 @@ def _lights(chosen: Frames, choice: DeckChoice, subject: str, progress: DeckProg
         rows = tuple((unit, str(n), last) for unit, n, last in zip(chase["unit"], chase["tasks"], chase["last_period"]))
         table = Table(("牵头单位", "逾期未报的任务（项）", "最近应报的报告期"), (0.5, 0.25, 0.25), rows)
         slides += _table_slides(view, f"逾期未报的牵头单位{when}", subject, table)
+    checks = progress.checks
+    if checks is not None and len(checks := checks[checks["task_id"].isin(chosen.tasks["task_id"])]):
+        contents = dict(zip(chosen.tasks["task_id"], chosen.tasks["content"]))
+        rows = tuple((task_text(label, contents.get(task_id, "")), kind, detail) for task_id, label, kind, detail
+                     in zip(checks["task_id"], checks["label"], checks["check_label"], checks["detail"]))
+        table = Table(("任务", "核查项", "发现的情况"), (0.38, 0.2, 0.42), rows)
+        slides += _table_slides(view, f"填报需核查{when}", subject, table)
     return slides
 
 

@@ -180,3 +180,14 @@ def test_the_page_shows_the_lights_as_of_the_date_in_the_link(seeded, database_u
     app.date_input(key="deck_as_of").set_value(date(2022, 6, 30)).run()
     assert not app.exception, [e.message for e in app.exception]
     assert any(NO_REPORTS in element.value for element in app.info)
+
+
+def test_reports_to_check_get_a_slide_after_the_lights(seeded, frames):
+    choice = DeckChoice(YEAR)
+    slides = build_deck(frames, choice, progress_now(frames, seeded, choice))
+    checks = [s for s in slides if s.title.startswith("填报需核查")]
+    assert checks and {s.view for s in checks} == {"进度亮灯"}
+    rows = [row for slide in checks for row in slide.table.rows]
+    # the far-behind task whose report says 按计划推进 (SEEDED) is there, named by its label
+    assert any(kind == "称完成或按序时，进度却落后" and "按计划推进" in found for _, kind, found in rows)
+    assert not any("2022-annual-" in cell for row in rows for cell in row)
