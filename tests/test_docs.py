@@ -1,9 +1,11 @@
 """The docs describe everything a user can name: columns, status codes, commands, URL parameters, settings.
 
 Columns of the curated tables and of the export contract, status codes and their labels, URL
-parameters and settings are looked for in docs/参考.md (as `name`, in backticks; settings and URL
-parameters in their own sections). Commands are looked for in docs/命令行.md, which must equal
-what tools/cli_reference.py generates from the parser now. README.md stays a short front door
+parameters and settings (environment variables the code reads, the sections and keys of
+.streamlit/secrets.toml.example and those the code reads, the options of .streamlit/config.toml) are
+looked for in docs/参考.md (as `name`, in backticks; settings and URL parameters in their own
+sections). Commands are looked for in docs/命令行.md, which must equal what tools/cli_reference.py
+generates from the parser now. README.md stays a short front door
 whose quick start is real, and every relative link in README.md and docs/*.md leads to a file.
 The expected lists come from the code and the config files, never from this file: a new column,
 command, parameter or setting without docs makes a test fail.
@@ -18,6 +20,7 @@ from urllib.parse import unquote
 from loaders.curated import SPECS
 from loaders.export import CONTRACT, EXTRA
 from loaders.progress import export as progress_export
+from loaders.progress.reminders import ReminderSettings
 from loaders.progress.status import StatusRules
 from loaders.vocabulary import STATUS_LABELS
 from tools import cli_reference
@@ -198,6 +201,31 @@ def secrets_example() -> dict:
     return tomllib.loads("\n".join(lines))
 
 
+def secrets_read_by_code() -> dict[str, set[str]]:
+    """Return the secrets.toml sections the code reads, with the keys it reads from them by name.
+
+    Sections: secrets_section("x"), st.secrets.get("x"), st.secrets["x"]; keys: secrets_section("x").get("k").
+    A section read into a settings class (ReminderSettings.from_section) takes the class's fields as its keys.
+    """
+    found: dict[str, set[str]] = {}
+    for path in APP_CODE:
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and node.args:
+                callee = ast.unparse(node.func)
+                if callee.endswith(("secrets_section", "secrets.get")) and _string(node.args[0], {}):
+                    found.setdefault(_string(node.args[0], {}), set())
+                if (isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+                        and isinstance(node.func.value, ast.Call) and ast.unparse(node.func.value.func).endswith(
+                            "secrets_section") and node.func.value.args and _string(node.args[0], {})):
+                    found.setdefault(_string(node.func.value.args[0], {}), set()).add(_string(node.args[0], {}))
+            if isinstance(node, ast.Subscript) and ast.unparse(node.value).endswith("secrets") \
+                    and _string(node.slice, {}):
+                found.setdefault(_string(node.slice, {}), set())
+    if "reminders" in found:
+        found["reminders"] |= set(ReminderSettings.__dataclass_fields__)
+    return found
+
+
 def config_options() -> list[str]:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
     return [f"{table}.{key}" for table, options in config.items() for key in options]
@@ -227,6 +255,15 @@ def test_every_secrets_section_and_key_is_documented():
             missing += [f"[{name}] {key}" for key in value if not documented(key, settings)]
         elif not documented(name, settings):
             missing.append(name)
+    assert missing == []
+
+
+def test_every_secrets_section_the_code_reads_is_documented():
+    settings = section(REFERENCE, "设置")
+    read = secrets_read_by_code()
+    assert {"admin", "auth", "database"} <= set(read) and "password" in read["admin"]  # the scan sees them
+    missing = [f"[{name}]" for name in read if not documented(f"[{name}]", settings)]
+    missing += [f"[{name}] {key}" for name, keys in read.items() for key in keys if not documented(key, settings)]
     assert missing == []
 
 
