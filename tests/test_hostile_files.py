@@ -22,11 +22,14 @@ from tools.hostile_files import GOOD, HOSTILE, many_rows, zip_bomb_string
 ROOT = Path(__file__).resolve().parents[1]
 PEAK_LIMIT_MB = 400  # Python with pandas and openpyxl is ~150 MB; the reported files took 1.3–4.2 GB
 
+# The child's own peak: VmHWM of its address space. (ru_maxrss is not: a child started with vfork, as
+# subprocess does, inherits the parent's high-water mark at exec, so it would report the test process's size.)
 CHECK = textwrap.dedent("""
-    import resource, sys
     from loaders import cli
     code = cli.main(["--curated", {curated!r}, "validate", {path!r}])
-    print("PEAK", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, "CODE", code)
+    with open("/proc/self/status") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) // 1024
+    print("PEAK", peak, "CODE", code)
 """)
 
 

@@ -9,7 +9,7 @@ is configured, through OIDC with an email an admin bound to their account.)
 
 Without either, the 数据维护 page does not exist and no write action is shown
 anywhere. Viewers never see write actions. Wrong passwords are counted per account
-and per client address in data/.login_attempts.json (loaders/security/throttle.py):
+and per client address in the progress database (loaders/security/login_limits.py), shared by every replica:
 a new browser session or a server restart does not reset them.
 """
 
@@ -20,8 +20,8 @@ import hmac
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from loaders.curated import configured_dir
-from loaders.security.throttle import ATTEMPTS_FILE, LoginThrottle, login_keys
+from loaders.security.login_limits import reserve, resolved_address, seconds_to_wait, succeeded, trusted_proxies
+from ui.progress.store import engine as progress_engine
 
 PASSWORD_ACCOUNT = "管理员"  # the one account behind the shared admin password
 _SESSION_ADMIN = "_admin_name"
@@ -86,33 +86,27 @@ def current_admin() -> str | None:
     return None
 
 
-def login_throttle() -> LoginThrottle:
-    """Return the login attempt counter of this data folder (data/.login_attempts.json)."""
-    return LoginThrottle(configured_dir().parent / ATTEMPTS_FILE)
-
-
-def _keys() -> list[str]:
-    """Return the keys of this session's attempts: the account, and the client address (None on localhost).
-
-    Behind a reverse proxy every client has the proxy's address; the account limit still holds.
-    """
-    address = st.context.ip_address
-    return login_keys(PASSWORD_ACCOUNT, address if isinstance(address, str) else None)
+def client_address() -> str:
+    """Return the client's address: the connection's peer, or behind a proxy listed in WORK_REPORT_TRUSTED_PROXIES
+    the right-most address in X-Forwarded-For that is not a trusted proxy (a client's own entries are never believed)."""
+    peer = st.context.ip_address
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    return resolved_address(peer if isinstance(peer, str) else None,
+                            forwarded if isinstance(forwarded, str) else None, trusted_proxies())
 
 
 def _check_password() -> None:
     attempt = st.session_state.get("admin_password_input", "")
     st.session_state["admin_password_input"] = ""
     st.session_state[_SESSION_WRONG] = False
-    throttle = login_throttle()
-    if throttle.wait_seconds(_keys()) > 0:
+    engine, address = progress_engine(), client_address()  # the counters live in the progress database
+    if not reserve(engine, PASSWORD_ACCOUNT, address):
         return  # locked: the password is not even compared
     if attempt and hmac.compare_digest(attempt.encode("utf-8"), admin_password().encode("utf-8")):
         st.session_state[_SESSION_ADMIN] = PASSWORD_ACCOUNT
-        throttle.clear(_keys())
+        succeeded(engine, PASSWORD_ACCOUNT, address)
     else:
         st.session_state[_SESSION_WRONG] = True
-        throttle.record_failure(_keys())
 
 
 def require_admin() -> str:
@@ -134,7 +128,7 @@ def require_admin() -> str:
         with st.form("admin_login", clear_on_submit=False):
             st.text_input("管理员密码", type="password", key="admin_password_input")
             st.form_submit_button("登录", on_click=_check_password)
-        wait = login_throttle().wait_seconds(_keys())
+        wait = seconds_to_wait(progress_engine(), PASSWORD_ACCOUNT, client_address())
         if wait:
             st.error(f"密码错误次数过多，请 {wait} 秒后再试（按账号和来源地址计，刷新页面或换浏览器不会重新计数）。")
         elif st.session_state.get(_SESSION_WRONG):

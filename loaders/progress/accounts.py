@@ -14,15 +14,15 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from loaders.clock import utc_now
 from loaders.progress.db import transaction
 from loaders.progress.models import Account, LoginAttempt
 from loaders.progress.reports import Writer
+from loaders.security.login_limits import LoginLimits, reserve, succeeded
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD = 10
@@ -43,15 +43,6 @@ def _email_problems(connection, email: str, login: str) -> list[str]:
     if owner is not None and owner != login:
         return [f"邮箱“{email}”已绑定账号“{owner}”：一个邮箱只能对应一个账号，先解除（set-email --login {owner} --email \"\"）"]
     return []
-
-
-@dataclass(frozen=True)
-class LoginLimits:
-    """How many failed logins are allowed within window_minutes, per account and per client address."""
-
-    per_account: int = 5
-    per_address: int = 20
-    window_minutes: int = 15
 
 
 class LoginRefused(Exception):
@@ -139,33 +130,28 @@ def writer_for_email(engine: Engine, email: str) -> Writer | None:
     return Writer(email, account.district, account.unit, account.is_admin) if account else None
 
 
-def _failures(session, column, value: str, since: datetime) -> int:
-    last_success = session.execute(select(func.max(LoginAttempt.attempted_at))
-                                   .where(column == value, LoginAttempt.succeeded.is_(True))).scalar()
-    start = max(since, last_success) if last_success else since
-    return session.execute(select(func.count()).select_from(LoginAttempt)
-                           .where(column == value, LoginAttempt.succeeded.is_(False),
-                                  LoginAttempt.attempted_at > start)).scalar()
-
-
 def log_in(engine: Engine, login: str, password: str, address: str, limits: LoginLimits = LoginLimits(),
            now: datetime | None = None) -> Writer:
-    """Return the Writer of an account whose password matches; raise LoginRefused otherwise (or when locked)."""
+    """Return the Writer of an account whose password matches; raise LoginRefused otherwise (or when locked).
+
+    The attempt is counted (loaders.security.login_limits) before the password is compared, so a burst of
+    attempts from many tabs or replicas compares at most the limit; every attempt is also logged.
+    """
     now = now or utc_now()
     login, address = (login or "").strip()[:64], (address or "未知")[:64]
-    since = now - timedelta(minutes=limits.window_minutes)
+    if not reserve(engine, login, address, limits, now):
+        raise LoginRefused(f"登录失败次数过多，请 {limits.window_minutes} 分钟后再试。")
     with transaction(engine) as session:
-        if (_failures(session, LoginAttempt.login, login, since) >= limits.per_account
-                or _failures(session, LoginAttempt.address, address, since) >= limits.per_address):
-            raise LoginRefused(f"登录失败次数过多，请 {limits.window_minutes} 分钟后再试。")
         account = session.execute(select(Account).where(Account.login == login)).scalar_one_or_none()
         usable = account is not None and account.password_hash != NO_PASSWORD  # OIDC-only: no password login
         matches = verify_password(password or "", account.password_hash if usable else _DUMMY_HASH)
         ok = usable and matches
         session.add(LoginAttempt(login=login, address=address, succeeded=ok, attempted_at=now))
-        if ok:
-            return Writer(account.login, account.district, account.unit, account.is_admin)
-    raise LoginRefused("登录名或密码不正确。")
+        writer = Writer(account.login, account.district, account.unit, account.is_admin) if ok else None
+    if writer is None:
+        raise LoginRefused("登录名或密码不正确。")
+    succeeded(engine, login, address)
+    return writer
 
 
 def accounts(engine: Engine) -> list[dict]:

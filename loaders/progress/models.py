@@ -64,6 +64,15 @@ class Reminder(Base):
     sent_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class LoginCounter(Base):
+    """Login attempts of one key (account:… or address:…) in its current window; updated in place, one row per key."""
+
+    __tablename__ = "login_counters"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer)
+
+
 class Milestone(Base):
     """One 时间节点 of a task; a later plan (plan_at) replaces the earlier one, which is kept."""
 

@@ -31,9 +31,11 @@ def data_copy(folder: Path) -> tuple[Path, Path]:
 
 
 def serve(data_root: tuple[Path, Path]):
-    """Start a server on (curated folder, secrets file)."""
+    """Start a server on (curated folder, secrets file), with a progress database (and login counters) of its own."""
     curated, secrets = data_root
-    server = start_server({"WORK_REPORT_CURATED_DIR": str(curated)}, ["--secrets.files", str(secrets)])
+    database = f"sqlite:///{curated.parent / 'progress.sqlite3'}"
+    server = start_server({"WORK_REPORT_CURATED_DIR": str(curated), "WORK_REPORT_DATABASE_URL": database},
+                          ["--secrets.files", str(secrets)])
     server.curated = curated
     return server
 

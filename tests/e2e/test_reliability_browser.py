@@ -100,7 +100,7 @@ def test_the_login_lockout_holds_in_new_sessions_and_after_a_restart(browser, da
             context.close()
     finally:
         server.stop()
-    server = serve(data_root)  # a restart keeps the count (data/.login_attempts.json)
+    server = serve(data_root)  # a restart keeps the count (in the progress database of this copy)
     try:
         context, page = new_page(browser)
         open_app(page, server, "admin")

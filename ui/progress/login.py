@@ -6,20 +6,12 @@ import streamlit as st
 
 from loaders.progress.accounts import LoginRefused, log_in, writer_for_email
 from loaders.progress.reports import Writer
-from ui.access import auth_configured, current_admin, oidc_user
+from ui.access import auth_configured, client_address, current_admin, oidc_user
 from ui.data import ensure_entry_point
 from ui.progress.store import engine
 from ui.text import caption, literal
 
 _WRITER = "_progress_writer"
-
-
-def client_address() -> str:
-    """Return the client's address as the server sees it (behind a proxy: the proxy's, unless it forwards one)."""
-    forwarded = st.context.headers.get("X-Forwarded-For")
-    forwarded = forwarded.split(",")[0].strip() if isinstance(forwarded, str) else ""
-    address = st.context.ip_address
-    return forwarded or (address if isinstance(address, str) else "") or "未知"
 
 
 def current_writer() -> Writer | None:
