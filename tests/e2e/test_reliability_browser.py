@@ -2,7 +2,7 @@
 sessions and a server restart, and the 下载规范表 buttons of 数据说明 with formula-like cells.
 
 Each server runs on a scratch copy of the curated tables (its own data/ folder, so its own
-login attempts file); the bundled data/ is never touched.
+progress database, where login attempts are counted); the bundled data/ is never touched.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pytest
 
 from loaders.curated import read_curated, table_bytes
 from loaders.frames import load_frames
+from loaders.security.login_limits import LoginLimits
 from tests.e2e.test_admin_browser import PASSWORD, data_copy, log_in, navigate, serve, upload
 from tests.test_store_reliability import notice_variant
 from tools.server import open_app, wait_ready
@@ -105,7 +106,7 @@ def test_the_login_lockout_holds_in_new_sessions_and_after_a_restart(browser, da
         context, page = new_page(browser)
         open_app(page, server, "admin")
         wait = int(re.search(r"请 (\d+) 秒后再试", locked_message(page)).group(1))
-        assert 0 < wait <= 300
+        assert 0 < wait <= LoginLimits().window_minutes * 60
         context.close()
     finally:
         server.stop()
