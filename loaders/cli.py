@@ -122,10 +122,20 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+# what the command line offers for a kind of problem (the messages themselves speak of the page)
+FLAG_HINTS = {
+    "unknown_unit": "命令行：--accept-new 按名称推断类别加入，或 --add-unit {value}=类别",
+    "unknown_leader": "命令行：--accept-new 加入当年领导名单",
+    "no_district": "命令行：--district 区名",
+    "no_year": "命令行：--year 年份",
+}
+
+
 def _print_problems(problems: list[Problem], what: str, consequence: str) -> None:
     print(f"{what}有 {len(problems)} 处问题，{consequence}：", file=sys.stderr)
     for problem in problems:
-        print(f"- {problem}", file=sys.stderr)
+        hint = FLAG_HINTS.get(problem.code, "").format(value=problem.value or "名称")
+        print(f"- {problem}" + (f"（{hint}）" if hint and "--" not in problem.fix else ""), file=sys.stderr)
 
 
 def read_files(paths: list[Path]) -> list[UploadedFile]:
@@ -218,6 +228,8 @@ def _import_notice(args, uploads: list[UploadedFile], added: dict[str, str], pro
     for reading in checked.readings:
         for layout in reading.layouts:
             print(f"{reading.file} 识别为：{layout}")
+        for line, text in reading.unplaced:
+            print(f"请核对：第{line}行“{text}”写的是责任分工，但上方没有可归属的任务，未计入任何任务")
         unsure = reading.unsure
         if len(unsure):
             print(f"请核对（{len(unsure)} 行读法不确定）：")

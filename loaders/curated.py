@@ -51,7 +51,7 @@ SPECS: dict[str, TableSpec] = {
         "documents.csv",
         ("doc_no", "year", "title", "issuer", "signed_date", "issued_date",
          "publication", "source_file", "attachments", "lead_mark", "source_sha256", "district"),
-        ("doc_no", "year", "title", "issuer"),
+        ("doc_no", "year", "title"),
         ("doc_no",),
         ("district",),
     ),
@@ -88,7 +88,7 @@ SPECS: dict[str, TableSpec] = {
 
 UNIT_CATEGORIES = (
     "区级部门", "街道", "镇", "市级派驻机构", "党委部门", "群团组织",
-    "国有企业", "事业单位·中心", "统称",
+    "国有企业", "事业单位·中心", "统称", "市级部门", "省级部门", "开发区/园区", "乡镇街道", "待分类",
 )
 METRIC_KINDS = ("growth", "count", "amount", "ratio")
 LEADERS_FROM = ("column", "heading", "none")
@@ -296,12 +296,12 @@ def _unknown(frame: pd.DataFrame, file: str, column: str, allowed: set[str], mes
 def check_numbering(tasks: pd.DataFrame, table_list: pd.DataFrame) -> list[Problem]:
     """Return gaps and repeats in the printed numbering of each table.
 
-    Numbering runs 1, 2, … through a table; where leaders are named in the
-    group headings (2022 附件1–2) it restarts at 1 under each heading. Rows that
-    share a number (民生实事 items with sub-rows) must be told apart by `part`.
+    Numbering runs 1, 2, … through a table; it may start again at 1 under a new
+    heading, section or subsection (2022 附件1–2 under each leader's heading) or run on
+    across them (a city's notice numbering its （一）…（四） through every leader). Rows
+    that share a number (民生实事 items with sub-rows) must be told apart by `part`.
     """
     problems: list[Problem] = []
-    by_heading = set(table_list.loc[table_list["leaders_from"] == "heading", "table_id"])
     seq = tasks["seq"].astype(int)
     # numbering may also start again at 1 under a new section or subsection (notices read as published)
     heads = tasks["section"] + "|" + tasks["subsection"]
@@ -311,8 +311,7 @@ def check_numbering(tasks: pd.DataFrame, table_list: pd.DataFrame) -> list[Probl
         "seq": seq.to_numpy(),
         "part": tasks["part"].to_numpy(),
         "row": tasks.index.to_numpy() + 2,
-        "group": (tasks["table_id"] + "|" + tasks["section_no"].where(tasks["table_id"].isin(by_heading), "")
-                  + "|" + restart.cumsum().astype(str)).to_numpy(),
+        "group": (tasks["table_id"] + "|" + restart.cumsum().astype(str)).to_numpy(),
     })
     distinct = frame.drop_duplicates(["group", "seq"])
     distinct = distinct.assign(expected=distinct.groupby("group", sort=False).cumcount() + 1)

@@ -200,7 +200,7 @@ def _unknown_unit(column: str, name: str, dictionary: UnitDictionary, spreadshee
     hint = f"是否为“{'”或“'.join(closest)}”？" if closest else ""
     return Problem("tasks.csv", spreadsheet_row, column, f"单位“{name}”不在{district}的单位词典中",
                    hint + f"改正拼写，或在 units.csv 中新增该单位（district 填“{district}”，写明类别），"
-                   "别名写在 aliases 列", value=name)
+                   "别名写在 aliases 列", value=name, code="unknown_unit")
 
 
 def _task_leaders(row, table, dictionary: LeaderDictionary, year: int, spreadsheet_row: int):
@@ -212,7 +212,8 @@ def _task_leaders(row, table, dictionary: LeaderDictionary, year: int, spreadshe
         if rest:
             problems.append(Problem("tasks.csv", spreadsheet_row, "leaders",
                                     f"牵头领导“{rest}”不在 {year} 年领导名单中",
-                                    f"改正姓名，或在 leaders.csv 中新增“{rest}”（年份 {year}）", value=rest))
+                                    f"改正姓名，或在 leaders.csv 中新增“{rest}”（年份 {year}）", value=rest,
+                                    code="unknown_leader"))
         found += [(name, dictionary.title.get((name, year), "")) for name in names]
     if table["leaders_from"] == "heading":
         heading = dictionary.from_heading(row["section"], year)

@@ -11,6 +11,7 @@ Nothing here writes a file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from dataclasses import replace as amended
 from pathlib import Path
 
 import pandas as pd
@@ -113,7 +114,7 @@ def _plan_import(package: Package, directory: Path, replace: bool,
                  added_units: dict[str, str] | None) -> tuple[ImportPlan | None, list[Problem]]:
     current, problems, base = read_curated_version(Path(directory))
     if problems:
-        return None, [Problem(p.file, p.row, p.column, "现有规范表有问题：" + p.message, p.fix) for p in problems]
+        return None, [amended(p, message="现有规范表有问题：" + p.message) for p in problems]
     tables = _complete(package)
     tables["units"] = _keep_shared_units(package, tables["units"], current["units"])
     problems += [package.locate(p) for name in PACKAGE_TABLES if name in package.tables
@@ -143,7 +144,7 @@ def _plan_import(package: Package, directory: Path, replace: bool,
     frames, problems = build_frames(merged)
     problems += check_references(merged)
     if problems:  # pragma: no cover - the checks above should have found these in the import file
-        return None, [Problem(p.file, p.row, p.column, "合并后：" + p.message, p.fix) for p in problems]
+        return None, [amended(p, message="合并后：" + p.message) for p in problems]
 
     changed = tuple(name for name in SPECS if table_bytes(current[name]) != table_bytes(merged[name]))
     return ImportPlan(
@@ -317,13 +318,14 @@ def _for_import(problem: Problem) -> Problem:
     """Return an unknown-unit or unknown-leader problem with the ways to fix it in an import."""
     if problem.value is None:
         return problem
-    if "的单位词典中" in problem.message:
+    if problem.code == "unknown_unit":
         hint = problem.fix.split("改正拼写")[0]
         fix = (f"{hint}改正拼写；若是新单位，在数据维护页“新增单位”中选类别，或在 units 工作表加一行"
                f"（命令行：--add-unit {problem.value}=类别，类别为{'、'.join(UNIT_CATEGORIES)}之一）")
     else:
         fix = "改正姓名；若是新任领导，在 leaders 工作表加一行（leader、year、title、district）"
-    return Problem(problem.file, problem.row, problem.column, problem.message, fix, problem.sheet, problem.value)
+    return Problem(problem.file, problem.row, problem.column, problem.message, fix, problem.sheet, problem.value,
+                   problem.code)
 
 
 def notice_tables(frames: Frames, raw: dict[str, pd.DataFrame], doc_no: str) -> dict[str, pd.DataFrame]:

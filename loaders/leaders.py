@@ -9,7 +9,11 @@ import pandas as pd
 
 from loaders.text import without_spaces
 
-_HEADING = re.compile(r"^[一二三四五六七八九十]+、(?P<body>.+?)牵头(?:的)?(?:重点)?工作(?:任务)?$")
+_CN = "一二三四五六七八九十百零"
+# a group heading naming the leader of the tasks below: “一、林杰常委、常务副区长牵头重点工作”,
+# “（二）X副县长主抓的工作”, “三、X副市长负责的重点任务：”
+HEADING = re.compile(rf"^(?:([{_CN}]+)、|[（(]([{_CN}]+)[）)])(?P<body>.+?)(?:牵头|主抓|负责|分管|联系)(?:的)?"
+                     rf"(?:重点)?(?:工作|任务)(?:任务)?[:：]?$")
 _SEPARATORS = re.compile(r"[、，,；;]")  # names may also be separated by these (“X、Y”)
 
 
@@ -54,7 +58,7 @@ class LeaderDictionary:
 
     def from_heading(self, heading: str, year: int) -> HeadingLeader | None:
         """Return the leader and title named in a 2022-style group heading, if any."""
-        match = _HEADING.match(without_spaces(heading))
+        match = HEADING.match(without_spaces(heading))
         if not match:
             return None
         body = match["body"]

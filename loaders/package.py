@@ -77,7 +77,7 @@ class Package:
         if where is None:
             return problem
         return Problem(where.file, where.row_of(problem.row), problem.column, problem.message, problem.fix,
-                       sheet=where.sheet, value=problem.value)
+                       sheet=where.sheet, value=problem.value, code=problem.code)
 
 
 def read_package(files: list[UploadedFile], max_bytes: int = MAX_IMPORT_BYTES) -> tuple[Package, list[Problem]]:

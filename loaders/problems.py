@@ -16,6 +16,7 @@ class Problem:
     fix: str
     sheet: str | None = None  # the worksheet, for XLSX files
     value: str | None = None  # the offending name, when one can be added (an unknown unit)
+    code: str = ""  # what kind of problem, for code to compare (unknown_unit, unknown_leader, no_header…)
 
     def __str__(self) -> str:
         where = self.file

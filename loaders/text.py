@@ -14,6 +14,27 @@ def without_spaces(text: str) -> str:
     return _SPACES.sub("", text)
 
 
+OPEN_BRACKETS, CLOSE_BRACKETS = "（(【[［", "）)】]］"
+
+
+def split_outside_brackets(text: str, separators: str) -> list[str]:
+    """Return text split at any of the separator characters that stand outside brackets
+    (“市人力社保局、各县（市、区）政府” → 市人力社保局 | 各县（市、区）政府)."""
+    pieces, depth, current = [], 0, ""
+    for char in text:
+        if char in OPEN_BRACKETS:
+            depth += 1
+        elif char in CLOSE_BRACKETS and depth:
+            depth -= 1
+        if depth == 0 and char in separators:
+            pieces.append(current)
+            current = ""
+        else:
+            current += char
+    pieces.append(current)
+    return pieces
+
+
 def full_width_brackets(text: str) -> str:
     """Return text with half-width round brackets turned into full-width ones."""
     return text.translate(_HALF_TO_FULL_BRACKETS)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from loaders.text import full_width_brackets, without_spaces
+from loaders.text import full_width_brackets, split_outside_brackets, without_spaces
 
 LEAD_MARK = "*"
 _CAPACITY = re.compile(r"^(?P<unit>[^（]+)（(?P<capacity>.+)）$")
@@ -87,7 +87,8 @@ def split_unit_list(printed: str, dictionary: UnitDictionary) -> list[UnitMentio
     if not printed:
         return []
     if _SEPARATORS.search(printed):
-        pieces = [p for p in (without_spaces(x) for x in _SEPARATORS.split(printed)) if p]
+        pieces = [p for p in (without_spaces(x) for line in printed.split("\n")
+                              for x in split_outside_brackets(line, "、，,；;")) if p]
     else:
         pieces = _join_wrapped(printed.split(), dictionary)
     return [dictionary.resolve(piece) for piece in pieces]

@@ -18,7 +18,6 @@ from ui.cache import data_key, directory_of, forget_data_key
 from ui.tables import table
 from ui.text import caption, literal
 
-UNKNOWN_UNIT = "单位词典中"  # “不在鹿城区的单位词典中”
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ def show_problems(problems: tuple[Problem, ...]) -> None:
 
 def unknown_units(problems: tuple[Problem, ...]) -> list[str]:
     """Return the unit names the dictionary does not know, in the order found."""
-    return list(dict.fromkeys(p.value for p in problems if p.value and UNKNOWN_UNIT in p.message))
+    return list(dict.fromkeys(p.value for p in problems if p.value and p.code == "unknown_unit"))
 
 
 def choose_new_units(names: list[str], chosen: dict[str, str]) -> dict[str, str]:

@@ -66,6 +66,9 @@ def show_layout(reading: Reading) -> None:
     """Say which layout was recognised and the separator rules."""
     for layout in reading.layouts:
         caption(f"{reading.file} 识别为：{layout}")
+    for line, text in reading.unplaced:
+        st.warning(f"第{line}行“{text}”写的是责任分工，但上方没有可归属的任务，未计入任何任务；"
+                   "如属某项任务，请在下表中补上", icon=":material/help:")
     caption("分隔规则：" + SEPARATOR_RULES)
 
 

@@ -12,20 +12,22 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
-from loaders.curated import UNIT_CATEGORIES, read_curated
+from loaders.curated import SPECS, read_curated
 from loaders.districts import applies_to
 from loaders.importing import ImportPlan, plan_import
 from loaders.package import PACKAGE_TABLES, UploadedFile
 from loaders.problems import Problem
 from loaders.reading.blocks import ReadError, decode_text, file_kind, read_blocks
 from loaders.reading.build import ReadOptions, Reading, build, district_of, empty_rows
-from loaders.reading.categories import infer_category
-from loaders.reading.layout import DOC_NO, LEADER_HEADING, Reader, parse_blocks, split_printed
+from loaders.reading.categories import FALLBACK, infer_category
+from loaders.reading.layout import DOC_NO, LEADER_HEADING, Reader, parse_blocks
+from loaders.reading.roles import role_line, trailing_roles
+from loaders.reading.unit_names import split_names
 from loaders.text import without_spaces
 from loaders.units import UnitDictionary, split_unit_list
 from loaders.vocabulary import NOT_GIVEN
@@ -59,7 +61,13 @@ def is_notice(upload: UploadedFile) -> bool:
     stem = Path(upload.name).stem.strip().lower()
     if stem in PACKAGE_TABLES or b"\x00" in upload.data[:4096]:
         return False
-    return looks_like_notice(decode_text(upload.data[:200_000]))
+    text = decode_text(upload.data[:200_000])
+    if kind == "text" and Path(upload.name).suffix.lower() in (".txt", ".text", ".md", ""):
+        # a .txt is a notice copied from a page, unless it is a curated table saved as text
+        first = text.lstrip("\ufeff").split("\n", 1)[0]
+        return not any(first.replace(" ", "").startswith(f"{SPECS[name].columns[0]},{SPECS[name].columns[1]}")
+                       for name in SPECS)
+    return looks_like_notice(text)
 
 
 def looks_like_notice(text: str) -> bool:
@@ -68,7 +76,8 @@ def looks_like_notice(text: str) -> bool:
     reader = Reader("", [], [], False)
     for line in text.splitlines()[:400]:
         flat = without_spaces(line).strip(",")
-        if DOC_NO.match(flat) or LEADER_HEADING.match(flat) or ("关于" in flat and flat.endswith("通知")):
+        if DOC_NO.match(flat) or LEADER_HEADING.match(flat) or ("关于" in flat and flat.endswith("通知")) \
+                or role_line(flat) or trailing_roles(flat)[1]:
             return True
         cells = tuple(c.strip() for c in re.split(r"[\t,]", line))
         if len([c for c in cells if c]) >= 2 and reader._header(cells) is not None:
@@ -123,8 +132,8 @@ def _leaders(reading: Reading, headings: dict[str, str], heading_lines: dict[str
         if (name, year) not in listed and not accept_new:
             problems.append(Problem(reading.file, line or None, "leaders",
                                     f"领导“{name}”不在{district} {year} 年领导名单中",
-                                    "核对姓名；确是当年领导时加 --accept-new（预览中勾选“加入新领导”）把他加入名单",
-                                    value=name))
+                                    "核对姓名；确是当年领导时在预览中勾选“加入新领导”把他加入名单",
+                                    value=name, code="unknown_leader"))
             continue
         rows.append({"leader": name, "year": year, "title": title, "district": district})
     reading.leaders_found = [(r["leader"], r["title"]) for r in rows]
@@ -134,7 +143,7 @@ def _leaders(reading: Reading, headings: dict[str, str], heading_lines: dict[str
 def leader_names(cell: str, known: list[str]) -> list[str]:
     """Return the leader names of a printed cell: known names first, else names split at separators."""
     names: list[str] = []
-    for token in split_printed(cell):
+    for token in split_names(cell, units=False):
         rest = without_spaces(token)
         while rest:
             match = next((n for n in known if rest.startswith(n)), None)
@@ -160,18 +169,14 @@ def _units(reading: Reading, current, district: str, accept_new: bool, added: di
     for name, line in unknown.items():
         category = infer_category(name)
         closest = dictionary.closest(name)
-        if accept_new and category:
-            rows.append({"unit": name, "category": category, "aliases": "", "district": district})
+        if accept_new:
+            rows.append({"unit": name, "category": category or FALLBACK, "aliases": "", "district": district})
             continue
         hint = f"是否为“{'”或“'.join(closest)}”？" if closest else ""
-        if accept_new:
-            fix = f"{hint}无法从名称推断类别：加 --add-unit {name}=类别（{'、'.join(UNIT_CATEGORIES)}之一）"
-        else:
-            guess = f"（按名称推断为“{category}”）" if category else ""
-            fix = (f"{hint}改正原文中的写法；确是新单位时加 --accept-new 把它加入单位词典{guess}，"
-                   f"或 --add-unit {name}=类别")
+        guess = f"（按名称推断为“{category}”）" if category else f"（名称看不出类别，将记为“{FALLBACK}”）"
+        fix = f"{hint}改正原文中的写法；确是新单位时在预览中勾选加入单位词典并选择类别{guess}"
         problems.append(Problem(reading.file, line, "units", f"单位“{name}”不在{district}的单位词典中", fix,
-                                value=name))
+                                value=name, code="unknown_unit"))
     return pd.DataFrame(rows, columns=["unit", "category", "aliases", "district"]), problems
 
 
@@ -194,19 +199,19 @@ def check_notice(uploads: list[UploadedFile], directory: Path, options: ReadOpti
     """Return the notices read and the plan of importing them (or every problem found)."""
     current, problems = read_curated(Path(directory))
     if problems:
-        return NoticeCheck([], None, [Problem(p.file, p.row, p.column, "现有规范表有问题：" + p.message, p.fix)
+        return NoticeCheck([], None, [replace(p, message="现有规范表有问题：" + p.message)
                                       for p in problems])
     if len(uploads) != 1:
         return NoticeCheck([], None, [Problem("、".join(u.name for u in uploads), None, None,
                                               "一次只能导入一份通知的原文", "逐个导入")])
     readings = [read_notice(u, options, current, accept_new, added_units) for u in uploads]
     problems = list(readings[0].problems)
-    if problems and all(p.column in ("units", "leaders") and p.value for p in problems) and not accept_new:
+    if problems and all(p.code in ("unknown_unit", "unknown_leader") for p in problems) and not accept_new:
         # only names new to the dictionaries: check the rest now too, so every problem shows in one pass
         trial = read_notice(uploads[0], options, current, True, added_units)
         if not trial.problems:
             _, more = plan_import(trial.package(), directory, replace=replace_existing, added_units=added_units or {})
-            problems += [p for p in more if not ("词典中" in p.message or "名单中" in p.message)]
+            problems += [p for p in more if p.code not in ("unknown_unit", "unknown_leader")]
     if problems:
         return NoticeCheck(readings, None, problems)
     package = readings[0].package()

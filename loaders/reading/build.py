@@ -45,6 +45,7 @@ class Reading:
     layouts: list[str]
     problems: list[Problem]
     leaders_found: list[tuple[str, str]] = field(default_factory=list)  # (name, title) as read
+    unplaced: list[tuple[int, str]] = field(default_factory=list)  # role text under no task: (line, text)
 
     def package(self) -> Package:
         """Return the tables as an import package whose problems point at lines of the notice."""
@@ -76,28 +77,26 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
           current: dict[str, pd.DataFrame]) -> Reading:
     """Return the curated tables of a parsed notice, with ids that do not collide with current ones."""
     problems = list(notice.problems)
-    doc_no = options.doc_no or notice.doc_no
-    year = options.year or _year(doc_no) or _year(notice.title) or next(
-        (y for y in (_year(t.title) for t in notice.tables) if y), "")
+    year = options.year or _year(options.doc_no or notice.doc_no) or _year(notice.title) or next(
+        (y for y in (_year(t.title) for t in notice.tables) if y), "") or notice.year
     district = options.district or district_of(options.issuer or notice.issuer) \
         or district_of(notice.title.split("关于")[0])
-    if not notice.tasks and not any("表头" in p.message for p in problems):
+    title = notice.title or (notice.tables[0].title if notice.tables else "")
+    doc_no = options.doc_no or notice.doc_no or unnumbered(title, district, year)
+    if not notice.tasks and not any(p.code in ("no_header", "headless_table") for p in problems):
         problems.append(Problem(file, None, None, "找不到任何任务：" + (
             "文件中没有表格，也没有带责任单位的编号段落" if not notice.tables else "表格中没有任务行"),
             "任务应在带表头的表格中（表头如“序号、重点工作、责任单位”），或是编号段落（1. /（1））"
-            "后跟“（牵头单位：…；责任单位：…）”或另起一行“责任单位：…”；扫描件请先转成文字"))
-    if not doc_no:
-        problems.append(Problem(file, None, None, "原文中找不到文号（如 温鹿政办〔2024〕5号）",
-                                "命令行加 --doc-no 文号，或在预览中填写文号"))
-    issuer = options.issuer or notice.issuer
-    if not issuer:
-        problems.append(Problem(file, None, None, "原文中找不到发文机关（如 温州市鹿城区人民政府办公室）",
-                                "命令行加 --issuer 发文机关，或在预览中填写"))
+            "后跟“（牵头单位：…；责任单位：…）”或另起一行“责任单位：…”；扫描件请先转成文字", code="no_tasks"))
+    if not title:
+        title = f"{district}{year}年任务分解（原文未印标题）"
+    issuer = options.issuer or notice.issuer  # may be absent: shown as 未注明
     if not district:
         problems.append(Problem(file, None, None, "无法从发文机关判断行政区（区县）",
-                                "命令行加 --district 区名（如 鹿城区），或在预览中填写"))
+                                "在预览中填写行政区（如 鹿城区）", code="no_district"))
     if not year:
-        problems.append(Problem(file, None, None, "无法确定年度（文号、标题和表名中都没有年份）", "命令行加 --year 年份"))
+        problems.append(Problem(file, None, None, "无法确定年度（文号、标题、表名和正文开头都没有年份）",
+                                "在预览中填写年度", code="no_year"))
     if problems:
         return Reading(file, district, {}, empty_rows(), [layout_line(t) for t in notice.tables],
                        problems)
@@ -133,7 +132,7 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
             task_rows.append(row)
             view_rows.append({"line": task.line, "source": task.source, "check": "；".join(task.unsure), **row})
     documents = pd.DataFrame([{
-        "doc_no": doc_no, "year": year, "title": notice.title or (notice.tables[0].title if notice.tables else ""),
+        "doc_no": doc_no, "year": year, "title": title,
         "issuer": issuer, "signed_date": options.signed_date or notice.signed_date,
         "issued_date": options.issued_date or notice.issued_date, "publication": notice.publication,
         "source_file": file, "attachments": notice.attachments, "lead_mark": _lead_mark(notice),
@@ -149,7 +148,8 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
     documents["district"] = district
     return Reading(file, district, {"documents": documents, "tables": tables, "tasks": tasks},
                    pd.DataFrame(view_rows), [layout_line(t) for i, t in enumerate(notice.tables)
-                                             if any(x.table == i for x in notice.tasks)], [])
+                                             if any(x.table == i for x in notice.tasks)], [],
+                   unplaced=list(notice.unplaced))
 
 
 def restart_blocks(tasks) -> list[int]:
@@ -169,6 +169,11 @@ def layout_line(table) -> str:
     """Return "附件1《表名》：how it was read" for the messages."""
     name = table.attachment + (f"《{table.title}》" if table.title else "")
     return f"{name or '表格'}：{describe(table)}"
+
+
+def unnumbered(title: str, district: str, year: str) -> str:
+    """Return the key of a notice printed without a 文号: says so, and names the notice (never a made-up 文号)."""
+    return f"（未注明文号）{title or f'{district}{year}年通知'}"
 
 
 def _year(text: str) -> str:

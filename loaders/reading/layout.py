@@ -1,13 +1,18 @@
 """Interpreting the blocks of a notice: its header facts, its tables, and one task per printed row.
 
 Recognised layouts (each table says which one it found, for the messages):
-- a table with a 牵头领导 column, or leader group headings (“一、林杰常委、常务副区长牵头重点工作”);
+- a table with a leaders column (牵头领导, 分管县领导, 牵头市领导…), or leader group headings
+  (“一、林杰常委、常务副区长牵头重点工作”, “（一）X副县长主抓的工作”), as paragraphs or as a row
+  merged across the table;
 - lead units marked `*` in one 责任单位 column, or separate 牵头单位/牵头部门 and
   责任单位/配合单位/配合部门 columns, or (a per-import choice) the first unit listed leads;
 - numbered content ((1), 1., 1、) under 项目 cells ((一)…, 1.…) or a 序号 column;
 - a task-name column plus a 指标要求 column, joined as “地区生产总值 增长5.5%”;
-- paragraphs instead of a table: numbered tasks with inline brackets
-  “（责任领导：X、Y；牵头单位：A；责任单位：B、C）” or a “责任单位：…” line under each task.
+- paragraphs instead of a table: numbered tasks (1. 1、 (1) （一） ①) with a trailing bracket of
+  roles of any kind “（责任领导：X；牵头单位：A；责任单位：B、C）”, “【牵头单位：A；配合单位：B】”,
+  “（A牵头，B、C配合）”, “（A负责）”, or role lines under the task (one or several, any wording
+  the open grammar of roles.py knows: 牵头负责领导：…, 牵头责任单位：…, 部门分工：A牵头，B配合).
+Columns a table has beyond these (完成时限, 目标类型…) are kept in the task's note as “列名：值”.
 """
 
 from __future__ import annotations
@@ -15,8 +20,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from loaders.leaders import HEADING
 from loaders.problems import Problem
 from loaders.reading.blocks import Block
+from loaders.reading.roles import label_role, role_line, trailing_roles
+from loaders.reading.unit_names import split_names
 from loaders.text import without_spaces
 
 CN_DIGITS = "零一二三四五六七八九"
@@ -36,21 +44,17 @@ HEADER_LABELS: dict[str, tuple[str, ...]] = {
     "leaders": ("牵头领导", "责任领导", "分管领导", "联系领导", "区领导", "牵头区领导", "领导"),
     "note": ("备注", "说明"),
 }
-ROLE_WORDS = {"leaders": ("责任领导", "牵头领导", "分管领导", "联系领导"),
-              "lead": ("牵头单位", "牵头部门", "主责单位"),
-              "units": ("责任单位", "责任部门"),
-              "support": ("配合单位", "配合部门", "协同单位", "协办单位")}
-_ROLE_WORD = "|".join(w for words in ROLE_WORDS.values() for w in words)
-ROLE_LINE = re.compile(rf"^(?:{_ROLE_WORD})\s*[:：]")
-INLINE_ROLES = re.compile(rf"[（(]\s*((?:{_ROLE_WORD})\s*[:：].*)[）)]\s*[。；;]?\s*$")
-
 PAREN_NO = re.compile(r"(?:^|(?<=\s)|(?<=。))[（(]\s*(\d{1,3})\s*[）)]\s*")
 DOT_NO = re.compile(r"^(\d{1,3})\s*[.．、]\s*(?=\S)")
+CIRCLED_NO = re.compile(r"^([\u2460-\u2473])\s*")
 SECTION_PAREN = re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]")
 SECTION_COMMA = re.compile(rf"^([{_CN}]+)\s*、")
-LEADER_HEADING = re.compile(rf"^([{_CN}]+)、(?P<body>.+?)牵头(?:的)?(?:重点)?工作(?:任务)?$")
+LEADER_HEADING = HEADING
 ATTACHMENT = re.compile(r"^附\s*件\s*(\d*)$")
-DOC_NO = re.compile(r"^(\S*?[〔\[［（(]\d{4}[〕\]］）)]\d+号)$")
+DOC_NO = re.compile(r"^(?:文件编号|发文字号|发文文号|文号)?[:：]?(\S*?[〔\[［（(]\d{4}[〕\]］）)]\d+号)$")
+LEAD_FIRST_RULE = re.compile(r"(?:列|排)(?:在)?第一(?:位|个)的?(?:责任|部门|单位)*(?:单位|部门)?(?:为|是)牵头")
+ROLE_OR_NUMBER = re.compile(rf"^(?:[（(]?\d{{1,3}}[）).．、]|[（(][{_CN}]+[）)]|[{_CN}]+、|[\u2460-\u2473])")
+_TITLE_END = ("通知", "方案", "分解表", "分工表", "分解", "清单", "意见", "责任表", "任务表")
 DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 TITLE_WORDS = ("常务副区长", "副区长", "区长", "常务副县长", "副县长", "县长", "常务副市长", "副市长", "市长",
                "常委", "副书记", "书记", "副主任", "主任", "部长", "党组成员", "政委", "副秘书长", "秘书长",
@@ -83,9 +87,20 @@ def header_role(text: str) -> str | None:
     for role, labels in HEADER_LABELS.items():
         if base in labels:
             return role
+    by_parts = label_role(base)  # 牵头市领导, 分管县领导, 协同责任单位, 主办部门…
+    if by_parts in ("leaders", "lead", "support", "units"):
+        return by_parts
     for label, role in sorted(((l, r) for r, ls in HEADER_LABELS.items() for l in ls), key=lambda p: -len(p[0])):
         if len(label) >= 2 and label in base and len(base) <= len(label) + 4:
             return role
+    return None
+
+
+def kept_column(text: str) -> str | None:
+    """Return "note:<header>" for a header cell the reader keeps in the note (完成时限, 目标类型…), else None."""
+    label = tidy_text(text)
+    if 1 <= len(label) <= 12 and not re.search(r"\d", label):
+        return "note:" + label
     return None
 
 
@@ -106,6 +121,7 @@ class ParsedTask:
     line: int
     source: str
     unsure: list[str] = field(default_factory=list)
+    roles: dict[str, str] = field(default_factory=dict)  # as printed in paragraphs: leaders, lead, units, support
 
 
 @dataclass
@@ -139,13 +155,15 @@ class ParsedNotice:
     heading_leaders: dict[str, str] = field(default_factory=dict)  # name → title from group headings
     heading_lines: dict[str, int] = field(default_factory=dict)  # name → line of the heading
     problems: list[Problem] = field(default_factory=list)
+    unplaced: list[tuple[int, str]] = field(default_factory=list)  # role lines under no task: (line, text)
 
 
 def scope_of(title: str) -> str:
-    """Return annual, five_year or livelihood from a table title."""
-    if "五年" in title:
+    """Return annual, five_year or livelihood from a table title (a title naming both 重点工作 and
+    民生实事, the notice's own title, is annual: its tables say which is which)."""
+    if re.search(r"五年|十[三四五六]五", title):
         return "five_year"
-    if "民生实事" in title or "民生实项目" in title or "民生" in title:
+    if re.search(r"民生|实事", title) and not re.search(r"重点工作|目标任务|主要任务|工作任务|工作报告(?!.*实事)", title):
         return "livelihood"
     return "annual"
 
@@ -164,18 +182,6 @@ def split_heading_leader(body: str, known: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def parse_roles(text: str) -> dict[str, str]:
-    """Return {leaders|lead|units|support: value} of “责任领导：X、Y；牵头单位：A；责任单位：B、C”."""
-    found: dict[str, str] = {}
-    pieces = re.split(rf"[；;。]?\s*(?=(?:{_ROLE_WORD})\s*[:：])", text)
-    for piece in pieces:
-        match = re.match(rf"^({_ROLE_WORD})\s*[:：]\s*(.*?)\s*[；;。]?\s*$", piece.strip(), re.S)
-        if match:
-            role = next(r for r, words in ROLE_WORDS.items() if match[1] in words)
-            found[role] = (found.get(role, "") + "、" if role in found else "") + match[2].strip()
-    return found
-
-
 class Reader:
     """Walks the blocks once, keeping the current attachment, table, heading, section and subsection."""
 
@@ -183,7 +189,8 @@ class Reader:
         self.name = name
         self.blocks = blocks
         self.known_leaders = list(known_leaders)
-        self.lead_first = lead_first
+        # “列第一位的（责任）单位为牵头单位”, wherever the notice says it, is the notice's own rule
+        self.lead_first = lead_first or any(LEAD_FIRST_RULE.search(without_spaces(b.text)) for b in blocks)
         self.notice = ParsedNotice()
         self.attachment = ""
         self.title = ""
@@ -198,12 +205,18 @@ class Reader:
         self.stopped = False
         self.headless_reported = False
         self.section_style = ""
+        self.open_task: ParsedTask | None = None  # the paragraph task role lines below it belong to
+        self.taken: set[int] = set()  # blocks read ahead (a title printed over several lines)
+        self.at = 0
 
     # ----------------------------------------------------------------- walking
     def read(self) -> ParsedNotice:
-        for block in self.blocks:
+        for index, block in enumerate(self.blocks):
             if self.stopped:
                 break
+            if index in self.taken:
+                continue
+            self.at = index
             if block.kind == "para":
                 self._paragraph(block)
             else:
@@ -230,47 +243,58 @@ class Reader:
             self.title, self.table, self.heading, self.section, self.subsection = "", None, ("", ""), ("", ""), ""
             self.section_style = ""
             return
-        heading = LEADER_HEADING.match(flat)
-        if heading:
-            self.in_body = True
-            number = cn_number(heading[1])
-            leader = split_heading_leader(heading["body"], self.known_leaders + list(notice.heading_leaders))
-            if leader is None or number is None:
-                notice.problems.append(Problem(self.name, block.line, None, f"分组标题“{flat}”中找不到领导姓名",
-                                               "标题应形如“一、林杰常委、常务副区长牵头重点工作”"))
-                return
-            notice.heading_leaders.setdefault(leader[0], leader[1])
-            notice.heading_lines.setdefault(leader[0], block.line)
-            self.heading = (str(number), tidy_heading(text))
-            if self.table is not None and self.table.leaders_from == "none":
-                self.table.leaders_from = "heading"
+        if self._leader_heading(text, flat, block):
             return
-        if ROLE_LINE.match(flat) and notice.tasks and self._last_task_open():
-            self._attach_roles(notice.tasks[-1], parse_roles(text), "line")
+        roles = role_line(text)
+        if roles:
+            if self.open_task is not None:
+                self._attach_roles(self.open_task, roles, "line")
+            else:
+                notice.unplaced.append((block.line, tidy_text(text)))
             return
         if self._paragraph_task(text, block):
             return
         if self._structure(text):
             self.in_body = True
+            self.open_task = None
             return
+        self.open_task = None
         if self.in_body and not self.title and self.table is None:
             self.title, self.title_line = tidy_text(text), block.line
-        elif re.search(r"(表|清单|分解)$", flat):  # the title of the next table (another sheet, no 附件 mark)
+        elif re.search(r"(表|清单|分解|分工)$", flat) and len(flat) <= 60:  # the next table's title (no 附件 mark)
             self.pending_title, self.title_line = tidy_text(text), block.line
+
+    def _leader_heading(self, text: str, flat: str, block: Block) -> bool:
+        """Take a group heading naming the leader of the tasks below (“一、X副市长牵头重点工作”,
+        “（二）X副县长主抓的工作”); False when the heading names no leader (then it is a section)."""
+        heading = LEADER_HEADING.match(flat)
+        if not heading:
+            return False
+        number = cn_number(heading[1] or heading[2])
+        leader = split_heading_leader(heading["body"], self.known_leaders + list(self.notice.heading_leaders))
+        if leader is None or number is None:
+            return False
+        self.in_body = True
+        self.open_task = None
+        self.notice.heading_leaders.setdefault(leader[0], leader[1])
+        self.notice.heading_lines.setdefault(leader[0], block.line)
+        self.heading = (str(number), tidy_heading(text))
+        if self.table is not None and self.table.leaders_from == "none":
+            self.table.leaders_from = "heading"
+        return True
 
     def _header_fact(self, flat: str, block: Block) -> bool:
         """Record a fact of the notice's head (文号, title, issuer, dates); True when the paragraph was one."""
         notice = self.notice
-        if not notice.doc_no and DOC_NO.match(flat):
-            notice.doc_no = flat
+        doc_no = DOC_NO.match(flat)
+        if not notice.doc_no and doc_no:
+            notice.doc_no = doc_no[1]
             notice.lines["doc_no"] = block.line
             return True
         if not notice.issuer and flat.endswith("文件") and len(flat) > 4:
             notice.issuer = flat[:-2]
             return True
-        if not notice.title and "关于" in flat and flat.endswith("通知"):
-            notice.title = flat
-            notice.lines["title"] = block.line
+        if not notice.title and self._title(flat, block):
             return True
         date = DATE.fullmatch(flat)
         if date and not notice.signed_date:
@@ -284,8 +308,36 @@ class Reader:
         if listed:
             self.attachment_list = [listed[1]]
             return True
-        if self.attachment_list and re.match(r"^\d+[.．]", flat) and not ROLE_LINE.search(flat):
+        if self.attachment_list and re.match(r"^\d+[.．]", flat) and not role_line(flat):
             self.attachment_list.append(flat)
+            return True
+        return False
+
+    def _title(self, flat: str, block: Block) -> bool:
+        """Take the notice's title: “…关于…的通知”, printed on one line or over several, or a plain
+        title naming the year and the work (“X区2023年区《政府工作报告》确定的重点工作任务责任分解方案”)."""
+        if flat.endswith("：") or flat.endswith(":") or ROLE_OR_NUMBER.match(flat):
+            return False
+        at = self.at
+        if "关于" in flat:
+            title, used = flat, []
+            for ahead in range(at + 1, min(at + 4, len(self.blocks))):
+                if title.endswith(_TITLE_END) or self.blocks[ahead].kind != "para":
+                    break
+                following = without_spaces(self.blocks[ahead].cells[0])
+                if following.endswith(("：", ":")) or len(following) > 40:
+                    break
+                title, used = title + following, used + [ahead]
+            if title.endswith(_TITLE_END):
+                self.notice.title = title
+                self.notice.lines["title"] = block.line
+                self.taken.update(used)
+                return True
+            return False
+        if re.search(r"(19|20)\d\d", flat) and len(flat) <= 80 and flat.endswith(_TITLE_END) \
+                and re.search(r"工作报告|责任分解|分工|任务|实事", flat):
+            self.notice.title = flat
+            self.notice.lines["title"] = block.line
             return True
         return False
 
@@ -300,43 +352,58 @@ class Reader:
             return True
         return False
 
-    def _last_task_open(self) -> bool:
-        last = self.notice.tasks[-1]
-        return not last.units
-
     # --------------------------------------------------------- paragraph tasks
     def _paragraph_task(self, text: str, block: Block) -> bool:
-        """Take a numbered paragraph with its roles (inline, or on the next line) as a task."""
-        number = PAREN_NO.match(text) or DOT_NO.match(text)
-        if not number:
+        """Take a paragraph with its roles (a trailing bracket, or role lines below it) as a task.
+
+        Numbered 1. 1、 (1) ① as tasks; （一） or 一、 only when roles follow it (no deeper level);
+        an unnumbered paragraph only with a trailing bracket of roles.
+        """
+        flat = without_spaces(text)
+        body, roles = trailing_roles(text)
+        following = self._next_paragraph()
+        roles_below = following is not None and bool(role_line(following.cells[0]))
+        if not roles and not roles_below:
             return False
-        inline = INLINE_ROLES.search(text)
-        following = self._next_paragraph(block)
-        if not inline and not (following is not None and ROLE_LINE.match(without_spaces(following.cells[0]))):
-            return False
+        number = PAREN_NO.match(body) or DOT_NO.match(body) or CIRCLED_NO.match(body)
+        seq = None
+        if number:
+            seq = int(number[1]) if number[1].isdigit() else ord(number[1]) - 0x245F
+            body = body[number.end():]
+        else:
+            chinese = SECTION_PAREN.match(flat) or SECTION_COMMA.match(flat)
+            if chinese and cn_number(chinese[1]) is not None:
+                seq = cn_number(chinese[1])
+                body = re.sub(rf"^\s*(?:[（(]\s*[{_CN}]+\s*[）)]|[{_CN}]+\s*、)\s*", "", body)
+            elif not roles or len(flat) < 8:
+                return False
         if self.table is None or self.table.roles:
             self._new_table(block, (), "paragraphs")
-        body = text[number.end():]
-        roles = {}
-        if inline:
-            body = body[:inline.start() - number.end()] if inline.start() >= number.end() else body
-            roles = parse_roles(inline[1])
-        task = self._task(block, int(number[1]), tidy_text(body), "", "", "", "")
-        self._attach_roles(task, roles, "inline" if inline else "line")
+        if seq is None:
+            previous = next((t for t in reversed(self.notice.tasks) if t.table == len(self.notice.tables) - 1), None)
+            seq = previous.seq + 1 if previous is not None else 1
+        task = self._task(block, seq, tidy_text(body), "", "", "", "")
+        self._attach_roles(task, roles, "inline" if roles else "line")
+        self.open_task = task
         return True
 
-    def _next_paragraph(self, block: Block) -> Block | None:
-        at = self.blocks.index(block)
-        return self.blocks[at + 1] if at + 1 < len(self.blocks) and self.blocks[at + 1].kind == "para" else None
+    def _next_paragraph(self) -> Block | None:
+        at = self.at + 1
+        return self.blocks[at] if at < len(self.blocks) and self.blocks[at].kind == "para" else None
 
     def _attach_roles(self, task: ParsedTask, roles: dict[str, str], how: str) -> None:
-        if "leaders" in roles:
-            task.leaders = roles["leaders"]
-        lead = roles.get("lead", "")
-        others = "、".join(v for k, v in roles.items() if k in ("units", "support") and v)
+        """Add roles to a task (a second role line adds to the first, never replaces it)."""
+        for role, value in roles.items():
+            task.roles[role] = task.roles[role] + "、" + value if task.roles.get(role) else value
+        task.leaders = task.roles.get("leaders", "")
+        lead = task.roles.get("lead", "")
+        others = "、".join(v for k, v in task.roles.items() if k in ("units", "support") and v)
         task.units = compose_units(lead, others, self.lead_first)
         if self.table is not None:
-            self.table.lead_style = "columns" if lead else ("first" if self.lead_first else "star")
+            if lead:
+                self.table.lead_style = "columns"
+            elif self.table.lead_style != "columns":
+                self.table.lead_style = "first" if self.lead_first else "star"
             self.table.layout = "段落（每条任务后" + ("括号中写明责任领导和单位）" if how == "inline" else "另起一行写“责任单位：…”）")
             if task.leaders and self.table.leaders_from == "none":
                 self.table.leaders_from = "column"
@@ -357,7 +424,7 @@ class Reader:
                 self.notice.problems.append(Problem(
                     self.name, block.line, None, f"表头（{found}）中没有任务内容列",
                     "表头应有“内容和要求”“重点工作”“工作任务”“任务内容”“项目内容”或“指标名称”等列之一；"
-                    "若表头写法不同，请改成其中一种后再导入"))
+                    "若表头写法不同，请改成其中一种后再导入", code="no_header"))
             return
         if self.table is None or not self.table.roles:
             filled = [c for c in block.cells if c]
@@ -369,7 +436,7 @@ class Reader:
                 self.notice.problems.append(Problem(
                     self.name, block.line, None, f"表格的第一行（{found}）不是可识别的表头",
                     "表格第一行应为表头，写明各列，如“序号、重点工作、责任单位、备注”；任务内容列可叫"
-                    + "、".join(f"“{w}”" for w in HEADER_LABELS["content"][:6]) + "等"))
+                    + "、".join(f"“{w}”" for w in HEADER_LABELS["content"][:6]) + "等", code="headless_table"))
             return
         filled = [c for c in block.cells if c]
         if len(filled) == 1 and len(block.cells) > 1 and not re.fullmatch(r"\d+", filled[0]):
@@ -385,16 +452,23 @@ class Reader:
         cells = list(cells)
         while cells and not cells[-1]:
             cells.pop()
+        unknown = 0
         for cell in cells:
             role = header_role(cell) if cell else None
             if cell and role is None:
-                return None
+                role = kept_column(cell)
+                if role is None:
+                    return None
+                unknown += 1
             if not cell:
                 role = "item" if roles and roles[-1] == "item" else "empty"
             roles.append(role)
-        recognised = [r for r in roles if r not in ("empty",)]
+        recognised = [r for r in roles if r != "empty" and not r.startswith("note:")]
         if len(recognised) < 2 or not {"content", "name", "units", "lead", "leaders"} & set(recognised):
             return None
+        if unknown and (unknown > len(recognised) or not {"content", "name"} & set(recognised)
+                        or not {"units", "lead", "leaders", "support"} & set(recognised)):
+            return None  # mostly unknown words: a row of the table, not its header
         # 责任单位 beside a 牵头单位 column lists the other (supporting) units
         if "lead" in roles:
             roles = ["support" if r == "units" else r for r in roles]
@@ -501,10 +575,7 @@ class Reader:
             metric = ""
         elif name:
             content = name
-        inline = INLINE_ROLES.search(content)
-        roles_found = parse_roles(inline[1]) if inline else {}
-        if inline:
-            content = content[:inline.start()]
+        content, roles_found = trailing_roles(content)
         content = " ".join(tidy_text(part) for part in content.split(" \x00 "))
         if "content" in roles and metric:
             content = content + " " + tidy_text(metric)
@@ -518,7 +589,9 @@ class Reader:
                     unsure.append("此行没有任务编号，序号按上一行加一")
         if not content:
             unsure.append("原文此行没有任务内容（只有单位和领导），已标为“原文缺少任务内容”")
-        task = self._task(block, seq, content, project, fields.get("note", ""), "", "")
+        kept = [f"{role[5:]}：{value}" for role, value in fields.items() if role.startswith("note:") and value]
+        note = "；".join(v for v in [fields.get("note", "")] + kept if v)
+        task = self._task(block, seq, content, project, note, "", "")
         task.unsure += unsure
         task.leaders = fields.get("leaders", "") or roles_found.get("leaders", "")
         lead = fields.get("lead", "") or roles_found.get("lead", "")
@@ -561,6 +634,9 @@ class Reader:
     # ------------------------------------------------------------------ finish
     def _finish(self) -> None:
         notice = self.notice
+        opening = next((re.search(r"((?:19|20)\d\d)年", b.text) for b in self.blocks[:30]
+                        if re.search(r"((?:19|20)\d\d)年", b.text)), None)
+        notice.year = opening[1] if opening else ""
         if self.attachment_list:
             items = [re.sub(r"^\d+[.．]\s*", "", a) for a in self.attachment_list]
             numbered = [re.match(r"^(\d+)[.．]", a) for a in self.attachment_list]
@@ -604,26 +680,12 @@ def compose_units(lead: str, others: str, lead_first: bool) -> str:
     “列第一位的责任单位为牵头单位” its first unit is marked.
     """
     if lead:
-        leads = [u if u.endswith("*") else u + "*" for u in split_printed(lead)] if others else split_printed(lead)
-        return "、".join(leads + split_printed(others))
+        leads = [u if u.endswith("*") else u + "*" for u in split_names(lead)] if others else split_names(lead)
+        return "、".join(leads + split_names(others))
     if lead_first and others and "*" not in others:
-        units = split_printed(others)
+        units = split_names(others)
         return "、".join([units[0] + "*"] + units[1:]) if len(units) > 1 else units[0] if units else ""
     return others
-
-
-def split_printed(cell: str) -> list[str]:
-    """Return the names of a printed list separated by 、 ， , ； or line breaks (else by spaces)."""
-    pieces = [p.strip() for p in re.split(r"[、，,；;\n]+", cell) if p.strip()]
-    if len(pieces) == 1 and " " in pieces[0] and not re.search(r"[、，,；;\n]", cell):
-        tokens = pieces[0].split()
-        pieces = []
-        for token in tokens:
-            if pieces and (token == "*" or len(pieces[-1]) == 1):
-                pieces[-1] += token
-            else:
-                pieces.append(token)
-    return pieces
 
 
 def describe(table: ParsedTable) -> str:

@@ -1,0 +1,114 @@
+"""Who carries a task, as notices print it: an open grammar of role labels and role sentences.
+
+Notices word the same roles in many ways, so labels are recognised by their parts rather
+than from a list of whole words:
+
+    label ending in 领导 / 负责人 (牵头负责领导, 分管县领导, 责任领导, 区领导)   → leaders
+    label ending in 单位 / 部门 with 牵头 / 主办 / 主责 / 主抓 (牵头责任单位)    → lead units
+    ... with 配合 / 协同 / 协办 / 参与 / 协作 / 协助 (协同责任单位)               → supporting units
+    ... otherwise (责任单位, 承办部门, 实施单位)                                  → units as printed
+    部门分工 / 责任分工 / 分工 followed by a sentence                            → the sentence's roles
+
+and sentences inside brackets of any kind (（）()【】[]): “A牵头，B、C配合”, “由A牵头”,
+“A负责”, “A牵头负责”. A role written anywhere else is left in the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LABEL_BODY = r"[\u4e00-\u9fff]{0,8}?"
+LABEL = re.compile(rf"({_LABEL_BODY}(?:领导|负责人|单位|部门)|部门分工|责任分工|任务分工|分工)\s*[:：]")
+_LEAD_WORDS = ("牵头", "主办", "主责", "主抓", "主要责任", "主体")
+_SUPPORT_WORDS = ("配合", "协同", "协办", "参与", "协作", "协助", "会同")
+_OPEN = "（([【［"
+_CLOSE = "）)]】］"
+_BRACKET_AT_END = re.compile(rf"[{re.escape(_OPEN)}]([^{re.escape(_OPEN + _CLOSE)}]*(?:[{re.escape(_OPEN)}][^{re.escape(_OPEN + _CLOSE)}]*[{re.escape(_CLOSE)}][^{re.escape(_OPEN + _CLOSE)}]*)*)[{re.escape(_CLOSE)}]\s*[。；;，,.]?\s*$")
+_SENTENCE_LEAD = re.compile(r"^(?:由)?(?P<who>.+?)(?:牵头负责|牵头抓总|牵头|主抓|负责|主办|主责)(?:落实|实施)?$")
+_SENTENCE_SUPPORT = re.compile(r"^(?P<who>.+?)(?:配合|协同|协办|参与|协助|按职责分工负责|按职责负责)(?:落实|实施)?$")
+_CLAUSE = re.compile(r"[，,；;。]")
+
+
+def label_role(label: str) -> str | None:
+    """Return leaders, lead, support, units or sentence for a role label (its parts decide), else None."""
+    label = re.sub(r"\s", "", label)
+    if label.endswith("分工"):
+        return "sentence"
+    if label.endswith(("领导", "负责人")):
+        return "leaders"
+    if not label.endswith(("单位", "部门")):
+        return None
+    if any(word in label for word in _SUPPORT_WORDS):
+        return "support"
+    if any(word in label for word in _LEAD_WORDS):
+        return "lead"
+    return "units"
+
+
+def labelled_roles(text: str) -> dict[str, str]:
+    """Return {leaders|lead|support|units: value} of text made of role labels and their values.
+
+    "责任领导：X、Y；牵头单位：A；责任单位：B、C" → leaders X、Y, lead A, units B、C; the same
+    role twice is joined. Returns {} when the text does not start with a role label.
+    """
+    matches = [m for m in LABEL.finditer(text) if label_role(m[1])]
+    if not matches or text[:matches[0].start()].strip(" \t；;，,。"):
+        return {}
+    found: dict[str, str] = {}
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        value = text[match.end():end].strip().strip("；;，,。 ").strip()
+        role = label_role(match[1])
+        pieces = sentence_roles(value) if role == "sentence" else {role: value} if value else {}
+        for key, part in pieces.items():
+            found[key] = found[key] + "、" + part if found.get(key) else part
+    return found
+
+
+def sentence_roles(text: str) -> dict[str, str]:
+    """Return the roles of a sentence “A牵头，B、C配合” / “由A牵头” / “A负责”; {} when it is not one."""
+    found: dict[str, str] = {}
+    clauses = [c.strip() for c in _CLAUSE.split(text) if c.strip()]
+    if not clauses:
+        return {}
+    for clause in clauses:
+        support = _SENTENCE_SUPPORT.match(clause)
+        lead = _SENTENCE_LEAD.match(clause) if not support else None
+        match = support or lead
+        if match is None or not _looks_like_names(match["who"]):
+            return {}
+        role = "support" if support else "lead"
+        found[role] = found[role] + "、" + match["who"] if found.get(role) else match["who"]
+    return found
+
+
+def _looks_like_names(text: str) -> bool:
+    """Return True when text can be a list of units (short pieces, no verbs of a task sentence)."""
+    pieces = [p for p in re.split(r"[、和及与]", text) if p]
+    return bool(pieces) and all(1 <= len(p) <= 30 for p in pieces) and not re.search(r"[0-9%％]", text)
+
+
+def trailing_roles(text: str) -> tuple[str, dict[str, str]]:
+    """Split a task's trailing bracket of roles off its text: (text before, roles); (text, {}) when none.
+
+    “实施重大项目1000个。【牵头单位：省发展改革委；配合单位：省财政厅】”, “…（市国资委负责）”,
+    “…（市跑改办牵头，市大数据局配合）”, “…（责任领导：X；牵头单位：A）”.
+    """
+    match = _BRACKET_AT_END.search(text)
+    if not match:
+        return text, {}
+    inside = match[1].strip()
+    roles = labelled_roles(inside) or sentence_roles(inside)
+    if not roles:
+        return text, {}
+    return text[:match.start()].rstrip(), roles
+
+
+def role_line(text: str) -> dict[str, str]:
+    """Return the roles of a paragraph that holds only roles (“牵头单位：A”, “部门分工：A牵头，B配合”,
+    “【牵头单位：A】”), else {}."""
+    flat = text.strip()
+    if flat and flat[0] in _OPEN and flat.rstrip("。；;")[-1:] in _CLOSE:
+        inner = flat.rstrip("。；;")[1:-1]
+        return labelled_roles(inner) or sentence_roles(inner)
+    return labelled_roles(flat)

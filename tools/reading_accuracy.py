@@ -1,0 +1,102 @@
+"""How well the notice reader does on a set of notices with hand-read answers ("gold").
+
+A notice `X.txt` (or .docx, .xlsx, .pdf) sits beside `X.gold.json`:
+
+    {"district": "青田县", "source": "where it was published, or how it was written",
+     "tasks": [{"begins": "全县地区生产总值", "leads": ["县发改局"], "supports": ["县财政局"],
+                "leaders": ["王建国"], "note": "完成时限：…"}]}
+
+Each notice is imported the way a new user would: into a copy of the bundled dictionaries,
+with only the district named and new units and leaders accepted. A task is exactly right when
+it is found (its text begins with `begins`), its lead units, supporting units and leaders are
+the gold's, and (when the gold gives one) its note is too; a task the reader found that the gold
+does not list counts against it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.curated import DEFAULT_CURATED_DIR, SPECS
+from loaders.package import UploadedFile
+from loaders.reading import ReadOptions, check_notice
+from loaders.text import without_spaces
+
+NOTICE_TABLES = ("documents", "tables", "tasks", "leaders")
+
+
+@dataclass
+class Score:
+    """One notice's result."""
+
+    file: str
+    imported: bool  # on the first try, with only the district named
+    tasks: int  # in the gold
+    right: int  # exactly right
+    extra: int  # found by the reader, not in the gold
+    problems: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)  # what differs, per task
+
+
+def empty_curated(folder: Path) -> Path:
+    """Return a curated folder with the bundled dictionaries and no notice in it."""
+    shutil.copytree(DEFAULT_CURATED_DIR, folder)
+    for name in NOTICE_TABLES:
+        pd.DataFrame(columns=list(SPECS[name].columns)).to_csv(folder / SPECS[name].file, index=False)
+    return folder
+
+
+def score(notice: Path, gold: dict, curated: Path) -> Score:
+    """Import one notice into `curated` (a folder with no notice in it) and compare it with its gold."""
+    upload = UploadedFile(notice.name, notice.read_bytes())
+    checked = check_notice([upload], curated, ReadOptions(district=gold["district"]), accept_new=True)
+    wanted = gold["tasks"]
+    if checked.plan is None:
+        return Score(notice.name, False, len(wanted), 0, 0, [str(p) for p in checked.problems])
+    frames = checked.plan.frames
+    tasks = frames.tasks
+    units = frames.task_units
+    leaders = frames.task_leaders
+    found = {row.task_id: without_spaces(row.content) for row in tasks.itertuples()}
+    used: set[str] = set()
+    right, wrong = 0, []
+    for number, task in enumerate(wanted, start=1):
+        begins = without_spaces(task["begins"])
+        task_id = next((t for t, text in found.items() if t not in used and text.startswith(begins)), None)
+        if task_id is None:
+            wrong.append(f"{number}. “{task['begins']}”：未读出")
+            continue
+        used.add(task_id)
+        mine = units[units["task_id"] == task_id]
+        got = {"leads": sorted(mine.loc[mine["role"] == "lead", "unit"]),
+               "supports": sorted(mine.loc[mine["role"] == "support", "unit"]),
+               "leaders": sorted(leaders.loc[leaders["task_id"] == task_id, "leader"])}
+        if "note" in task:
+            got["note"] = tasks.loc[tasks["task_id"] == task_id, "note"].iloc[0]
+        differs = [f"{key} 应为 {want!r}，读出 {got[key]!r}" for key, want in
+                   (("leads", sorted(task["leads"])), ("supports", sorted(task.get("supports", []))),
+                    ("leaders", sorted(task.get("leaders", []))), ("note", task.get("note")))
+                   if key in got and want is not None and got[key] != want]
+        if differs:
+            wrong.append(f"{number}. “{task['begins']}”：" + "；".join(differs))
+        else:
+            right += 1
+    return Score(notice.name, True, len(wanted), right, len(found) - len(used), [], wrong)
+
+
+def score_folder(folder: Path) -> list[Score]:
+    """Score every notice of a folder that has a gold file beside it."""
+    scores = []
+    for gold_path in sorted(folder.glob("*.gold.json")):
+        gold = json.loads(gold_path.read_text("utf-8"))
+        notice = next(p for p in folder.iterdir() if p.name.startswith(gold_path.name[:-len(".gold.json")] + ".")
+                      and not p.name.endswith(".gold.json"))
+        with tempfile.TemporaryDirectory() as scratch:
+            scores.append(score(notice, gold, empty_curated(Path(scratch) / "curated")))
+    return scores
