@@ -27,6 +27,7 @@ from loaders.curated import DEFAULT_CURATED_DIR, SPECS
 from loaders.package import UploadedFile
 from loaders.reading import ReadOptions, check_notice
 from loaders.text import without_spaces
+from tools.notice_formats import FORMATS
 
 NOTICE_TABLES = ("documents", "tables", "tasks", "leaders")
 
@@ -40,6 +41,7 @@ class Score:
     tasks: int  # in the gold
     right: int  # exactly right
     extra: int  # found by the reader, not in the gold
+    targets: int = 0  # quantitative targets found in the notice's tasks
     problems: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)  # what differs, per task
 
@@ -52,13 +54,13 @@ def empty_curated(folder: Path) -> Path:
     return folder
 
 
-def score(notice: Path, gold: dict, curated: Path) -> Score:
-    """Import one notice into `curated` (a folder with no notice in it) and compare it with its gold."""
-    upload = UploadedFile(notice.name, notice.read_bytes())
+def score(name: str, data: bytes, gold: dict, curated: Path) -> Score:
+    """Import one notice file into `curated` (a folder with no notice in it) and compare it with its gold."""
+    upload = UploadedFile(name, data)
     checked = check_notice([upload], curated, ReadOptions(district=gold["district"]), accept_new=True)
     wanted = gold["tasks"]
     if checked.plan is None:
-        return Score(notice.name, False, len(wanted), 0, 0, [str(p) for p in checked.problems])
+        return Score(name, False, len(wanted), 0, 0, 0, [str(p) for p in checked.problems])
     frames = checked.plan.frames
     tasks = frames.tasks
     units = frames.task_units
@@ -87,16 +89,29 @@ def score(notice: Path, gold: dict, curated: Path) -> Score:
             wrong.append(f"{number}. “{task['begins']}”：" + "；".join(differs))
         else:
             right += 1
-    return Score(notice.name, True, len(wanted), right, len(found) - len(used), [], wrong)
+    return Score(name, True, len(wanted), right, len(found) - len(used), len(frames.targets), [], wrong)
 
 
-def score_folder(folder: Path) -> list[Score]:
-    """Score every notice of a folder that has a gold file beside it."""
-    scores = []
+def notices(folder: Path) -> list[tuple[Path, dict]]:
+    """Return each notice of a folder that has a gold file beside it, with its gold."""
+    found = []
     for gold_path in sorted(folder.glob("*.gold.json")):
-        gold = json.loads(gold_path.read_text("utf-8"))
-        notice = next(p for p in folder.iterdir() if p.name.startswith(gold_path.name[:-len(".gold.json")] + ".")
-                      and not p.name.endswith(".gold.json"))
-        with tempfile.TemporaryDirectory() as scratch:
-            scores.append(score(notice, gold, empty_curated(Path(scratch) / "curated")))
+        stem = gold_path.name[:-len(".gold.json")]
+        notice = next(p for p in sorted(folder.iterdir()) if p.name.startswith(stem + ".") and p != gold_path)
+        found.append((notice, json.loads(gold_path.read_text("utf-8"))))
+    return found
+
+
+def score_folder(folder: Path, formats: tuple[str, ...] = ("txt",)) -> list[Score]:
+    """Score every notice of a folder with a gold file, as published (a .txt also laid out in `formats`)."""
+    scores = []
+    for notice, gold in notices(folder):
+        if notice.suffix == ".txt":
+            text = notice.read_text("utf-8")
+            files = [(f"{notice.stem}.{kind}", FORMATS[kind](text)) for kind in formats]
+        else:
+            files = [(notice.name, notice.read_bytes())]
+        for name, data in files:
+            with tempfile.TemporaryDirectory() as scratch:
+                scores.append(score(name, data, gold, empty_curated(Path(scratch) / "curated")))
     return scores

@@ -104,7 +104,7 @@ def read_notice(upload: UploadedFile, options: ReadOptions, current: dict[str, p
     year = reading.tables["documents"]["year"].iloc[0]
     district = reading.district
     leaders, leader_problems = _leaders(reading, notice.heading_leaders, notice.heading_lines, current, year,
-                                        district, accept_new)
+                                        district, accept_new, notice.leader_titles)
     units, unit_problems = _units(reading, current, district, accept_new, added_units or {})
     reading.tables["leaders"] = leaders
     reading.tables["units"] = units
@@ -113,7 +113,7 @@ def read_notice(upload: UploadedFile, options: ReadOptions, current: dict[str, p
 
 
 def _leaders(reading: Reading, headings: dict[str, str], heading_lines: dict[str, int], current, year: str,
-             district: str, accept_new: bool):
+             district: str, accept_new: bool, printed_titles: dict[str, str]):
     """Return the leaders rows of the notice (titles from group headings), and unknown leaders as problems."""
     here = current["leaders"][current["leaders"]["district"] == district]
     known = sorted(set(here["leader"]) | set(headings), key=len, reverse=True)
@@ -128,7 +128,7 @@ def _leaders(reading: Reading, headings: dict[str, str], heading_lines: dict[str
             found.setdefault(name, heading_lines.get(name, 0))
     rows, problems = [], []
     for name, line in found.items():
-        title = headings.get(name, listed.get((name, year), ""))
+        title = headings.get(name) or listed.get((name, year)) or printed_titles.get(name, "")
         if (name, year) not in listed and not accept_new:
             problems.append(Problem(reading.file, line or None, "leaders",
                                     f"领导“{name}”不在{district} {year} 年领导名单中",

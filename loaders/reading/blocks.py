@@ -27,10 +27,14 @@ _SUPPLEMENT = str.maketrans(dict(zip(
 _KANGXI = re.compile("[\u2f00-\u2fd5]")
 
 
+# a glyph the CJK fonts share between two code points, which a PDF's text layer may name by the other one
+_SHARED_GLYPHS = str.maketrans({"戶": "户"})
+
+
 def fold_radicals(text: str) -> str:
     """Return text with radical code points (as PDFs write them) turned into the ordinary characters."""
     text = _KANGXI.sub(lambda m: unicodedata.normalize("NFKC", m[0]), text)
-    return text.translate(_SUPPLEMENT)
+    return text.translate(_SUPPLEMENT).translate(_SHARED_GLYPHS)
 
 
 @dataclass(frozen=True)
@@ -206,6 +210,33 @@ def from_docx(data: bytes, name: str) -> list[Block]:
     return blocks
 
 
+# the start of a new paragraph, where a PDF line is not the continuation of the one before
+_NEW_ITEM = re.compile(r"^(?:\d{1,3}\s*[.．、]|[（(]\s*[\d一二三四五六七八九十]+\s*[）)]|[一二三四五六七八九十]+、|[\u2460-\u2473]"
+                       r"|附\s*件|[\u4e00-\u9fff]{0,8}(?:领导|单位|部门|负责人|分工)\s*[:：]|[\u4e00-\u9fff]{1,6}[:：])")
+
+
+def _char_width(line: dict) -> float:
+    text = line["text"].replace(" ", "")
+    return (line["x1"] - line["x0"]) / max(len(text), 1)
+
+
+def _cell_text(page, box) -> str | None:
+    """Return a table cell's text with the lines that wrapped at the cell's edge joined again, and a line
+    break kept only where the line ended before the edge (“省人力资源社 / 会保障厅” is one name)."""
+    try:
+        lines = page.crop(box).extract_text_lines()
+    except ValueError:
+        return None
+    text = ""
+    for line in lines:
+        if text and not text.endswith("\x00"):
+            text += "\n"
+        text = text.rstrip("\x00") + line["text"]
+        if line["x1"] >= box[2] - 1.6 * _char_width(line) - 2:
+            text += "\x00"  # ran to the edge: the next line continues it
+    return text.replace("\x00", "")
+
+
 def from_pdf(data: bytes, name: str) -> list[Block]:
     """Return the text lines and table rows of a PDF with a text layer (pdfplumber), page by page."""
     import pdfplumber
@@ -228,20 +259,36 @@ def from_pdf(data: bytes, name: str) -> list[Block]:
                 return not any(b[0] <= obj["x0"] and obj["x1"] <= b[2] and b[1] <= obj["top"] and obj["bottom"] <= b[3]
                                for b in boxes)
 
-            items = [(line["top"], "para", line["text"]) for line in page.filter(outside).extract_text_lines()]
+            lines = page.filter(outside).extract_text_lines()
+            right = max((line["x1"] for line in lines), default=0)
+            items = [(line["top"], "para", (line["text"], line["x1"] >= right - 2 * _char_width(line)))
+                     for line in lines]
             for table in tables:
                 for top, row in zip((r.bbox[1] for r in table.rows), table.extract()):
                     items.append((top, "row", row))
+                for position, row in enumerate(table.rows):  # where a cell's line ran to its edge, it wrapped
+                    texts = [_cell_text(page, box) if box else None for box in row.cells]
+                    found = next(i for i, item in enumerate(items) if item[1] == "row" and item[0] == row.bbox[1])
+                    items[found] = (row.bbox[1], "row", [t if t is not None else c
+                                                         for t, c in zip(texts, items[found][2])])
+            full_before = False  # the line before ran to the right margin: a paragraph wrapped there
             for _, kind, value in sorted(items, key=lambda item: item[0]):
                 number += 1
                 if kind == "para":
+                    value, full = value
                     text = clean_cell(value)
-                    if text:
+                    if text and full_before and blocks and blocks[-1].kind == "para" and not _NEW_ITEM.match(text) \
+                            and not blocks[-1].cells[0].endswith(("：", ":", "通知", "方案", "分解", "分解表", "清单")):
+                        last = blocks[-1]
+                        blocks[-1] = Block("para", (last.cells[0] + text,), last.line, last.source + value)
+                    elif text:
                         blocks.append(Block("para", (text,), number, value))
+                    full_before = full
                 else:
                     cells = tuple(clean_lines(c or "") for c in value)
                     if any(cells):
                         blocks.append(Block("row", cells, number, "\t".join(c.replace("\n", " ") for c in cells)))
+                    full_before = False
     if not any(b for b in blocks):
         raise ReadError([Problem(name, None, None, "这个 PDF 没有文字层（是扫描件或图片），读不出任何文字",
                                  "改用发文单位的 Word/WPS 原件（.docx），或网页上的通知全文（复制为 .txt）；"

@@ -141,7 +141,7 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
     documents.attrs["line"] = notice.lines.get("doc_no", 1)
     tables = pd.DataFrame([{
         "table_id": table_ids[i], "doc_no": doc_no, "year": year, "scope": t.scope, "attachment": t.attachment,
-        "title": t.title, "columns_printed": t.columns_printed, "leaders_from": t.leaders_from,
+        "title": t.title or title, "columns_printed": t.columns_printed, "leaders_from": t.leaders_from,
     } for i, t in enumerate(notice.tables) if any(task.table == i for task in notice.tasks)])
     tables.attrs["lines"] = tuple(t.line for i, t in enumerate(notice.tables) if any(x.table == i for x in notice.tasks))
     tasks = pd.DataFrame(task_rows, columns=list(SPECS["tasks"].columns))

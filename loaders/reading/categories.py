@@ -6,7 +6,7 @@ import re
 
 # first match wins; the order puts the specific names before the general ones
 RULES: tuple[tuple[str, str], ...] = (
-    (r"^(相关|各相关|各)|等单位$|^有关", "统称"),
+    (r"^(相关|各相关|各)|等单位$|^有关|(有关|相关)(部门|单位|方面)$", "统称"),
     (r"街道(办事处)?$", "街道"),
     (r"镇(人民政府)?$", "镇"),
     (r"^市.+分局$|^.+市.+分局$", "市级派驻机构"),

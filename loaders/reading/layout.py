@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from loaders.leaders import HEADING
 from loaders.problems import Problem
 from loaders.reading.blocks import Block
 from loaders.reading.roles import label_role, role_line, trailing_roles
-from loaders.reading.unit_names import split_names
+from loaders.reading.unit_names import leader_and_title, split_names
 from loaders.text import without_spaces
 
 CN_DIGITS = "零一二三四五六七八九"
@@ -156,6 +157,7 @@ class ParsedNotice:
     heading_lines: dict[str, int] = field(default_factory=dict)  # name → line of the heading
     problems: list[Problem] = field(default_factory=list)
     unplaced: list[tuple[int, str]] = field(default_factory=list)  # role lines under no task: (line, text)
+    leader_titles: dict[str, str] = field(default_factory=dict)  # name → title printed beside it in a task
 
 
 def scope_of(title: str) -> str:
@@ -208,6 +210,9 @@ class Reader:
         self.open_task: ParsedTask | None = None  # the paragraph task role lines below it belong to
         self.taken: set[int] = set()  # blocks read ahead (a title printed over several lines)
         self.at = 0
+        self.header_above: Block | None = None  # a row of column names waiting for the row below it
+        self.header_block: Block | None = None  # the header row of the current table, and its position
+        self.header_at = -1
 
     # ----------------------------------------------------------------- walking
     def read(self) -> ParsedNotice:
@@ -218,6 +223,7 @@ class Reader:
                 continue
             self.at = index
             if block.kind == "para":
+                self._flush_header_above()
                 self._paragraph(block)
             else:
                 self._row(block)
@@ -395,7 +401,7 @@ class Reader:
         """Add roles to a task (a second role line adds to the first, never replaces it)."""
         for role, value in roles.items():
             task.roles[role] = task.roles[role] + "、" + value if task.roles.get(role) else value
-        task.leaders = task.roles.get("leaders", "")
+        task.leaders = self._leaders_cell(task.roles.get("leaders", ""))
         lead = task.roles.get("lead", "")
         others = "、".join(v for k, v in task.roles.items() if k in ("units", "support") and v)
         task.units = compose_units(lead, others, self.lead_first)
@@ -412,40 +418,85 @@ class Reader:
     def _row(self, block: Block) -> None:
         self.in_body = True
         roles = self._header(block.cells)
-        if roles is not None:
-            if (self.table is not None and self.table.attachment == self.attachment and self.table.roles
-                    and not self.pending_title
-                    and tuple(dict.fromkeys(self.table.roles)) == tuple(dict.fromkeys(roles))):
-                self.table.roles = roles  # the header repeated on the next page: the same table continues
+        above, self.header_above = self.header_above, None
+        if above is not None:
+            if roles is None or not {"content", "name"} & set(roles):
+                # a header printed over two rows (“责任分工” above “牵头单位 | 配合单位”): read as one
+                merged = tuple(lower or upper for upper, lower in zip_longest(above.cells, block.cells, fillvalue=""))
+                both = self._header(merged)
+                if both is not None and {"content", "name"} & set(both):
+                    block, roles, above = Block("row", merged, above.line, above.source + "\n" + block.source), both, None
+            if above is not None:
+                self._body_row(above)  # the row kept back was not the first row of a header after all
+        if roles is not None and not {"content", "name"} & set(roles) and self.header_block is not None \
+                and self.at - 1 == self.header_at:
+            # the second row of a header whose first row was read as a whole header: join them
+            merged = tuple(lower or upper for upper, lower in
+                           zip_longest(self.header_block.cells, block.cells, fillvalue=""))
+            both = self._header(merged)
+            if both is not None and {"content", "name"} & set(both):
+                self.table.roles = both
+                self.table.columns_printed = "、".join(tidy_text(c) for c in merged if c)
+                if "leaders" in both:
+                    self.table.leaders_from = "column"
+                self.table.lead_style = "columns" if "lead" in both else self.table.lead_style
                 return
-            self._new_table(block, roles, "table")
-            if "content" not in roles and "name" not in roles:
-                found = "、".join(tidy_text(c) for c in block.cells if c)
-                self.notice.problems.append(Problem(
-                    self.name, block.line, None, f"表头（{found}）中没有任务内容列",
-                    "表头应有“内容和要求”“重点工作”“工作任务”“任务内容”“项目内容”或“指标名称”等列之一；"
-                    "若表头写法不同，请改成其中一种后再导入", code="no_header"))
+        if roles is None and self._header_like(block.cells):
+            self.header_above = block  # perhaps the first row of a two-row header: the next row decides
             return
+        if roles is None:
+            self._body_row(block)
+            return
+        if (self.table is not None and self.table.attachment == self.attachment and self.table.roles
+                and not self.pending_title
+                and tuple(dict.fromkeys(self.table.roles)) == tuple(dict.fromkeys(roles))):
+            self.table.roles = roles  # the header repeated on the next page: the same table continues
+            return
+        self._new_table(block, roles, "table")
+        self.header_block, self.header_at = block, self.at
+        if "content" not in roles and "name" not in roles:
+            found = "、".join(tidy_text(c) for c in block.cells if c)
+            self.notice.problems.append(Problem(
+                self.name, block.line, None, f"表头（{found}）中没有任务内容列",
+                "表头应有“内容和要求”“重点工作”“工作任务”“任务内容”“项目内容”或“指标名称”等列之一；"
+                "若表头写法不同，请改成其中一种后再导入", code="no_header"))
+
+    def _flush_header_above(self) -> None:
+        if self.header_above is not None:
+            above, self.header_above = self.header_above, None
+            self._body_row(above)
+
+    def _body_row(self, block: Block) -> None:
+        """Read a row that is not a header: a task, a heading in a cell, or (before any header) the one
+        problem of a table without a header."""
+        filled = [c for c in block.cells if c]
         if self.table is None or not self.table.roles:
-            filled = [c for c in block.cells if c]
             if len(filled) == 1 and self._structure(filled[0]):
                 return
             if not self.headless_reported:
                 self.headless_reported = True
-                found = "、".join(tidy_text(c) for c in block.cells if c)[:60]
+                found = "、".join(tidy_text(c) for c in filled)[:60]
                 self.notice.problems.append(Problem(
                     self.name, block.line, None, f"表格的第一行（{found}）不是可识别的表头",
                     "表格第一行应为表头，写明各列，如“序号、重点工作、责任单位、备注”；任务内容列可叫"
                     + "、".join(f"“{w}”" for w in HEADER_LABELS["content"][:6]) + "等", code="headless_table"))
             return
-        filled = [c for c in block.cells if c]
-        if len(filled) == 1 and len(block.cells) > 1 and not re.fullmatch(r"\d+", filled[0]):
+        if not {"content", "name"} & set(self.table.roles):
+            return  # a table without a content column: said once, at its header
+        if len(filled) == 1 and (len(block.cells) > 1 or len(self.table.roles) > 1) \
+                and not re.fullmatch(r"\d+", filled[0]):
             flat = without_spaces(filled[0])
             heading = LEADER_HEADING.match(flat)
             if heading or SECTION_PAREN.match(flat) or SECTION_COMMA.match(flat):
                 self._paragraph(Block("para", (filled[0],), block.line, block.source))
                 return
         self._table_row(block)
+
+    def _header_like(self, cells: tuple[str, ...]) -> bool:
+        """True for a row of column names that is not a whole header (“序号 | 重点任务 | 责任分工 | | 完成时限”)."""
+        filled = [tidy_text(c) for c in cells if c]
+        return len(filled) >= 2 and all(len(c) <= 12 and not re.search(r"\d", c) for c in filled) \
+            and sum(header_role(c) is not None for c in filled) >= 2
 
     def _header(self, cells: tuple[str, ...]) -> tuple[str, ...] | None:
         roles: list[str] = []
@@ -463,6 +514,15 @@ class Reader:
             if not cell:
                 role = "item" if roles and roles[-1] == "item" else "empty"
             roles.append(role)
+        if not {"content", "name"} & set(roles) and {"units", "lead", "leaders", "support"} & set(roles):
+            # a content column under a name no list has (“主要目标任务及举措”): the kept column that
+            # speaks of the work, else the first kept column left of the units
+            kept = [i for i, r in enumerate(roles) if r.startswith("note:")]
+            wordy = [i for i in kept if re.search(r"任务|工作|内容|事项|目标|措施|举措|要求|项目", roles[i])]
+            chosen = (wordy or kept)[:1]
+            if chosen:
+                roles[chosen[0]] = "content"
+                unknown -= 1
         recognised = [r for r in roles if r != "empty" and not r.startswith("note:")]
         if len(recognised) < 2 or not {"content", "name", "units", "lead", "leaders"} & set(recognised):
             return None
@@ -589,15 +649,27 @@ class Reader:
                     unsure.append("此行没有任务编号，序号按上一行加一")
         if not content:
             unsure.append("原文此行没有任务内容（只有单位和领导），已标为“原文缺少任务内容”")
-        kept = [f"{role[5:]}：{value}" for role, value in fields.items() if role.startswith("note:") and value]
+        kept = [f"{role[5:]}：{tidy_text(value)}" for role, value in fields.items() if role.startswith("note:") and value]
         note = "；".join(v for v in [fields.get("note", "")] + kept if v)
         task = self._task(block, seq, content, project, note, "", "")
         task.unsure += unsure
-        task.leaders = fields.get("leaders", "") or roles_found.get("leaders", "")
+        task.leaders = self._leaders_cell(fields.get("leaders", "") or roles_found.get("leaders", ""))
         lead = fields.get("lead", "") or roles_found.get("lead", "")
         others = "、".join(v for v in (fields.get("support", ""), fields.get("units", ""),
                                       roles_found.get("units", ""), roles_found.get("support", "")) if v)
         task.units = compose_units(lead, others, self.lead_first)
+
+    def _leaders_cell(self, printed: str) -> str:
+        """Return a leaders cell as printed, or its names alone when titles were printed with them
+        (“常务副市长王五”, “刘洋（副市长）”: the titles go to the leaders' list)."""
+        names = split_names(printed, units=False)
+        pairs = [leader_and_title(n) for n in names]
+        if all(title == "" for _, title in pairs):
+            return printed
+        for name, title in pairs:
+            if title:
+                self.notice.leader_titles.setdefault(name, title)
+        return "、".join(name for name, _ in pairs)
 
     def _task(self, block: Block, seq: int, content: str, project: str, note: str, units: str, leaders: str) -> ParsedTask:
         section_no, section = self.heading if self.heading[0] else self.section
@@ -633,6 +705,7 @@ class Reader:
 
     # ------------------------------------------------------------------ finish
     def _finish(self) -> None:
+        self._flush_header_above()
         notice = self.notice
         opening = next((re.search(r"((?:19|20)\d\d)年", b.text) for b in self.blocks[:30]
                         if re.search(r"((?:19|20)\d\d)年", b.text)), None)

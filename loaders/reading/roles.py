@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 _LABEL_BODY = r"[\u4e00-\u9fff]{0,8}?"
-LABEL = re.compile(rf"({_LABEL_BODY}(?:领导|负责人|单位|部门)|部门分工|责任分工|任务分工|分工)\s*[:：]")
+LABEL = re.compile(rf"({_LABEL_BODY}(?:领导|负责人|责任人|单位|部门)|部门分工|责任分工|任务分工|分工)\s*[:：]")
 _LEAD_WORDS = ("牵头", "主办", "主责", "主抓", "主要责任", "主体")
 _SUPPORT_WORDS = ("配合", "协同", "协办", "参与", "协作", "协助", "会同")
 _OPEN = "（([【［"
@@ -34,7 +34,7 @@ def label_role(label: str) -> str | None:
     label = re.sub(r"\s", "", label)
     if label.endswith("分工"):
         return "sentence"
-    if label.endswith(("领导", "负责人")):
+    if label.endswith(("领导", "负责人", "责任人")):
         return "leaders"
     if not label.endswith(("单位", "部门")):
         return None
@@ -68,6 +68,7 @@ def labelled_roles(text: str) -> dict[str, str]:
 def sentence_roles(text: str) -> dict[str, str]:
     """Return the roles of a sentence “A牵头，B、C配合” / “由A牵头” / “A负责”; {} when it is not one."""
     found: dict[str, str] = {}
+    text = re.sub(r"\s*\n\s*", "", text)  # a sentence wrapped inside a cell
     clauses = [c.strip() for c in _CLAUSE.split(text) if c.strip()]
     if not clauses:
         return {}
@@ -95,13 +96,19 @@ def trailing_roles(text: str) -> tuple[str, dict[str, str]]:
     “…（市跑改办牵头，市大数据局配合）”, “…（责任领导：X；牵头单位：A）”.
     """
     match = _BRACKET_AT_END.search(text)
-    if not match:
-        return text, {}
-    inside = match[1].strip()
-    roles = labelled_roles(inside) or sentence_roles(inside)
-    if not roles:
-        return text, {}
-    return text[:match.start()].rstrip(), roles
+    if match:
+        inside = match[1].strip()
+        roles = labelled_roles(inside) or sentence_roles(inside)
+        if roles:
+            return text[:match.start()].rstrip(), roles
+    # no bracket: “…工程。牵头单位：市发改委；配合单位：市财政局。” — the labels after the task's last sentence
+    for label in LABEL.finditer(text):
+        before = text[:label.start()].rstrip()
+        if label.start() > 0 and before[-1:] in "。；;" and label_role(label[1]):
+            roles = labelled_roles(text[label.start():])
+            if roles:
+                return before, roles
+    return text, {}
 
 
 def role_line(text: str) -> dict[str, str]:

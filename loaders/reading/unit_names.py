@@ -15,7 +15,7 @@ import re
 from loaders.text import CLOSE_BRACKETS, split_outside_brackets
 
 # the last character of a unit's name, in the names notices print (a line break before one of these ends a name)
-UNIT_ENDINGS = tuple("局委办厅处室科队站所院校馆园场社会团部中心司行区县市镇乡村街道府组政网台库")
+UNIT_ENDINGS = tuple("局委办厅处室科队站所院校馆园场社会团部中心司行区县市镇乡村街道府组政网台库联厂矿港营")
 SEPARATORS = "、，,；;"
 _SEPARATOR = re.compile(r"[、，,；;]")
 _SUFFIXES = ("人民政府", "管理委员会", "管委会", "管理区", "街道办事处", "办事处", "街道", "开发区", "园区",
@@ -38,11 +38,31 @@ def split_names(cell: str, units: bool = True) -> list[str]:
     pieces = [p.strip() for p in pieces if p.strip()]
     if not units:
         return pieces
+    # “A（牵头）” marks the lead unit as a * does
+    pieces = [re.sub(r"[（(](?:牵头|牵头单位|主责|主办)[）)]$", "*", p) for p in pieces]
     pieces = _collective(pieces)
     pieces = _shared_suffix(pieces)
     if pieces:
         pieces[-1] = re.sub(r"等(?:单位|部门|相关单位|有关单位)?$", "", pieces[-1]) or pieces[-1]
     return [p for p in pieces if p]
+
+
+_LEADER_TITLES = re.compile(r"^(?:(?:省|市|区|县|镇)?(?:委)?(?:常务)?(?:副)?(?:省长|市长|区长|县长|镇长|书记|主任|秘书长|部长)"
+                            r"|(?:省|市|区|县)委常委|常委)+")
+
+
+def leader_and_title(printed: str) -> tuple[str, str]:
+    """Return (name, title printed with it): “张三（副市长）” → (张三, 副市长); “常务副市长王五” → (王五, 常务副市长)."""
+    bracket = re.search(r"[（(]([^）)]*)[）)]", printed)
+    name = re.sub(r"[（(][^）)]*[）)]", "", printed).strip()
+    title = _LEADER_TITLES.match(name)
+    stripped = name[title.end():] if title else name
+    after = re.search(_LEADER_TITLES.pattern.replace("^", "") + "$", stripped)
+    if not title and after and 2 <= after.start() <= 3:  # “王五副市长”
+        return stripped[:after.start()], after[0]
+    if len(stripped) < 2:
+        return name, bracket[1] if bracket else ""
+    return stripped, (title[0] if title else "") or (bracket[1] if bracket else "")
 
 
 def _join_wrapped_lines(lines: list[str]) -> list[str]:
@@ -57,8 +77,13 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
 
 
 def _ends_a_name(text: str) -> bool:
+    """True when a line of a cell ends on a whole name: a unit's last character after at least two
+    characters since the last separator (“县农业局、县” ends inside 县扶贫办), or on a separator."""
     text = text.rstrip("*").rstrip()
-    return text.endswith(UNIT_ENDINGS) or text[-1:] in "、，,；;" + CLOSE_BRACKETS
+    if text[-1:] in "、，,；;" + CLOSE_BRACKETS:
+        return True
+    last = re.split(r"[、，,；;]", text)[-1]
+    return len(last) >= 2 and last.endswith(UNIT_ENDINGS)
 
 
 def _split_spaces(text: str) -> list[str]:
