@@ -13,7 +13,7 @@ from loaders.districts import applies_to
 from loaders.importing import ImportPlan, plan_import
 from loaders.package import UploadedFile
 from loaders.problems import Problem
-from loaders.reading import SEPARATOR_RULES, ReadOptions, Reading, is_notice, read_notice
+from loaders.reading import SEPARATOR_RULES, UNNUMBERED, ReadOptions, Reading, is_notice, read_notice
 from loaders.units import UnitDictionary
 from loaders.vocabulary import NOT_GIVEN
 from ui.cache import data_key, directory_of
@@ -45,14 +45,16 @@ def read(upload: UploadedFile, options: ReadOptions) -> Reading:
 def ask_options(upload: UploadedFile) -> ReadOptions:
     """Ask once for what the notice may not print (文号, 区县, 年度, 日期) and the lead-unit choice."""
     first = _read(upload.name, upload.data, data_key(), ReadOptions())
-    found = first.tables.get("documents")
-    facts = found.iloc[0].to_dict() if found is not None and len(found) else {}
+    facts = first.facts
     with st.expander("通知信息（原文中没有的请补上，不会自动编造）", expanded=bool(first.problems), icon=":material/edit:"):
         left, middle, right = st.columns(3)
-        doc_no = left.text_input("文号", value=facts.get("doc_no", ""), key=f"doc_no_{upload.name}")
+        printed = facts.get("doc_no", "")
+        doc_no = left.text_input("文号", value="" if printed.startswith(UNNUMBERED) else printed,
+                                 key=f"doc_no_{upload.name}", placeholder="原文未注明，可留空")
         district = middle.text_input("区县", value=first.district, key=f"district_{upload.name}")
         year = right.text_input("年度", value=facts.get("year", ""), key=f"year_{upload.name}")
-        issuer = left.text_input("发文机关", value=facts.get("issuer", ""), key=f"issuer_{upload.name}")
+        issuer = left.text_input("发文机关", value=facts.get("issuer", ""), key=f"issuer_{upload.name}",
+                                 placeholder="原文未注明，可留空")
         signed = middle.text_input("成文日期（年-月-日，可留空）", value=facts.get("signed_date", ""),
                                    key=f"signed_{upload.name}", placeholder=NOT_GIVEN)
         issued = right.text_input("印发日期（年-月-日，可留空）", value=facts.get("issued_date", ""),
@@ -158,7 +160,7 @@ def choose_new_entries(reading: Reading) -> tuple[pd.DataFrame, pd.DataFrame]:
     chosen_leaders = leaders[leaders["leader"].isin(set(leaders["leader"]) - set(new_leaders["leader"]))]
     if len(new_leaders):
         st.subheader(f"新领导（{len(new_leaders)}）")
-        st.text("这些领导不在当年领导名单中。职务取自分组标题；原文未印职务的留空。")
+        st.text("这些领导不在当年领导名单中。职务取自分组标题或姓名旁所印的职务；原文未印职务的留空。")
         edited = st.data_editor(new_leaders.assign(add=True)[["leader", "year", "title", "add"]], hide_index=True,
                                 width="stretch", key=f"new_leaders_{reading.file}",
                                 column_config={"leader": st.column_config.TextColumn("姓名", disabled=True),

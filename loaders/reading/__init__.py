@@ -23,7 +23,7 @@ from loaders.importing import ImportPlan, plan_import
 from loaders.package import PACKAGE_TABLES, UploadedFile
 from loaders.problems import Problem
 from loaders.reading.blocks import ReadError, decode_text, file_kind, read_blocks
-from loaders.reading.build import ReadOptions, Reading, build, district_of, empty_rows
+from loaders.reading.build import UNNUMBERED, ReadOptions, Reading, build, district_of, empty_rows
 from loaders.reading.categories import FALLBACK, infer_category
 from loaders.reading.layout import DOC_NO, LEADER_HEADING, Reader, parse_blocks
 from loaders.reading.roles import role_line, trailing_roles
@@ -32,7 +32,7 @@ from loaders.text import without_spaces
 from loaders.units import UnitDictionary, split_unit_list
 from loaders.vocabulary import NOT_GIVEN
 
-__all__ = ["NOT_GIVEN", "ReadOptions", "Reading", "NoticeCheck", "is_notice", "read_notice", "check_notice",
+__all__ = ["NOT_GIVEN", "UNNUMBERED", "ReadOptions", "Reading", "NoticeCheck", "is_notice", "read_notice", "check_notice",
            "district_of", "infer_category", "SEPARATOR_RULES"]
 
 SEPARATOR_RULES = ("单位、领导之间可用“、”“，”“,”“；”或换行分隔；只用空格分隔时，相邻的片段拼起来是词典中的单位就合为一个"

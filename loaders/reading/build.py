@@ -46,6 +46,7 @@ class Reading:
     problems: list[Problem]
     leaders_found: list[tuple[str, str]] = field(default_factory=list)  # (name, title) as read
     unplaced: list[tuple[int, str]] = field(default_factory=list)  # role text under no task: (line, text)
+    facts: dict[str, str] = field(default_factory=dict)  # what the notice prints (文号, 年度…), even when a problem stops it
 
     def package(self) -> Package:
         """Return the tables as an import package whose problems point at lines of the notice."""
@@ -93,13 +94,16 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
     issuer = options.issuer or notice.issuer  # may be absent: shown as 未注明
     if not district:
         problems.append(Problem(file, None, None, "无法从发文机关判断行政区（区县）",
-                                "在预览中填写行政区（如 鹿城区）", code="no_district"))
+                                "在“通知信息”中填写区县（如 鹿城区）", code="no_district"))
     if not year:
         problems.append(Problem(file, None, None, "无法确定年度（文号、标题、表名和正文开头都没有年份）",
-                                "在预览中填写年度", code="no_year"))
+                                "在“通知信息”中填写年度", code="no_year"))
+    facts = {"doc_no": options.doc_no or notice.doc_no, "year": year, "issuer": issuer, "title": title,
+             "signed_date": options.signed_date or notice.signed_date,
+             "issued_date": options.issued_date or notice.issued_date}
     if problems:
         return Reading(file, district, {}, empty_rows(), [layout_line(t) for t in notice.tables],
-                       problems)
+                       problems, facts=facts)
 
     table_ids = _table_ids(notice, year, doc_no, current)
     task_rows, view_rows = [], []
@@ -149,7 +153,7 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
     return Reading(file, district, {"documents": documents, "tables": tables, "tasks": tasks},
                    pd.DataFrame(view_rows), [layout_line(t) for i, t in enumerate(notice.tables)
                                              if any(x.table == i for x in notice.tasks)], [],
-                   unplaced=list(notice.unplaced))
+                   unplaced=list(notice.unplaced), facts=facts)
 
 
 def restart_blocks(tasks) -> list[int]:
@@ -171,9 +175,12 @@ def layout_line(table) -> str:
     return f"{name or '表格'}：{describe(table)}"
 
 
+UNNUMBERED = "（未注明文号）"
+
+
 def unnumbered(title: str, district: str, year: str) -> str:
     """Return the key of a notice printed without a 文号: says so, and names the notice (never a made-up 文号)."""
-    return f"（未注明文号）{title or f'{district}{year}年通知'}"
+    return f"{UNNUMBERED}{title or f'{district}{year}年通知'}"
 
 
 def _year(text: str) -> str:

@@ -160,6 +160,15 @@ class ParsedNotice:
     leader_titles: dict[str, str] = field(default_factory=dict)  # name → title printed beside it in a task
 
 
+def number_level(flat: str) -> int | None:
+    """Return the level of a paragraph's numbering: 一、 0, （一） 1, 1. / 1、 2, （1） 3, ① 4; None when unnumbered."""
+    for level, pattern in enumerate((SECTION_COMMA, SECTION_PAREN, DOT_NO, PAREN_NO, CIRCLED_NO)):
+        match = pattern.match(flat)
+        if match and (level > 1 or cn_number(match[1]) is not None):
+            return level
+    return None
+
+
 def scope_of(title: str) -> str:
     """Return annual, five_year or livelihood from a table title (a title naming both 重点工作 and
     民生实事, the notice's own title, is annual: its tables say which is which)."""
@@ -211,6 +220,7 @@ class Reader:
         self.taken: set[int] = set()  # blocks read ahead (a title printed over several lines)
         self.at = 0
         self.header_above: Block | None = None  # a row of column names waiting for the row below it
+        self.inherited: tuple[int, dict[str, str]] | None = None  # (level, roles) a heading gave the tasks under it
         self.header_block: Block | None = None  # the header row of the current table, and its position
         self.header_at = -1
 
@@ -350,6 +360,9 @@ class Reader:
     def _structure(self, text: str) -> bool:
         """Take a numbered heading paragraph as the current section or subsection."""
         flat = without_spaces(text)
+        level = number_level(flat)
+        if self.inherited and level is not None and level <= self.inherited[0]:
+            self.inherited = None
         if SECTION_PAREN.match(flat) or SECTION_COMMA.match(flat):
             self._set_heads([text])
             return True
@@ -369,8 +382,21 @@ class Reader:
         body, roles = trailing_roles(text)
         following = self._next_paragraph()
         roles_below = following is not None and bool(role_line(following.cells[0]))
-        if not roles and not roles_below:
+        level = number_level(flat)
+        deeper_below = following is not None and level is not None \
+            and (number_level(without_spaces(following.cells[0])) or -1) > level
+        if roles and deeper_below:
+            # a heading whose roles hold for the numbered tasks under it (“一、稳增长（责任领导：X；牵头单位：A）”)
+            self._structure(body)
+            self.inherited = (level, roles)
+            self.open_task = None
+            return True
+        if self.inherited and level is not None and level <= self.inherited[0]:
+            self.inherited = None  # a heading of the same or a higher level ends what the last one said
+        inherited = self.inherited[1] if self.inherited and level is not None else {}
+        if not roles and not roles_below and not inherited:
             return False
+        roles = {**inherited, **roles}
         number = PAREN_NO.match(body) or DOT_NO.match(body) or CIRCLED_NO.match(body)
         seq = None
         if number:
@@ -471,7 +497,8 @@ class Reader:
         problem of a table without a header."""
         filled = [c for c in block.cells if c]
         if self.table is None or not self.table.roles:
-            if len(filled) == 1 and self._structure(filled[0]):
+            if len(filled) == 1:  # a title or heading printed in the table's first row, merged across
+                self._paragraph(Block("para", (filled[0],), block.line, block.source))
                 return
             if not self.headless_reported:
                 self.headless_reported = True
@@ -636,6 +663,15 @@ class Reader:
         elif name:
             content = name
         content, roles_found = trailing_roles(content)
+        for key in ("units", "lead", "support"):
+            inside = role_line(re.sub(r"\n(?=[\u4e00-\u9fff]{0,8}(?:单位|部门|领导)\s*[:：])", "；", fields.get(key, "")))
+            if inside:  # a units cell that labels its own roles: “牵头单位：A；配合单位：B”
+                fields.pop(key)
+                for role, value in inside.items():
+                    if role == "leaders" and not fields.get("leaders"):
+                        fields["leaders"] = value
+                    elif role != "leaders":
+                        fields[role] = fields[role] + "、" + value if fields.get(role) else value
         content = " ".join(tidy_text(part) for part in content.split(" \x00 "))
         if "content" in roles and metric:
             content = content + " " + tidy_text(metric)

@@ -18,6 +18,7 @@ from loaders.store import versions
 from tools.server import open_app, start_server, wait_ready
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "e2e-管理员-password"
 
 
@@ -167,3 +168,28 @@ def test_a_notice_as_published_is_read_checked_and_saved(page, admin_server, tmp
     assert len(frames.tasks) == 257 + 3
     units = frames.units[frames.units["district"] == "瓯海区"]
     assert dict(zip(units["unit"], units["category"]))["区大数据中心"] == "事业单位·中心"
+
+
+def test_a_notice_of_another_place_copied_from_the_web_imports_with_only_the_district_typed(page, admin_server):
+    """The way an office imports a notice found on the web: the text as copied, no 文号, no 发文机关, units of
+    another level; only the district is asked for, every new unit gets a category (待分类 when none fits)."""
+    notice = ROOT / "tests" / "notices" / "layouts" / "zone_role_line_pair.txt"
+    log_in(page, admin_server)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(notice))
+    page.get_by_text("无法从发文机关判断行政区").first.wait_for()
+    wait_ready(page)
+    assert page.get_by_text("--", exact=False).count() == 0  # the page names no command-line flag
+    page.get_by_label("区县").fill("XX经济开发区")
+    page.get_by_label("区县").press("Enter")
+    page.get_by_text("导入预览（尚未保存）").wait_for()
+    wait_ready(page)
+    assert page.get_by_text("新单位（4）").is_visible()
+    page.get_by_role("button", name="确认保存").click()
+    wait_ready(page)
+    page.get_by_text(re.compile("已保存：导入 （未注明文号）")).wait_for()
+    frames = load_frames(admin_server.curated)
+    units = frames.units[frames.units["district"] == "XX经济开发区"]
+    assert dict(zip(units["unit"], units["category"])) == {
+        "招商服务中心": "事业单位·中心", "经济发展局": "待分类", "财政金融局": "待分类", "统计中心": "事业单位·中心"}
+    document = frames.documents[frames.documents["district"] == "XX经济开发区"].iloc[0]
+    assert document["doc_no"].startswith("（未注明文号）") and document["issuer"] == "XX经济开发区管委会"  # from the title
