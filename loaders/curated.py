@@ -66,9 +66,10 @@ SPECS: dict[str, TableSpec] = {
         "tasks.csv",
         ("task_id", "table_id", "section_no", "section", "subsection", "seq", "part",
          "project", "content", "content_missing", "units", "leaders", "note",
-         "source_file", "source_line"),
+         "source_file", "source_line", "deadline"),
         ("task_id", "table_id", "seq"),
         ("task_id",),
+        ("deadline",),
     ),
     "units": TableSpec(
         "units.csv", ("unit", "category", "aliases", "district"), ("unit", "category"), ("district", "unit"),
@@ -251,6 +252,10 @@ def check_references(tables: dict[str, pd.DataFrame]) -> list[Problem]:
         for index in documents.index[(documents[column] != "") & dates.isna()]:
             problems.append(Problem("documents.csv", index + 2, column, f"日期“{documents.loc[index, column]}”格式不对",
                                     "写成 2022-03-07 这样的年-月-日"))
+    deadlines = pd.to_datetime(tasks["deadline"], format="%Y-%m-%d", errors="coerce")
+    for index in tasks.index[(tasks["deadline"] != "") & deadlines.isna()]:
+        problems.append(Problem("tasks.csv", index + 2, "deadline", f"完成时限“{tasks.loc[index, 'deadline']}”格式不对",
+                                "写成 2024-06-30 这样的年-月-日，或留空"))
     problems += _unknown(table_list, "tables.csv", "doc_no", set(documents["doc_no"]),
                          lambda v: f"文号“{v}”不在 documents.csv 中", "先在 documents.csv 中登记该通知")
     doc_year = dict(zip(documents["doc_no"], documents["year"]))

@@ -19,7 +19,8 @@ CONTRACT: dict[str, list[str]] = {
                            "value_to", "change", "district"],
 }
 EXTRA: dict[str, list[str]] = {
-    "tasks.csv": ["table_id", "section_no", "part", "support_units", "source_file", "source_line", "n_targets"],
+    "tasks.csv": ["table_id", "section_no", "part", "support_units", "source_file", "source_line", "n_targets",
+                  "deadline"],
     "task_units.csv": ["is_placeholder"],
     "task_leaders.csv": [],
     "targets.csv": ["target_no", "kind", "per_year_average"],

@@ -27,7 +27,7 @@ PLACEHOLDER_CATEGORY = "统称"
 TASK_COLUMNS = [  # the tasks frame (an empty data folder gives these columns too)
     "task_id", "district", "year", "doc_no", "table_id", "scope", "section_no", "section", "subsection", "seq", "part",
     "project", "content", "content_missing", "leaders", "units", "lead_units", "support_units", "units_printed",
-    "note", "source_file", "source_line", "n_targets", "numbered_in_groups",
+    "note", "source_file", "source_line", "n_targets", "numbered_in_groups", "deadline",
 ]
 
 
@@ -110,6 +110,7 @@ def build_frames(raw: dict[str, pd.DataFrame]) -> tuple[Frames, list[Problem]]:
             "n_targets": len(targets),
             # numbering restarts under each leader's heading (2022 附件1–2): cite as 年度·一(7)
             "numbered_in_groups": table["leaders_from"] == "heading",
+            "deadline": row.get("deadline", ""),  # 完成时限 as a date (年-月-日), "" when the notice gives none
         })
         for unit in units:
             unit_rows.append({"task_id": row["task_id"], **unit})

@@ -4,12 +4,12 @@ A notice `X.txt` (or .docx, .xlsx, .pdf) sits beside `X.gold.json`:
 
     {"district": "青田县", "source": "where it was published, or how it was written",
      "tasks": [{"begins": "全县地区生产总值", "leads": ["县发改局"], "supports": ["县财政局"],
-                "leaders": ["王建国"], "note": "完成时限：…"}]}
+                "leaders": ["王建国"], "note": "完成时限：…", "deadline": "2024-12-31"}]}
 
 Each notice is imported the way a new user would: into a copy of the bundled dictionaries,
 with only the district named and new units and leaders accepted. A task is exactly right when
 it is found (its text begins with `begins`), its lead units, supporting units and leaders are
-the gold's, and (when the gold gives one) its note is too; a task the reader found that the gold
+the gold's, and (when the gold gives them) its note and deadline are too; a task the reader found that the gold
 does not list counts against it.
 """
 
@@ -79,11 +79,13 @@ def score(name: str, data: bytes, gold: dict, curated: Path) -> Score:
         got = {"leads": sorted(mine.loc[mine["role"] == "lead", "unit"]),
                "supports": sorted(mine.loc[mine["role"] == "support", "unit"]),
                "leaders": sorted(leaders.loc[leaders["task_id"] == task_id, "leader"])}
-        if "note" in task:
-            got["note"] = tasks.loc[tasks["task_id"] == task_id, "note"].iloc[0]
+        for key in ("note", "deadline"):
+            if key in task:
+                got[key] = tasks.loc[tasks["task_id"] == task_id, key].iloc[0]
         differs = [f"{key} 应为 {want!r}，读出 {got[key]!r}" for key, want in
                    (("leads", sorted(task["leads"])), ("supports", sorted(task.get("supports", []))),
-                    ("leaders", sorted(task.get("leaders", []))), ("note", task.get("note")))
+                    ("leaders", sorted(task.get("leaders", []))), ("note", task.get("note")),
+                    ("deadline", task.get("deadline")))
                    if key in got and want is not None and got[key] != want]
         if differs:
             wrong.append(f"{number}. “{task['begins']}”：" + "；".join(differs))

@@ -7,7 +7,7 @@ whose reporting deadline (period end + deadline_days) has passed. Then
     done          已完成      the latest report says 100
     not_started   未到填报期   no deadline has passed yet
     not_reported  未报送      nothing reported for the last due period (or a later one)
-    far_behind    严重滞后    more than far_behind_above points behind, or a milestone past due and not done
+    far_behind    严重滞后    more than far_behind_above points behind, or a milestone or the task's 完成时限 past due and not done
     behind        滞后        behind_from … far_behind_above points behind
     on_track      正常        less than behind_from points behind
 
@@ -104,7 +104,8 @@ def task_status(tasks: pd.DataFrame, reports: pd.DataFrame, milestones: pd.DataF
                 rules: StatusRules = StatusRules()) -> pd.DataFrame:
     """Return one row per task: task_id, as_of, expected_percent, latest_percent, status, last_period, overdue_periods.
 
-    tasks needs task_id, year, scope, doc_no; reports task_id, period, percent,
+    tasks needs task_id, year, scope, doc_no (and deadline, 年-月-日 or "", when the notice gives a 完成时限);
+    reports task_id, period, percent,
     reported_on (local date), id; milestones task_id, due_date, done_on, plan_on, plan_at.
     """
     return status_of(tasks, reported_as_of(reports, as_of or local_today()), milestones, cadences, rules)
@@ -119,14 +120,19 @@ def status_of(tasks: pd.DataFrame, reported: Reported, milestones: pd.DataFrame 
 
     period_cache: dict[tuple[int, str, str], tuple] = {}
     rows = []
-    for task_id, year, scope, doc_no in zip(*(tasks[c].tolist() for c in ("task_id", "year", "scope", "doc_no"))):
+    deadlines = tasks["deadline"].tolist() if "deadline" in tasks else [""] * len(tasks)
+    for task_id, year, scope, doc_no, deadline in zip(*(tasks[c].tolist() for c in ("task_id", "year", "scope", "doc_no")),
+                                                       deadlines):
         key = (int(year), scope, cadences.get(doc_no, DEFAULT_CADENCE))
         if key not in period_cache:
             last, due = last_due_period(periods(*key), as_of, rules)
             first_day, last_day = span(int(year), scope)
             period_cache[key] = (last, [p.label for p in due], period_rank(last.label) if last else 0,
-                                 elapsed_percent(first_day, last_day, last.end) if last else 0.0)
-        last, due, last_rank, expected = period_cache[key]
+                                 elapsed_percent(first_day, last_day, last.end) if last else 0.0, first_day)
+        last, due, last_rank, expected, first_day = period_cache[key]
+        ends = date.fromisoformat(deadline) if deadline else None
+        if ends is not None:  # the notice's 完成时限: 序时进度 runs to it, not to the end of the span
+            expected = elapsed_percent(first_day, ends, last.end) if last else 0.0
 
         latest = reported.percent_of.get(task_id)  # (period rank, percent)
         latest_percent = latest[1] if latest else None
@@ -136,6 +142,8 @@ def status_of(tasks: pd.DataFrame, reported: Reported, milestones: pd.DataFrame 
 
         if done:
             status = "done"
+        elif ends is not None and ends < as_of:
+            status = "far_behind"  # past its 完成时限 and not reported done
         elif last is None:
             status = "far_behind" if task_id in late_milestones else "not_started"
         elif latest is None or latest[0] < last_rank:

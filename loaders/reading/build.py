@@ -17,6 +17,7 @@ from loaders.curated import SPECS
 from loaders.districts import district_of_issuer
 from loaders.package import Location, Package
 from loaders.problems import Problem
+from loaders.progress.due_dates import due_date
 from loaders.reading.layout import ParsedNotice, describe
 
 
@@ -132,6 +133,7 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
                 "project": task.project, "content": task.content, "content_missing": "是" if task.content_missing else "",
                 "units": task.units, "leaders": task.leaders, "note": task.note,
                 "source_file": file, "source_line": str(task.line),
+                "deadline": deadline_of(task.deadline, int(year)),
             }
             task_rows.append(row)
             view_rows.append({"line": task.line, "source": task.source, "check": "；".join(task.unsure), **row})
@@ -154,6 +156,13 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
                    pd.DataFrame(view_rows), [layout_line(t) for i, t in enumerate(notice.tables)
                                              if any(x.table == i for x in notice.tasks)], [],
                    unplaced=list(notice.unplaced), facts=facts)
+
+
+def deadline_of(printed: str, year: int) -> str:
+    """Return a printed 完成时限 (“2024年10月底”, “6月底前”, “年底前”) as 年-月-日, or "" when it names no day
+    (“全年”, “长期坚持”)."""
+    found = due_date(printed, year) if printed else None
+    return found[0].isoformat() if found else ""
 
 
 def restart_blocks(tasks) -> list[int]:

@@ -54,6 +54,9 @@ LEADER_HEADING = HEADING
 ATTACHMENT = re.compile(r"^附\s*件\s*(\d*)$")
 DOC_NO = re.compile(r"^(?:文件编号|发文字号|发文文号|文号)?[:：]?(\S*?[〔\[［（(]\d{4}[〕\]］）)]\d+号)$")
 LEAD_FIRST_RULE = re.compile(r"(?:列|排)(?:在)?第一(?:位|个)的?(?:责任|部门|单位)*(?:单位|部门)?(?:为|是)牵头")
+DEADLINE_COLUMN = re.compile(r"时限|完成时间|截止|完成期限|时间要求|完成时点")
+# “（6月底前完成）” closing a task's text: its deadline (“（6月底前完成选址）” is a step of the task, not its end)
+DEADLINE_IN_TEXT = re.compile(r"[（(]\s*((?:\d{4}年)?[^（）()]{1,10}?前)\s*(?:全面|全部)?完成\s*[）)][。；;]?$")
 ROLE_OR_NUMBER = re.compile(rf"^(?:[（(]?\d{{1,3}}[）).．、]|[（(][{_CN}]+[）)]|[{_CN}]+、|[\u2460-\u2473])")
 _TITLE_END = ("通知", "方案", "分解表", "分工表", "分解", "清单", "意见", "责任表", "任务表")
 DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
@@ -123,6 +126,7 @@ class ParsedTask:
     source: str
     unsure: list[str] = field(default_factory=list)
     roles: dict[str, str] = field(default_factory=dict)  # as printed in paragraphs: leaders, lead, units, support
+    deadline: str = ""  # the 完成时限 as printed (a column, or “（6月底前完成）” after the text)
 
 
 @dataclass
@@ -688,6 +692,8 @@ class Reader:
         kept = [f"{role[5:]}：{tidy_text(value)}" for role, value in fields.items() if role.startswith("note:") and value]
         note = "；".join(v for v in [fields.get("note", "")] + kept if v)
         task = self._task(block, seq, content, project, note, "", "")
+        task.deadline = next((tidy_text(value) for role, value in fields.items()
+                              if role.startswith("note:") and DEADLINE_COLUMN.search(role) and value), "")
         task.unsure += unsure
         task.leaders = self._leaders_cell(fields.get("leaders", "") or roles_found.get("leaders", ""))
         lead = fields.get("lead", "") or roles_found.get("lead", "")
@@ -711,6 +717,9 @@ class Reader:
         section_no, section = self.heading if self.heading[0] else self.section
         task = ParsedTask(len(self.notice.tables) - 1, section_no, section, self.subsection if not self.heading[0] else "",
                           seq, "", project, content, not content, units, leaders, note, block.line, block.source)
+        printed = DEADLINE_IN_TEXT.search(content)
+        if printed:
+            task.deadline = printed[1]
         self.notice.tasks.append(task)
         return task
 
