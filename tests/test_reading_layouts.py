@@ -111,3 +111,16 @@ def test_role_text_under_no_task_is_listed_not_dropped(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "第3行“牵头单位：县政府办”写的是责任分工，但上方没有可归属的任务" in out
     assert "新增单位（按名称推断类别）：" in out and "县发改局=区级部门" in out
+
+
+def test_the_page_reads_a_notice_in_a_child_process_with_limits(tmp_path):
+    from loaders.curated import read_curated
+    from loaders.reading import ReadOptions, read_notice
+    from loaders.security.isolated import read_notice_isolated
+    current, _ = read_curated(empty_curated(tmp_path / "curated"))
+    upload = UploadedFile("通知.txt", (LAYOUTS / "county_table.txt").read_bytes())
+    options = ReadOptions(district="陵水县")
+    here, there = read_notice(upload, options, current, True), read_notice_isolated(upload, options, current, True)
+    assert there.problems == [] and there.tables["tasks"].equals(here.tables["tasks"])
+    starved = read_notice_isolated(upload, options, current, True, memory=64 * 1024 * 1024)
+    assert [p.code for p in starved.problems] == ["too_large"] and "超出内存或时间上限" in starved.problems[0].message

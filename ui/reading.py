@@ -13,7 +13,8 @@ from loaders.districts import applies_to
 from loaders.importing import ImportPlan, plan_import
 from loaders.package import UploadedFile
 from loaders.problems import Problem
-from loaders.reading import SEPARATOR_RULES, UNNUMBERED, ReadOptions, Reading, is_notice, read_notice
+from loaders.reading import SEPARATOR_RULES, UNNUMBERED, ReadOptions, Reading, is_notice
+from loaders.security.isolated import read_notice_isolated
 from loaders.units import UnitDictionary
 from loaders.vocabulary import NOT_GIVEN
 from ui.cache import data_key, directory_of
@@ -34,7 +35,8 @@ def notices_in(uploads) -> list[UploadedFile]:
 @st.cache_data(max_entries=8, show_spinner="正在读取通知原文…")
 def _read(name: str, data: bytes, key: str, options: ReadOptions) -> Reading:
     current, _ = read_curated(directory_of(key))
-    return read_notice(UploadedFile(name, data), options, current, accept_new=True)
+    # read in a child process with memory and time limits, as import packages are (loaders/security/isolated.py)
+    return read_notice_isolated(UploadedFile(name, data), options, current, accept_new=True)
 
 
 def read(upload: UploadedFile, options: ReadOptions) -> Reading:
