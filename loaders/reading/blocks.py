@@ -224,7 +224,9 @@ def _cell_text(page, box) -> str | None:
     """Return a table cell's text with the lines that wrapped at the cell's edge joined again, and a line
     break kept only where the line ended before the edge (“省人力资源社 / 会保障厅” is one name)."""
     try:
-        lines = page.crop(box).extract_text_lines()
+        x0, top, x1, bottom = box  # a character belongs to the cell its centre is in (a wide “）” may stick out)
+        lines = page.filter(lambda obj: x0 <= (obj["x0"] + obj["x1"]) / 2 <= x1
+                            and top <= (obj["top"] + obj["bottom"]) / 2 <= bottom).extract_text_lines()
     except ValueError:
         return None
     text = ""

@@ -54,6 +54,8 @@ LEADER_HEADING = HEADING
 ATTACHMENT = re.compile(r"^附\s*件\s*(\d*)$")
 DOC_NO = re.compile(r"^(?:文件编号|发文字号|发文文号|文号)?[:：]?(\S*?[〔\[［（(]\d{4}[〕\]］）)]\d+号)$")
 LEAD_FIRST_RULE = re.compile(r"(?:列|排)(?:在)?第一(?:位|个)的?(?:责任|部门|单位)*(?:单位|部门)?(?:为|是)牵头")
+# a page number printed between paragraphs (“— 3 —”, “-3-”, “第3页”, “3/12”): not part of the notice's text
+PAGE_MARK = re.compile(r"^(?:[-—–－]*\d{1,3}[-—–－]*|第\d{1,3}页(?:共\d{1,3}页)?|\d{1,3}/\d{1,3})$")
 DEADLINE_COLUMN = re.compile(r"时限|完成时间|截止|完成期限|时间要求|完成时点")
 # “（6月底前完成）” closing a task's text: its deadline (“（6月底前完成选址）” is a step of the task, not its end)
 DEADLINE_IN_TEXT = re.compile(r"[（(]\s*((?:\d{4}年)?[^（）()]{1,10}?前)\s*(?:全面|全部)?完成\s*[）)][。；;]?$")
@@ -202,6 +204,7 @@ class Reader:
 
     def __init__(self, name: str, blocks: list[Block], known_leaders: list[str], lead_first: bool):
         self.name = name
+        blocks = [b for b in blocks if not (b.kind == "para" and PAGE_MARK.match(without_spaces(b.cells[0])))]
         self.blocks = blocks
         self.known_leaders = list(known_leaders)
         # “列第一位的（责任）单位为牵头单位”, wherever the notice says it, is the notice's own rule
@@ -521,7 +524,27 @@ class Reader:
             if heading or SECTION_PAREN.match(flat) or SECTION_COMMA.match(flat):
                 self._paragraph(Block("para", (filled[0],), block.line, block.source))
                 return
+        heading = self._heading_row(block)
+        if heading:
+            self._paragraph(Block("para", (heading,), block.line, block.source))
+            return
         self._table_row(block)
+
+    def _heading_row(self, block: Block) -> str:
+        """Return the heading a table row prints instead of a task (“一 | 稳增长 | | |”), or ""."""
+        roles = self.table.roles
+        cells = dict(zip(roles, block.cells))
+        if any(cells.get(r) for r in ("units", "lead", "support", "leaders")):
+            return ""
+        number = without_spaces(cells.get("seq", ""))
+        text = tidy_text(cells.get("content", "") or cells.get("name", "") or cells.get("item", ""))
+        if not text:
+            return ""
+        if re.fullmatch(rf"[{_CN}]+、?", number) and cn_number(number.rstrip("、")) is not None:
+            return f"{number.rstrip('、')}、{text}"
+        if re.fullmatch(rf"[（(][{_CN}]+[）)]", number) and cn_number(number[1:-1]) is not None:
+            return f"（{number[1:-1]}）{text}"
+        return ""
 
     def _header_like(self, cells: tuple[str, ...]) -> bool:
         """True for a row of column names that is not a whole header (“序号 | 重点任务 | 责任分工 | | 完成时限”)."""
