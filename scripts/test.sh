@@ -30,6 +30,18 @@ if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1
   fi
 fi
 
+# The replica test (tests/e2e/test_replicas.py) puts two dashboards behind Debian's nginx, as docs/部署.md says.
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing nginx-light for the replica test…"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+    (service nginx stop || true) >/dev/null 2>&1  # the test runs its own nginx on a free port
+  else
+    echo "nginx is missing: run 'sudo apt-get install -y nginx-light'. tests/e2e/test_replicas.py will fail until it is installed." >&2
+  fi
+fi
+
 # The progress tests run on SQLite and on PostgreSQL: start a local PostgreSQL (installing Debian's postgresql
 # when missing and we are root) and export WORK_REPORT_TEST_DATABASE_URL; without it those tests fail and say why.
 eval "$(bash scripts/postgres.sh)"
