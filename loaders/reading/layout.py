@@ -25,7 +25,7 @@ from loaders.leaders import HEADING
 from loaders.problems import Problem
 from loaders.reading.blocks import Block
 from loaders.reading.roles import label_role, role_line, trailing_roles
-from loaders.reading.unit_names import leader_and_title, split_names
+from loaders.reading.unit_names import UNIT_ENDINGS, leader_and_title, split_names
 from loaders.text import without_spaces
 
 CN_DIGITS = "零一二三四五六七八九"
@@ -546,6 +546,26 @@ class Reader:
             return f"（{number[1:-1]}）{text}"
         return ""
 
+    def _classify_by_content(self, cells: tuple[str, ...]) -> None:
+        """Give a kept column (a header no word list knows, “责任主体”, “包抓”) the role its first values show:
+        names of units → units, when the table has no units column; people's names → leaders, when it has none."""
+        roles = list(self.table.roles)
+        if not any(r.startswith("note:") for r in roles):
+            return
+        for index, (role, value) in enumerate(zip(roles, cells)):
+            if not role.startswith("note:") or not value.strip() or DEADLINE_COLUMN.search(role):
+                continue
+            names = split_names(value)
+            if not {"units", "lead"} & set(roles) and names and all(
+                    len(n.rstrip("*")) >= 3 and n.rstrip("*").endswith(UNIT_ENDINGS) for n in names):
+                roles[index] = "units"
+            elif "leaders" not in roles and names and all(
+                    re.fullmatch(r"[\u4e00-\u9fff]{2,3}", leader_and_title(n)[0]) and not n.endswith(UNIT_ENDINGS)
+                    for n in split_names(value, units=False)):
+                roles[index] = "leaders"
+                self.table.leaders_from = "column"
+        self.table.roles = tuple(roles)
+
     def _header_like(self, cells: tuple[str, ...]) -> bool:
         """True for a row of column names that is not a whole header (“序号 | 重点任务 | 责任分工 | | 完成时限”)."""
         filled = [tidy_text(c) for c in cells if c]
@@ -580,9 +600,10 @@ class Reader:
         recognised = [r for r in roles if r != "empty" and not r.startswith("note:")]
         if len(recognised) < 2 or not {"content", "name", "units", "lead", "leaders"} & set(recognised):
             return None
-        if unknown and (unknown > len(recognised) or not {"content", "name"} & set(recognised)
-                        or not {"units", "lead", "leaders", "support"} & set(recognised)):
-            return None  # mostly unknown words: a row of the table, not its header
+        if unknown and not {"content", "name"} & set(recognised):
+            return None  # unknown words and no content column: a row of the table, not its header
+        if unknown and not {"units", "lead", "leaders", "support"} & set(recognised) and unknown > len(recognised) + 1:
+            return None  # mostly unknown words; kept columns get their roles from their values (_classify_by_content)
         # 责任单位 beside a 牵头单位 column lists the other (supporting) units
         if "lead" in roles:
             roles = ["support" if r == "units" else r for r in roles]
@@ -607,6 +628,7 @@ class Reader:
             self.section, self.subsection, self.section_style = ("", ""), "", ""
 
     def _table_row(self, block: Block) -> None:
+        self._classify_by_content(block.cells)
         roles = self.table.roles
         cells = list(block.cells)
         while len(cells) > len(roles) and not cells[-1]:

@@ -19,7 +19,7 @@ import re
 
 _LABEL_BODY = r"[\u4e00-\u9fff]{0,8}?"
 LABEL = re.compile(rf"({_LABEL_BODY}(?:领导|负责人|责任人|单位|部门)|部门分工|责任分工|任务分工|分工)\s*[:：]")
-_LEAD_WORDS = ("牵头", "主办", "主责", "主抓", "主要责任", "主体")
+_LEAD_WORDS = ("牵头", "主办", "主责", "主抓", "主要责任")
 _SUPPORT_WORDS = ("配合", "协同", "协办", "参与", "协作", "协助", "会同")
 _OPEN = "（([【［"
 _CLOSE = "）)]】］"
@@ -36,7 +36,7 @@ def label_role(label: str) -> str | None:
         return "sentence"
     if label.endswith(("领导", "负责人", "责任人")):
         return "leaders"
-    if not label.endswith(("单位", "部门")):
+    if not label.endswith(("单位", "部门", "主体")):  # 责任主体, 实施主体
         return None
     if any(word in label for word in _SUPPORT_WORDS):
         return "support"
