@@ -230,7 +230,9 @@ def _task_leaders(row, table, dictionary: LeaderDictionary, year: int, spreadshe
                                         "按通知原文改正 leaders.csv 的 title 列"))
             if heading.leader not in (name for name, _ in found):
                 found.append((heading.leader, heading.title))
-    if not found and not problems and table["leaders_from"] != "none":
+    # a leaders column may leave a task's cell empty (the notice names no leader for it: shown as 未列牵头领导);
+    # a group heading must name one
+    if not found and not problems and table["leaders_from"] == "heading":
         problems.append(Problem("tasks.csv", spreadsheet_row, "leaders", "没有牵头领导",
                                 "填写 leaders 列（或检查分组标题中的领导姓名）；通知未列牵头领导时，"
                                 "把 tables.csv 中该表的 leaders_from 填为 none"))

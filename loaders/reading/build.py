@@ -136,7 +136,10 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
                 "deadline": deadline_of(task.deadline, int(year)),
             }
             task_rows.append(row)
-            view_rows.append({"line": task.line, "source": task.source, "check": "；".join(task.unsure), **row})
+            unsure = list(task.unsure)
+            if table.leaders_from == "column" and not task.leaders:
+                unsure.append("原文此条未列牵头领导（其他任务列了），不计入任何领导，显示为“未列明牵头领导”")
+            view_rows.append({"line": task.line, "source": task.source, "check": "；".join(unsure), **row})
     documents = pd.DataFrame([{
         "doc_no": doc_no, "year": year, "title": title,
         "issuer": issuer, "signed_date": options.signed_date or notice.signed_date,

@@ -46,13 +46,14 @@ HEADER_LABELS: dict[str, tuple[str, ...]] = {
     "note": ("备注", "说明"),
 }
 PAREN_NO = re.compile(r"(?:^|(?<=\s)|(?<=。))[（(]\s*(\d{1,3})\s*[）)]\s*")
-DOT_NO = re.compile(r"^(\d{1,3})\s*[.．、]\s*(?=\S)")
+DOT_NO = re.compile(r"^(\d{1,3})\s*(?:[.．、]|[)）](?!\d))\s*(?=\S)")
 CIRCLED_NO = re.compile(r"^([\u2460-\u2473])\s*")
 SECTION_PAREN = re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]")
 SECTION_COMMA = re.compile(rf"^([{_CN}]+)\s*、")
 LEADER_HEADING = HEADING
 ATTACHMENT = re.compile(r"^附\s*件\s*(\d*)$")
 DOC_NO = re.compile(r"^(?:文件编号|发文字号|发文文号|文号)?[:：]?(\S*?[〔\[［（(]\d{4}[〕\]］）)]\d+号)$")
+_ONLY_TITLE = re.compile(r"(?:(?:省|市|区|县|镇)?(?:委)?(?:常务)?(?:副)?(?:省长|市长|区长|县长|镇长|书记|主任|秘书长|部长)|常委)+")
 LEAD_FIRST_RULE = re.compile(r"(?:列|排)(?:在)?第一(?:位|个)的?(?:责任|部门|单位)*(?:单位|部门)?(?:为|是)牵头")
 # a page number printed between paragraphs (“— 3 —”, “-3-”, “第3页”, “3/12”): not part of the notice's text
 PAGE_MARK = re.compile(r"^(?:[-—–－]*\d{1,3}[-—–－]*|第\d{1,3}页(?:共\d{1,3}页)?|\d{1,3}/\d{1,3})$")
@@ -750,6 +751,14 @@ class Reader:
         """Return a leaders cell as printed, or its names alone when titles were printed with them
         (“常务副市长王五”, “刘洋（副市长）”: the titles go to the leaders' list)."""
         names = split_names(printed, units=False)
+        # “张三 副市长”: a title printed apart from its name belongs to the name before it
+        joined: list[str] = []
+        for name in names:
+            if joined and leader_and_title(name)[1] == "" and _ONLY_TITLE.fullmatch(name):
+                joined[-1] += name
+            else:
+                joined.append(name)
+        names = joined
         pairs = [leader_and_title(n) for n in names]
         if all(title == "" for _, title in pairs):
             return printed

@@ -19,6 +19,7 @@ import re
 
 _LABEL_BODY = r"[\u4e00-\u9fff]{0,8}?"
 LABEL = re.compile(rf"({_LABEL_BODY}(?:领导|负责人|责任人|单位|部门)|部门分工|责任分工|任务分工|分工)\s*[:：]")
+BRACKETED_LABEL = re.compile(r"[【\[［]\s*([\u4e00-\u9fff]{0,8}(?:领导|负责人|责任人|单位|部门|主体))\s*[】\]］]\s*[:：]?")
 _LEAD_WORDS = ("牵头", "主办", "主责", "主抓", "主要责任")
 _SUPPORT_WORDS = ("配合", "协同", "协办", "参与", "协作", "协助", "会同")
 _OPEN = "（([【［"
@@ -51,18 +52,31 @@ def labelled_roles(text: str) -> dict[str, str]:
     "责任领导：X、Y；牵头单位：A；责任单位：B、C" → leaders X、Y, lead A, units B、C; the same
     role twice is joined. Returns {} when the text does not start with a role label.
     """
-    matches = [m for m in LABEL.finditer(text) if label_role(m[1])]
-    if not matches or text[:matches[0].start()].strip(" \t；;，,。"):
+    text = BRACKETED_LABEL.sub(r"；\1：", text)  # “【牵头单位】A【配合单位】B” is “牵头单位：A；配合单位：B”
+    matches = [_label_at(m) for m in LABEL.finditer(text) if label_role(m[1])]
+    if not matches or text[:matches[0][0]].strip(" \t；;，,。"):
         return {}
     found: dict[str, str] = {}
-    for index, match in enumerate(matches):
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        value = text[match.end():end].strip().strip("；;，,。 ").strip()
-        role = label_role(match[1])
+    for index, (start, end_of_label, label) in enumerate(matches):
+        end = matches[index + 1][0] if index + 1 < len(matches) else len(text)
+        value = text[end_of_label:end].strip().strip("；;，,。 ").strip()
+        role = label_role(label)
         pieces = sentence_roles(value) if role == "sentence" else {role: value} if value else {}
         for key, part in pieces.items():
             found[key] = found[key] + "、" + part if found.get(key) else part
     return found
+
+
+_ROLE_WORDS = re.compile(r"牵头|主办|主责|主抓|主要责任|配合|协同|协办|参与|协作|协助|会同|责任|分管|联系|包抓|挂钩|承办|实施|负责|部门分工|任务分工")
+
+
+def _label_at(match: re.Match) -> tuple[int, int, str]:
+    """Return (start, end, label) of a label, starting at its first role word: in “…市发改委配合单位：” the
+    label is 配合单位 (the words before it end the value before)."""
+    label = match[1]
+    word = _ROLE_WORDS.search(label)
+    skip = word.start() if word else 0
+    return match.start() + skip, match.end(), label[skip:]
 
 
 def sentence_roles(text: str) -> dict[str, str]:
@@ -102,6 +116,7 @@ def trailing_roles(text: str) -> tuple[str, dict[str, str]]:
         if roles:
             return text[:match.start()].rstrip(), roles
     # no bracket: “…工程。牵头单位：市发改委；配合单位：市财政局。” — the labels after the task's last sentence
+    text = BRACKETED_LABEL.sub(r"\1：", text)
     for label in LABEL.finditer(text):
         before = text[:label.start()].rstrip()
         if label.start() > 0 and before[-1:] in "。；;" and label_role(label[1]):
@@ -115,6 +130,8 @@ def role_line(text: str) -> dict[str, str]:
     """Return the roles of a paragraph that holds only roles (“牵头单位：A”, “部门分工：A牵头，B配合”,
     “【牵头单位：A】”), else {}."""
     flat = text.strip()
+    if BRACKETED_LABEL.match(flat):
+        return labelled_roles(flat)
     if flat and flat[0] in _OPEN and flat.rstrip("。；;")[-1:] in _CLOSE:
         inner = flat.rstrip("。；;")[1:-1]
         return labelled_roles(inner) or sentence_roles(inner)
