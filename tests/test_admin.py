@@ -184,3 +184,23 @@ def test_a_torn_history_record_is_reported_on_the_data_page_not_a_traceback(data
     assert any(literal(torn) in w.value and "无法读取" in w.value for w in app.warning)
     history = next(df.value for df in app.dataframe if "版本" in df.value.columns)
     assert history["版本"].tolist() == [kept]
+
+
+def test_a_header_the_reader_does_not_know_is_explained_on_the_page(data_copy):
+    """Every problem the page shows can be fixed there: a table header nobody's word list knows gets a
+    “表头各列是什么” table; saying what each column is reads the notice again, to its preview."""
+    notice = ("某县2023年政府工作报告事项清单\n编号\t事项\t承担\t联系人\n"
+              "1\t新建口袋公园5个。\t县住建局\t周强\n2\t新增停车位300个。\t县交通局\t周强\n").encode("utf-8")
+    app = log_in(start({"admin": {"password": PASSWORD}}).switch_page("pages/admin.py").run(), PASSWORD)
+    app.file_uploader[0].set_value(("清单.txt", notice, "text/plain"))
+    app.run()
+    assert "表格的第一行（编号、事项、承担、联系人）不是可识别的表头" in "\n".join(c.value for c in app.code)
+    assert any(s.value == "表头各列是什么" for s in app.subheader)
+    app.text_input(key="district_清单.txt").input("某县")
+    app.session_state["columns_清单.txt"] = {
+        "edited_rows": {1: {"role": "任务内容"}, 2: {"role": "责任单位（* 为牵头）"}, 3: {"role": "牵头领导"}},
+        "added_rows": [], "deleted_rows": []}
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert any("导入预览（尚未保存）" in s.value for s in app.subheader), [s.value for s in app.subheader]
+    assert not any("不是可识别的表头" in c.value for c in app.code)

@@ -14,6 +14,7 @@ from loaders.importing import ImportPlan, plan_import
 from loaders.package import UploadedFile
 from loaders.problems import Problem
 from loaders.reading import SEPARATOR_RULES, UNNUMBERED, ReadOptions, Reading, is_notice
+from loaders.reading.layout import COLUMN_CHOICES, header_role
 from loaders.security.isolated import read_notice_isolated
 from loaders.units import UnitDictionary
 from loaders.vocabulary import NOT_GIVEN
@@ -63,7 +64,29 @@ def ask_options(upload: UploadedFile) -> ReadOptions:
                                   key=f"issued_{upload.name}", placeholder=NOT_GIVEN)
         lead_first = st.checkbox("列第一位的责任单位为牵头单位（原文未用 * 标注牵头单位时）", key=f"lead_first_{upload.name}")
     return ReadOptions(district=district.strip(), doc_no=doc_no.strip(), year=year.strip(), lead_first=lead_first,
-                       signed_date=signed.strip(), issued_date=issued.strip(), issuer=issuer.strip())
+                       signed_date=signed.strip(), issued_date=issued.strip(), issuer=issuer.strip(),
+                       column_roles=ask_columns(upload, first))
+
+
+def ask_columns(upload: UploadedFile, first: Reading) -> tuple[tuple[str, str], ...]:
+    """When a table's header was not understood, let the person say what each column is."""
+    header = next((p.value for p in first.problems if p.code in ("headless_table", "no_header") and p.value), "")
+    if not header:
+        return ()
+    cells = list(dict.fromkeys(c for c in header.split("\t") if c))
+    guesses = [_choice_of(header_role(c)) for c in cells]
+    st.subheader("表头各列是什么")
+    st.text("原文表格的表头没有认出来。请为每一列选择它的内容，选好后下方立即按此重新读取。")
+    edited = st.data_editor(pd.DataFrame({"column": cells, "role": guesses}), hide_index=True, width="stretch",
+                            key=f"columns_{upload.name}",
+                            column_config={"column": st.column_config.TextColumn("原文表头", disabled=True),
+                                           "role": st.column_config.SelectboxColumn(
+                                               "这一列是", options=list(COLUMN_CHOICES), required=True)})
+    return tuple((column, role) for column, role in zip(edited["column"], edited["role"]) if role in COLUMN_CHOICES)
+
+
+def _choice_of(role: str | None) -> str:
+    return next((word for word, code in COLUMN_CHOICES.items() if code == role), "备注")
 
 
 def show_layout(reading: Reading) -> None:

@@ -97,7 +97,7 @@ def read_notice(upload: UploadedFile, options: ReadOptions, current: dict[str, p
     except ReadError as error:
         return Reading(upload.name, options.district, {}, empty_rows(), [], error.problems)
     known_leaders = sorted(set(current["leaders"]["leader"]), key=len, reverse=True)
-    notice = parse_blocks(upload.name, blocks, known_leaders, options.lead_first)
+    notice = parse_blocks(upload.name, blocks, known_leaders, options.lead_first, dict(options.column_roles))
     reading = build(notice, upload.name, upload.data, options, current)
     if reading.problems:
         return reading

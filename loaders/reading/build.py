@@ -30,6 +30,7 @@ class ReadOptions:
     doc_no: str = ""
     year: str = ""
     lead_first: bool = False  # 列第一位的责任单位为牵头单位
+    column_roles: tuple[tuple[str, str], ...] = ()  # (header text, what the column is: a COLUMN_CHOICES word)
     signed_date: str = ""
     issued_date: str = ""
     issuer: str = ""

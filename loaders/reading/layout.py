@@ -88,6 +88,13 @@ def tidy_heading(text: str) -> str:
     return tidy_text(text).replace("(", "（").replace(")", "）").replace(",", "，")
 
 
+# what a person can say a column is (数据维护 → 表头各列是什么): words on screen → the reader's roles
+COLUMN_CHOICES = {"序号": "seq", "板块/项目": "item", "任务内容": "content", "任务名称": "name", "指标要求": "metric",
+                  "牵头单位": "lead", "配合单位": "support", "责任单位（* 为牵头）": "units", "牵头领导": "leaders",
+                  "备注": "note", "完成时限": "deadline", "不用": "ignore"}
+COLUMN_CHOICES_ROLE = dict(COLUMN_CHOICES)
+
+
 def header_role(text: str) -> str | None:
     """Return the role of a header cell ("内容和要求" → content), or None when it is not a header word."""
     base = re.sub(r"[（(][^）)]*[）)]", "", without_spaces(text))
@@ -203,8 +210,10 @@ def split_heading_leader(body: str, known: list[str]) -> tuple[str, str] | None:
 class Reader:
     """Walks the blocks once, keeping the current attachment, table, heading, section and subsection."""
 
-    def __init__(self, name: str, blocks: list[Block], known_leaders: list[str], lead_first: bool):
+    def __init__(self, name: str, blocks: list[Block], known_leaders: list[str], lead_first: bool,
+                 column_roles: dict[str, str] | None = None):
         self.name = name
+        self.column_roles = {tidy_text(k): v for k, v in (column_roles or {}).items()}
         blocks = [b for b in blocks if not (b.kind == "para" and PAGE_MARK.match(without_spaces(b.cells[0])))]
         self.blocks = blocks
         self.known_leaders = list(known_leaders)
@@ -492,8 +501,8 @@ class Reader:
             found = "、".join(tidy_text(c) for c in block.cells if c)
             self.notice.problems.append(Problem(
                 self.name, block.line, None, f"表头（{found}）中没有任务内容列",
-                "表头应有“内容和要求”“重点工作”“工作任务”“任务内容”“项目内容”或“指标名称”等列之一；"
-                "若表头写法不同，请改成其中一种后再导入", code="no_header"))
+                "在上方“表头各列是什么”中指出哪一列是任务内容",
+                value="\t".join(c for c in block.cells if c), code="no_header"))
 
     def _flush_header_above(self) -> None:
         if self.header_above is not None:
@@ -513,8 +522,8 @@ class Reader:
                 found = "、".join(tidy_text(c) for c in filled)[:60]
                 self.notice.problems.append(Problem(
                     self.name, block.line, None, f"表格的第一行（{found}）不是可识别的表头",
-                    "表格第一行应为表头，写明各列，如“序号、重点工作、责任单位、备注”；任务内容列可叫"
-                    + "、".join(f"“{w}”" for w in HEADER_LABELS["content"][:6]) + "等", code="headless_table"))
+                    "在上方“表头各列是什么”中为每一列选择它的内容（任务内容、牵头单位、责任单位、牵头领导…）",
+                    value="\t".join(filled), code="headless_table"))
             return
         if not {"content", "name"} & set(self.table.roles):
             return  # a table without a content column: said once, at its header
@@ -579,8 +588,16 @@ class Reader:
         while cells and not cells[-1]:
             cells.pop()
         unknown = 0
+        chosen = self.column_roles and any(tidy_text(c) in self.column_roles for c in cells if c)
         for cell in cells:
             role = header_role(cell) if cell else None
+            if chosen and cell:  # the person said what each column is (数据维护 → 表头各列是什么)
+                role = COLUMN_CHOICES_ROLE.get(self.column_roles.get(tidy_text(cell), ""), role) \
+                    if tidy_text(cell) in self.column_roles else role
+                if role == "deadline":
+                    role = "note:完成时限"
+                elif role == "ignore":
+                    role = "empty"
             if cell and role is None:
                 role = kept_column(cell)
                 if role is None:
@@ -870,6 +887,7 @@ def describe(table: ParsedTable) -> str:
     return f"{columns}；{leaders}；{lead}"
 
 
-def parse_blocks(name: str, blocks: list[Block], known_leaders: list[str], lead_first: bool = False) -> ParsedNotice:
-    """Return the notice read from its blocks."""
-    return Reader(name, blocks, known_leaders, lead_first).read()
+def parse_blocks(name: str, blocks: list[Block], known_leaders: list[str], lead_first: bool = False,
+                 column_roles: dict[str, str] | None = None) -> ParsedNotice:
+    """Return the notice read from its blocks (column_roles: header text → role, chosen by a person)."""
+    return Reader(name, blocks, known_leaders, lead_first, column_roles).read()
