@@ -410,6 +410,8 @@ class Reader:
             return True
         if self.inherited and level is not None and level <= self.inherited[0]:
             self.inherited = None  # a heading of the same or a higher level ends what the last one said
+        if not roles and deeper_below:
+            return False  # a heading with numbered items under it (read by _structure)
         inherited = self.inherited[1] if self.inherited and level is not None else {}
         if not roles and not roles_below and not inherited:
             return False
