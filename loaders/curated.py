@@ -44,6 +44,12 @@ class TableSpec:
     key: tuple[str, ...]
     # columns a file may lack (files written before the column existed): read as empty
     optional: tuple[str, ...] = ()
+    # a file the folder may lack (folders written before the table existed): read as a table without rows
+    optional_file: bool = False
+
+    def empty_bytes(self) -> bytes:
+        """Return the bytes of this file without rows (its header only)."""
+        return table_bytes(pd.DataFrame(columns=list(self.columns)))
 
 
 SPECS: dict[str, TableSpec] = {
@@ -85,7 +91,18 @@ SPECS: dict[str, TableSpec] = {
         ("metric", "kind"),
         ("metric",),
     ),
+    # the admins' decisions on task links across years (loaders/analysis/links.py): confirmed,
+    # rejected or added by hand; links found from the texts are not stored here
+    "task_links": TableSpec(
+        "task_links.csv",
+        ("task_id", "previous_task_id", "confidence", "decided_by", "status"),
+        ("task_id", "previous_task_id"),
+        ("task_id", "previous_task_id"),
+        ("confidence", "decided_by", "status"),
+        optional_file=True,
+    ),
 }
+LINK_STATUSES = ("accepted", "rejected")  # task_links.csv status: an empty cell is accepted
 
 UNIT_CATEGORIES = (
     "区级部门", "街道", "镇", "市级派驻机构", "党委部门", "群团组织",
@@ -147,9 +164,12 @@ def read_curated_files(directory: Path = DEFAULT_CURATED_DIR) -> dict[str, bytes
                         handles[name] = os.open(spec.file, os.O_RDONLY, dir_fd=folder)
                     except FileNotFoundError:
                         handles[name] = None
-                if None in handles.values() and not _still_in_place(folder, directory):
+                required = [handle for name, handle in handles.items() if not SPECS[name].optional_file]
+                if None in required and not _still_in_place(folder, directory):
                     continue  # the folder was swapped out and is being deleted: read the new one
-                return {name: _read_all(handle) if handle is not None else None
+                # a table added later (task_links) reads as a table without rows where the folder predates it
+                return {name: _read_all(handle) if handle is not None
+                        else (SPECS[name].empty_bytes() if SPECS[name].optional_file else None)
                         for name, handle in handles.items()}
             finally:
                 for handle in handles.values():
@@ -289,6 +309,15 @@ def check_references(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     problems += _unknown(tables["metrics"], "metrics.csv", "kind", set(METRIC_KINDS), lambda v: f"类型“{v}”无效",
                          "填 growth（增速）、count（数量）、amount（金额）或 ratio（比率）")
     problems += _check_int(tables["leaders"], "leaders.csv", "year")
+    links = tables.get("task_links")
+    if links is not None and len(links):
+        problems += _unknown(links, "task_links.csv", "status", set(LINK_STATUSES) | {""},
+                             lambda v: f"状态“{v}”无效", "填 accepted（确认）、rejected（驳回），或留空（确认）")
+        confidence = pd.to_numeric(links["confidence"], errors="coerce")
+        bad = (links["confidence"] != "") & ~confidence.between(0, 1)
+        for index in links.index[bad]:
+            problems.append(Problem("task_links.csv", index + 2, "confidence",
+                                    f"置信度“{links.loc[index, 'confidence']}”不是 0 到 1 之间的数", "填 0 到 1 之间的小数，或留空"))
     return problems
 
 

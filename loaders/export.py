@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from loaders.analysis.links import export_links, task_links
 from loaders.frames import Frames
 
 # Users' scripts rely on these names: columns may be added, never renamed.
@@ -17,6 +18,8 @@ CONTRACT: dict[str, list[str]] = {
     "targets.csv": ["task_id", "year", "scope", "metric", "value", "unit", "qualifier", "phrase", "district"],
     "target_changes.csv": ["metric", "unit", "scope", "year_from", "value_from", "year_to",
                            "value_to", "change", "district"],
+    # accepted links across years (loaders/analysis/links.py); decided_by 自动 or the admin who decided
+    "task_links.csv": ["task_id", "previous_task_id", "confidence", "decided_by"],
 }
 EXTRA: dict[str, list[str]] = {
     "tasks.csv": ["table_id", "section_no", "part", "support_units", "source_file", "source_line", "n_targets",
@@ -24,7 +27,9 @@ EXTRA: dict[str, list[str]] = {
     "task_units.csv": ["is_placeholder"],
     "task_leaders.csv": [],
     "targets.csv": ["target_no", "kind", "per_year_average"],
-    "target_changes.csv": ["qualifier_from", "qualifier_to", "direction", "task_id_from", "task_id_to", "kind"],
+    "target_changes.csv": ["qualifier_from", "qualifier_to", "direction", "task_id_from", "task_id_to", "kind",
+                           "handover"],
+    "task_links.csv": [],
 }
 
 
@@ -35,7 +40,7 @@ def plain_number(value: float) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
-NUMBER_COLUMNS = ("value", "value_from", "value_to", "change")
+NUMBER_COLUMNS = ("value", "value_from", "value_to", "change", "confidence")
 
 
 def export_frames(frames: Frames) -> dict[str, pd.DataFrame]:
@@ -46,6 +51,7 @@ def export_frames(frames: Frames) -> dict[str, pd.DataFrame]:
         "task_leaders.csv": frames.task_leaders,
         "targets.csv": frames.targets,
         "target_changes.csv": frames.target_changes,
+        "task_links.csv": export_links(task_links(frames)),
     }
     tables = {}
     for name, frame in sources.items():

@@ -8,7 +8,7 @@ returns a partial data set.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -46,6 +46,9 @@ class Frames:
     leaders: pd.DataFrame
     metrics: pd.DataFrame
     all_targets: pd.DataFrame  # every target with its task's label, whatever is selected (pairs need both years)
+    # the admins' decisions on task links (curated task_links.csv; links themselves: loaders/analysis/links.py)
+    task_links: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["task_id", "previous_task_id", "confidence", "decided_by", "status"]))
 
     @cached_property  # asked for on every run of several pages; the frames never change
     def several_districts(self) -> bool:
@@ -138,12 +141,15 @@ def build_frames(raw: dict[str, pd.DataFrame]) -> tuple[Frames, list[Problem]]:
     context = tasks[["task_id", "task_key", "district", "year", "scope", "table_id"]]
     task_units = task_units.merge(context, on="task_id", how="left")
     task_leaders = task_leaders.merge(context, on="task_id", how="left")
-    targets = targets.merge(tasks[["task_id", "task_key", "district", "label"]], on="task_id", how="left")
+    # with the task's leaders and lead units: a target pair says when the earlier year's task was another's (交接)
+    targets = targets.merge(tasks[["task_id", "task_key", "district", "label", "leaders", "lead_units"]],
+                            on="task_id", how="left")
     frames = Frames(
         documents=documents, tables=tables, tasks=tasks, task_units=task_units,
         task_leaders=task_leaders, targets=targets, target_changes=pair_targets(targets),
         units=raw["units"], leaders=raw["leaders"].assign(year=lambda t: t["year"].astype(int)),
         metrics=raw["metrics"], all_targets=targets,
+        task_links=raw["task_links"] if "task_links" in raw else Frames.__dataclass_fields__["task_links"].default_factory(),
     )
     return frames, problems
 

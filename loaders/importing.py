@@ -281,6 +281,7 @@ def _merge(current: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame], re
     }
     for name, key in (("units", UNIT_KEY), ("leaders", LEADER_KEY), ("metrics", ["metric"])):
         merged[name] = _upsert(current[name], tables[name], key)
+    merged["task_links"] = current["task_links"]  # the admins' link decisions stay (ones left dangling are listed, not applied)
     return merged
 
 

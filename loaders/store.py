@@ -324,5 +324,7 @@ def restore(curated: Path, version: str, by: str = "") -> str:
     """Make a saved version current again (the state it replaces is kept as a new version)."""
     source = version_dir(curated, version)
     load_frames(source)  # CuratedDataError: a version that no longer loads is not put back
-    changes = {name: (source / spec.file).read_bytes() for name, spec in SPECS.items()}
+    # a version saved before a table existed (task_links) lacks its file: restored as that table without rows
+    changes = {name: (source / spec.file).read_bytes() if (source / spec.file).exists() or not spec.optional_file
+               else spec.empty_bytes() for name, spec in SPECS.items()}
     return save_files(curated, changes, f"恢复到版本 {version}", by)

@@ -266,7 +266,7 @@ def _kind(unit: str, pre: str, dictionary_kind: str | None = None) -> str:
 
 PAIR_COLUMNS = ["district", "metric", "unit", "scope", "year_from", "value_from", "qualifier_from",
                 "task_id_from", "year_to", "value_to", "qualifier_to", "task_id_to",
-                "change", "direction", "kind"]
+                "change", "direction", "kind", "handover"]
 
 
 def pair_targets(targets: pd.DataFrame) -> pd.DataFrame:
@@ -319,5 +319,29 @@ def _pairs(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
         "change": change,
         "direction": ["raised" if c > 0 else "lowered" if c < 0 else "unchanged" for c in change],
         "kind": second["kind"].to_numpy(),
+        "handover": handover_texts(first, second),
     })
     return pairs.reset_index(drop=True)
+
+
+def handover_text(year_from: int, leaders_from: str, leaders_to: str, units_from: str, units_to: str) -> str:
+    """Return 交接：2020 年由虞立清牵头 when the earlier task was led by another leader (or, same leaders, unit); else "".
+
+    Leaders and units are lists joined with 、 (as in the tasks frame); a side without any says nothing.
+    """
+    before, after = set(filter(None, leaders_from.split("、"))), set(filter(None, leaders_to.split("、")))
+    if before and after and not before & after:
+        return f"交接：{year_from} 年由{leaders_from}牵头"
+    before, after = set(filter(None, units_from.split("、"))), set(filter(None, units_to.split("、")))
+    if before and after and not before & after:
+        return f"交接：{year_from} 年由{units_from}牵头"
+    return ""
+
+
+def handover_texts(first: pd.DataFrame, second: pd.DataFrame) -> list[str]:
+    """Return handover_text for aligned rows of targets carrying their task's leaders and lead_units ("" without them)."""
+    if "leaders" not in first or "leaders" not in second:
+        return [""] * len(first)
+    return [handover_text(int(y), a or "", b or "", c or "", d or "") for y, a, b, c, d in
+            zip(first["year"], first["leaders"].fillna(""), second["leaders"].fillna(""),
+                first["lead_units"].fillna(""), second["lead_units"].fillna(""))]

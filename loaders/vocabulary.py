@@ -12,7 +12,8 @@ SCOPE_LABELS = {"annual": "年度重点工作", "five_year": "今后五年重点
 ROLE_LABELS = {"lead": "牵头", "support": "配合"}
 QUALIFIER_LABELS = {"approx": "左右", "at_least": "以上", "at_most": "以内", "exact": ""}
 KIND_LABELS = {"growth": "增速", "count": "数量", "amount": "金额", "ratio": "比率"}
-DIRECTION_LABELS = {"raised": "提高", "lowered": "降低", "unchanged": "持平"}
+DIRECTION_LABELS = {"raised": "提高", "lowered": "降低", "unchanged": "持平",
+                    "new": "新设", "dropped": "取消"}  # new/dropped: a target of a linked task set or no longer set
 # where a unit's role was read: the 责任单位 column of the table, or the remark under it
 SOURCE_LABELS = {"table": "责任单位栏", "note": "备注"}
 REVIEW_LABELS = {"pending": "未审核", "approved": "已审核", "returned": "退回"}  # 审核 of a report

@@ -15,7 +15,7 @@ from ui.importer import history_table, restore_form
 from ui.tables import table
 
 CURATED_NAMES = {"documents": "来源通知", "tables": "通知中的表", "tasks": "任务", "units": "责任单位词典",
-                 "leaders": "领导名单", "metrics": "指标词典"}  # the download buttons: words, not file names
+                 "leaders": "领导名单", "metrics": "指标词典", "task_links": "任务链接决定"}  # the download buttons: words, not file names
 
 st.title("数据说明")
 st.caption("数据来源、整理方法、原文缺失的内容、合并的单位别名、由区委部门牵头的备注，以及规范表下载。")

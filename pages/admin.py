@@ -8,6 +8,7 @@ from ui.data import frames
 from ui.importer import (check_upload, choose_new_units, save_import, show_details, show_problems, show_summary,
                          template_download, unknown_units)
 from ui.ledger import ledger_import
+from ui.links import links_admin
 from ui.progress.review import review_reports
 from ui.reading import (already_imported, ask_options, check_corrected, choose_new_entries, correct_rows, notices_in,
                         read, replace_box, show_layout, show_reading_problems)
@@ -19,8 +20,11 @@ caption(f"已登录：{admin}。导入新一年（或另一个区）的责任分
         "通知导入前的数据自动存为历史版本，可在“数据说明”页恢复；台账的填报只增不改。")
 st.button("退出登录", on_click=logout, icon=":material/logout:")
 
-job = st.radio("要做什么", ["导入通知（责任分解表）", "导入进度台账（各单位填报汇总）", "审核填报"], horizontal=True,
-               key="admin_job")
+job = st.radio("要做什么", ["导入通知（责任分解表）", "导入进度台账（各单位填报汇总）", "审核填报", "跨年度任务链接"],
+               horizontal=True, key="admin_job")
+if job == "跨年度任务链接":
+    links_admin(admin)
+    st.stop()
 if job.startswith("导入进度台账"):
     ledger_import(admin)
     st.stop()

@@ -12,6 +12,7 @@ from ui.cache import analysed
 from ui.data import frames
 from ui.figures import chart, drill_chart
 from ui.filters import current_filters, describe
+from ui.links import carry_on_section, leader_carry_on
 from ui.portfolio import show_leader_portfolio, show_leader_unit_list
 from ui.sections import on_request
 from ui.text import caption, empty_message, literal
@@ -42,8 +43,8 @@ st.caption("一项任务有两位牵头领导时，两人各计一次。点击�
 
 # below the first chart, one part at a time and only on request: the first chart is drawn alone (the
 # choice of a leader is light and open from the start)
-one_tab, years_tab, matrix_tab = on_request(["一位领导的任务", "同一位领导在不同年度", "领导 × 单位"], key="leaders_view",
-                                            default="一位领导的任务")
+one_tab, years_tab, matrix_tab, carry_tab = on_request(
+    ["一位领导的任务", "同一位领导在不同年度", "领导 × 单位", "延续与变化"], key="leaders_view", default="一位领导的任务")
 if one_tab.open:
     with one_tab:
         focus = filters.leader or st.selectbox("选择领导", analysed(leaders_by_load, filters), index=None,
@@ -69,3 +70,13 @@ if matrix_tab.open:
                 chart(leader_unit_heatmap, matrix, "领导与责任单位共同承担的任务数（任务最多的20个单位）", key="leaders_matrix")
             with st.container(key="leader_units_list"):  # shown on phones only: the same numbers as a list per leader
                 show_leader_unit_list(matrix)
+if carry_tab.open:
+    with carry_tab:
+        chosen = filters.leader or st.selectbox("选择领导", analysed(leaders_by_load, filters), index=None,
+                                                 placeholder="全部领导", key="leader_carry_on")
+        if chosen:
+            caption(f"{chosen}牵头的任务：与上一份通知相比的延续、新增和不再列出，连续多年列入和上年未完成又列入的任务。")
+            leader_carry_on(filters, chosen)
+        else:
+            caption("以下是当前筛选下全部任务的延续与变化；在上面选一位领导，只看其牵头的任务。")
+            carry_on_section(filters)

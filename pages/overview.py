@@ -11,6 +11,7 @@ from ui.cache import analysed
 from ui.data import frames
 from ui.figures import drill_chart
 from ui.filters import current_filters, describe
+from ui.links import carry_on_section
 from ui.sections import on_request
 from ui.tables import table
 from ui.text import caption, empty_message, literal
@@ -70,8 +71,11 @@ else:
 st.page_link("pages/leaders.py", label="查看领导分工详情", icon=":material/arrow_forward:")
 
 # the first chart is drawn alone; the units chart (open at once when no leader is named) and the notices on request
-parts = ["任务最多的10个责任单位"] + (["通知原文（标题、成文和印发日期、附件）"] if len(headlines) <= MAX_DOCUMENT_BOXES else [])
-units_part, *notices_part = on_request(parts, key="overview_more", default=parts[0] if per_leader.empty else None)
+CARRY_ON = "延续与变化（与上一份通知相比）"
+parts = ["任务最多的10个责任单位", CARRY_ON] + (["通知原文（标题、成文和印发日期、附件）"]
+                                           if len(headlines) <= MAX_DOCUMENT_BOXES else [])
+units_part, carry_on_part, *notices_part = on_request(parts, key="overview_more",
+                                                      default=parts[0] if per_leader.empty else None)
 if units_part.open:
     with units_part:
         drill_chart(unit_load_bar, analysed(unit_load, filters), "任务最多的10个责任单位（牵头+配合）", top=10,
@@ -82,3 +86,6 @@ if notices_part and notices_part[0].open:
         table(documents[["doc_no", "district", "title", "signed_date", "issued_date", "attachments"]],
               {"title": "标题", "signed_date": "成文日期", "issued_date": "印发日期", "attachments": "附件"},
               wide_text=("title", "attachments"))
+if carry_on_part.open:
+    with carry_on_part:
+        carry_on_section(filters)  # against the year before; 连续多年列入, 上年未完成又列入

@@ -67,9 +67,9 @@ if pair is not None:
             else:
                 table(changes, {"unit": "计量单位", "target_from": f"{first}年目标", "target_to": f"{second}年目标",
                                 "change": "变化", "direction_word": "方向", "qualifier_change": "限定变化",
-                                "label_from": f"{first}年任务", "label_to": f"{second}年任务"},
+                                "label_from": f"{first}年任务", "label_to": f"{second}年任务", "handover": "交接"},
                       only=["metric", "unit", "target_from", "target_to", "change", "direction_word",
-                            "qualifier_change", "label_from", "label_to"])
+                            "handover", "qualifier_change", "label_from", "label_to"])
     if tabs["更多对比图"].open:
         with tabs["更多对比图"]:
             for name, kinds_drawn in charts[1:]:

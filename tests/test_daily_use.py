@@ -220,6 +220,10 @@ def test_the_overview_draws_one_chart_and_sends_the_rest_only_when_asked():
     app.session_state["overview_more"] = "任务最多的10个责任单位"
     app.run()
     assert len(app.get("plotly_chart")) == 2 and not app.dataframe
+    app.session_state["overview_more"] = "延续与变化（与上一份通知相比）"
+    app.run()
+    assert [m.label for m in app.metric][-3:] == ["延续（项）", "新增（项）", "不再列出（项）"]
+    assert len(app.get("plotly_chart")) == 1 and app.dataframe  # the 连续多年列入 list
 
 
 def test_a_leader_of_another_year_in_the_url_is_named_in_the_notice(frames):
@@ -266,3 +270,24 @@ def test_bars_made_from_plain_dicts_pass_plotlys_validation(frames):
         assert [t.type for t in checked.data] == [t["type"] for t in figure.to_dict()["data"]]
     with pytest.raises(ValueError):  # what the check would catch
         go.Figure({"data": [{"type": "bar", "colour": "red"}]})
+
+
+def test_a_leaders_carry_on_counts_only_the_tasks_that_leader_leads(frames):
+    from loaders.analysis.links import carry_on, task_links
+
+    links = task_links(frames)
+    marks = carry_on(frames.tasks, links, frames.tasks["district"].iloc[0], 2020, 2022)
+    led = frames.task_leaders
+    leader = led.loc[led["year"] == 2022, "leader"].value_counts().index[0]
+    own = set(led.loc[(led["year"] == 2022) & (led["leader"] == leader), "task_id"])
+    later = marks[(marks["year"] == 2022) & marks["task_id"].isin(own)]
+    expected = [int((later["status"] == "continued").sum()), int((later["status"] == "new").sum())]
+    assert expected[0] and expected[1] and sum(expected) == len(own)
+
+    app = open_page(PAGES[1], year="2022", leaders_view="延续与变化")
+    whole = [m.value for m in app.metric if m.label in ("延续（项）", "新增（项）")]
+    app.selectbox(key="leader_carry_on").select(leader).run()
+    assert not app.exception
+    shown = [int(m.value) for m in app.metric if m.label in ("延续（项）", "新增（项）")]
+    assert shown == expected and [int(v) for v in whole] != shown
+    assert any(leader in c.value for c in app.caption)

@@ -24,7 +24,7 @@ def exported(tmp_path_factory) -> dict[str, pd.DataFrame]:
 
 def test_files_and_contract_columns(exported):
     assert set(exported) == {"tasks.csv", "task_units.csv", "task_leaders.csv", "targets.csv",
-                             "target_changes.csv"}
+                             "target_changes.csv", "task_links.csv"}
     for name, columns in CONTRACT.items():
         assert list(exported[name].columns[: len(columns)]) == columns, name
 
@@ -60,3 +60,15 @@ def test_values_are_plain(exported):
     assert (row["value"], row["unit"]) == ("900", "亿元")
     row = targets[targets["task_id"] == "2020-annual-001"].iloc[0]
     assert (row["value"], row["unit"], row["qualifier"]) == ("7.5", "%", "approx")
+
+
+def test_task_links_are_the_accepted_links(exported):
+    links = exported["task_links.csv"]
+    assert list(links.columns) == ["task_id", "previous_task_id", "confidence", "decided_by"]
+    assert set(links["decided_by"]) == {"自动"}  # the bundled data holds no admin decision
+    assert ("2022-annual-01-01", "2020-annual-001") in set(zip(links["task_id"], links["previous_task_id"]))
+    assert links["confidence"].astype(float).between(0.5, 1).all()
+    years = exported["tasks.csv"].set_index("task_id")["year"]
+    assert (links["previous_task_id"].map(years) < links["task_id"].map(years)).all()
+    changes = exported["target_changes.csv"]
+    assert changes.set_index("metric").loc["地区生产总值", "handover"] == "交接：2020 年由虞立清牵头"

@@ -358,5 +358,5 @@ def test_about_page_names_tables_and_downloads_in_words(frames):
     assert not any(f'"{table_id}"' in shown for table_id in frames.tables["table_id"])
     assert "民生实事" in shown and '"livelihood"' not in shown
     labels = [button.proto.label for button in app.get("download_button")]
-    assert len(labels) == 6 and "任务" in labels
+    assert len(labels) == 7 and "任务" in labels and "任务链接决定" in labels
     assert not any(re.search("[A-Za-z]", label) for label in labels), labels

@@ -13,6 +13,7 @@ from loaders.progress.status import task_status
 from loaders.progress.timeline import TIMELINE_LABELS, status_sentence, task_timeline
 from loaders.vocabulary import MISSING_TEXT, MISSING_TEXT_ON_CARD, SCOPE_LABELS, STATUS_LABELS
 from ui.progress.store import stored_if_readable, today
+from ui.links import task_chain
 from ui.tables import as_arrow, table
 from ui.text import caption, literal
 
@@ -66,6 +67,7 @@ def task_card(frames: Frames, task_id: str) -> None:
         if task["note"]:
             st.text(f"备注：{task['note']}")
         st.text(f"出处：{task['source_file']} 第{task['source_line']}行；原文责任单位：{task['units_printed']}")
+        task_chain(frames, task_id)
         progress_timeline(frames, task_id)
 
 

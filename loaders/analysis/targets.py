@@ -22,7 +22,7 @@ def target_years(frames: Frames, scope: str = "annual") -> list[int]:
 
 def target_table(frames: Frames) -> pd.DataFrame:
     """Return every target with the task it came from (label and full text)."""
-    tasks = frames.tasks[["task_id", "content", "leaders", "lead_units"]]
+    tasks = frames.tasks[["task_id", "content"]]  # the targets carry their task's leaders and lead units already
     return frames.targets.merge(tasks, on="task_id", how="left")
 
 
@@ -105,3 +105,56 @@ def changes_of_kinds(frames: Frames, kinds: tuple[str, ...], years: tuple[int, i
     """Return change_table (between two years, or consecutive notices) restricted to these kinds of target."""
     changes = change_table(frames, years)
     return changes[changes["kind"].isin(kinds)]
+
+
+def chain_changes(frames: Frames, links: pd.DataFrame, year_from: int | None = None,
+                  year_to: int | None = None) -> pd.DataFrame:
+    """Return the targets of linked tasks compared along accepted links, not only by metric.
+
+    For each accepted link (a task and the earlier task it carries on, loaders.analysis.links), every
+    metric of either task: `raised` / `lowered` / `unchanged` when both set it, `new` (新设) when only
+    the later task sets it, `dropped` (取消) when only the earlier one did. `handover` says when the
+    earlier task was led by another leader or unit. Optionally only links from year_from to year_to.
+    Columns: district, metric, unit, scope, year_from, value_from, qualifier_from, task_id_from, year_to,
+    value_to, qualifier_to, task_id_to, change, direction, kind, handover, label_from, label_to.
+    """
+    from loaders.targets import handover_text
+
+    accepted = links[links["status"] == "accepted"]
+    if year_from is not None:
+        accepted = accepted[(accepted["previous_year"] == year_from) & (accepted["year"] == year_to)]
+    targets = frames.all_targets.drop_duplicates(["task_id", "metric", "unit"])
+    by_task = {task: group for task, group in targets.groupby("task_id", sort=False)}
+    empty = targets.iloc[:0]
+    rows = []
+    info = frames.tasks.set_index("task_id")
+    for task, previous in zip(accepted["task_id"], accepted["previous_task_id"]):
+        if task not in info.index or previous not in info.index:
+            continue
+        later, earlier = by_task.get(task, empty), by_task.get(previous, empty)
+        merged = earlier.merge(later, on=["metric", "unit"], how="outer", suffixes=("_from", "_to"))
+        if merged.empty:
+            continue
+        before, after = info.loc[previous], info.loc[task]
+        handover = handover_text(int(before["year"]), before["leaders"], after["leaders"], before["lead_units"],
+                                 after["lead_units"])
+        for row in merged.itertuples():
+            change = row.value_to - row.value_from if pd.notna(row.value_from) and pd.notna(row.value_to) else None
+            if pd.isna(row.value_from):
+                direction = "new"
+            elif pd.isna(row.value_to):
+                direction = "dropped"
+            else:
+                direction = "raised" if change > 1e-9 else "lowered" if change < -1e-9 else "unchanged"
+            rows.append({
+                "district": after["district"], "metric": row.metric, "unit": row.unit, "scope": after["scope"],
+                "year_from": int(before["year"]), "value_from": row.value_from, "qualifier_from": row.qualifier_from,
+                "task_id_from": previous, "year_to": int(after["year"]), "value_to": row.value_to,
+                "qualifier_to": row.qualifier_to, "task_id_to": task,
+                "change": None if change is None else round(change, 6), "direction": direction,
+                "kind": row.kind_to if pd.notna(row.kind_to) else row.kind_from, "handover": handover,
+                "label_from": before["label"], "label_to": after["label"]})
+    columns = ["district", "metric", "unit", "scope", "year_from", "value_from", "qualifier_from", "task_id_from",
+               "year_to", "value_to", "qualifier_to", "task_id_to", "change", "direction", "kind", "handover",
+               "label_from", "label_to"]
+    return pd.DataFrame(rows, columns=columns)

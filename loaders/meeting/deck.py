@@ -11,22 +11,23 @@ date: the caller passes the statuses in (DeckProgress, from the progress databas
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
 
-from loaders.analysis.targets import written_target
+from loaders.analysis.links import carry_on, task_links
+from loaders.analysis.targets import chain_changes, written_target
 from loaders.analysis.units import unit_load
 from loaders.frames import Frames
 from loaders.progress.board import chase_list, counts_by, red_list, shown_percent
 from loaders.progress.checks import report_checks
 from loaders.progress.status import STATUS_ORDER, coordination_items, reported_as_of, status_of
-from loaders.select import Filters, TaskQuery, query_tasks, restrict
+from loaders.select import Filters, TaskQuery, query_tasks, restrict, select
 from loaders.text import safe_file_name
 from loaders.vocabulary import DIRECTION_LABELS, MISSING_TEXT, SCOPE_LABELS, STATUS_LABELS
 
-VIEWS = ("总体情况", "领导分工", "单位负荷", "指标变化", "民生实事", "进度亮灯", "需协调事项")
+VIEWS = ("总体情况", "领导分工", "单位负荷", "指标变化", "延续与变化", "民生实事", "进度亮灯", "需协调事项")
 CONTINUED = "（续）"
 
 MAX_BARS = 10  # bars a chart slide holds with its axis and legend at slide text size
@@ -179,10 +180,12 @@ def deck_file_name(subject: str, as_of: date, extension: str) -> str:
     return safe_file_name(["汇报材料", *subject.split(), f"进度截至{as_of:%Y%m%d}"], extension)
 
 
-def build_deck(frames: Frames, choice: DeckChoice, progress: DeckProgress | None = None) -> list[Slide]:
+def build_deck(frames: Frames, choice: DeckChoice, progress: DeckProgress | None = None,
+               links: pd.DataFrame | None = None) -> list[Slide]:
     """Return every slide of the deck, the views in VIEWS order, continuation slides after their view.
 
     Without progress (no database), the progress slides say that nothing has been reported.
+    links: the task links of the deck's district (loaders.analysis.links.task_links); computed when not given.
     """
     tasks = deck_tasks(frames, choice)
     chosen = restrict(frames, tasks["task_key"])
@@ -191,7 +194,8 @@ def build_deck(frames: Frames, choice: DeckChoice, progress: DeckProgress | None
         note = "所选对象在该年度没有任务，请换一个年度或汇报对象"
         return [Slide(view, view, subject, note=note) for view in VIEWS]
     return [*_overall(chosen, choice, subject), *_leaders(chosen, choice, subject), *_units(chosen, choice, subject),
-            *_changes(frames, tasks, subject), *_livelihood(chosen, subject),
+            *_changes(frames, tasks, subject), *_carry_on(frames, choice, tasks, subject, links),
+            *_livelihood(chosen, subject),
             *_lights(chosen, choice, subject, progress), *_coordination(chosen, choice, subject, progress)]
 
 
@@ -322,6 +326,43 @@ def _changes(frames: Frames, tasks: pd.DataFrame, subject: str) -> list[Slide]:
         table = Table(("指标", f"{first}年目标", f"{second}年目标", "变化"), (0.46, 0.2, 0.2, 0.14), rows)
         slides += _table_slides(view, f"量化指标的变化：{first}年 → {second}年", subject, table)
     return slides
+
+
+def _carry_on(frames: Frames, choice: DeckChoice, tasks: pd.DataFrame, subject: str,
+              links: pd.DataFrame | None) -> list[Slide]:
+    """延续与变化: against the district's previous notice, the tasks continued, new and no longer listed, and the
+    targets lowered along the task links (loaders.analysis.links; never across districts)."""
+    view = "延续与变化"
+    districts = tasks["district"].unique()
+    if len(districts) != 1:
+        return [Slide(view, "延续、新增与不再列出", subject, note="各区县分别比较：请先选定一个区县")]
+    district = districts[0]
+    years = sorted(int(y) for y in frames.tasks.loc[frames.tasks["district"] == district, "year"].unique())
+    earlier = [y for y in years if y < choice.year]
+    if not earlier:
+        return [Slide(view, "延续、新增与不再列出", subject, note=f"{choice.year}年之前没有这个区县的通知，无从比较")]
+    year_from = earlier[-1]
+    if links is None:
+        links = task_links(select(frames, Filters(district=district)))
+    marks = carry_on(frames.tasks, links, district, year_from, choice.year)
+    later = marks[marks["task_id"].isin(tasks["task_id"])]
+    before = deck_tasks(frames, replace(choice, year=year_from, district=district))
+    dropped = marks[(marks["status"] == "dropped") & marks["task_id"].isin(before["task_id"])]
+    metrics = (("延续（项）", int((later["status"] == "continued").sum())),
+               ("新增（项）", int((later["status"] == "new").sum())), ("不再列出（项）", len(dropped)))
+    slides = [Slide(view, f"{year_from}年 → {choice.year}年：延续、新增与不再列出的任务", subject, metrics=metrics)]
+    changes = chain_changes(frames, links, year_from, choice.year)
+    lowered = changes[(changes["direction"] == "lowered") & changes["task_id_to"].isin(tasks["task_id"])]
+    title = f"降低的量化指标：{year_from}年 → {choice.year}年（按任务链接）"
+    if lowered.empty:
+        return slides + [Slide(view, title, subject, note="所选对象没有降低的量化指标")]
+    rows = tuple((f"{m}（{u}）", written_target(a, qa, u), written_target(b, qb, u), label, handover or "—")
+                 for m, u, a, qa, b, qb, label, handover in zip(
+                     lowered["metric"], lowered["unit"], lowered["value_from"], lowered["qualifier_from"],
+                     lowered["value_to"], lowered["qualifier_to"], lowered["label_to"], lowered["handover"]))
+    table = Table(("指标", f"{year_from}年目标", f"{choice.year}年目标", "任务", "交接"),
+                  (0.3, 0.14, 0.14, 0.16, 0.26), rows)
+    return slides + _table_slides(view, title, subject, table)
 
 
 def _livelihood(chosen: Frames, subject: str) -> list[Slide]:
