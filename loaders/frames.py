@@ -17,10 +17,10 @@ import pandas as pd
 from loaders.curated import DEFAULT_CURATED_DIR, as_bool, read_curated
 from loaders.districts import district_of_issuer
 from loaders.labels import task_labels
-from loaders.leaders import LeaderDictionary
+from loaders.leaders import HEADING, LeaderDictionary
 from loaders.problems import CuratedDataError, Problem
 from loaders.targets import MetricDictionary, extract_targets, pair_targets
-from loaders.text import join_list
+from loaders.text import join_list, without_spaces
 from loaders.units import UnitDictionary, note_lead_organs, roles, split_unit_list
 
 PLACEHOLDER_CATEGORY = "统称"
@@ -222,7 +222,9 @@ def _task_leaders(row, table, dictionary: LeaderDictionary, year: int, spreadshe
                                     f"改正姓名，或在 leaders.csv 中新增“{rest}”（年份 {year}）", value=rest,
                                     code="unknown_leader"))
         found += [(name, dictionary.title.get((name, year), "")) for name in names]
-    if table["leaders_from"] == "heading":
+    # a section that is no leader's group (“三、民生实事” after the groups) prints no leader
+    in_group = table["leaders_from"] == "heading" and HEADING.match(without_spaces(row["section"])) is not None
+    if in_group:
         heading = dictionary.from_heading(row["section"], year)
         if heading is None:
             problems.append(Problem("tasks.csv", spreadsheet_row, "section",
@@ -238,7 +240,7 @@ def _task_leaders(row, table, dictionary: LeaderDictionary, year: int, spreadshe
                 found.append((heading.leader, heading.title))
     # a leaders column may leave a task's cell empty (the notice names no leader for it: shown as 未列牵头领导);
     # a group heading must name one
-    if not found and not problems and table["leaders_from"] == "heading":
+    if not found and not problems and in_group:
         problems.append(Problem("tasks.csv", spreadsheet_row, "leaders", "没有牵头领导",
                                 "填写 leaders 列（或检查分组标题中的领导姓名）；通知未列牵头领导时，"
                                 "把 tables.csv 中该表的 leaders_from 填为 none"))

@@ -62,7 +62,9 @@ class LeaderDictionary:
         if not match:
             return None
         body = match["body"]
-        name = next((n for n in self.names_in(year) if body.startswith(n)), None)
-        if name is None:
-            return None
-        return HeadingLeader(name, body[len(name):])
+        names = self.names_in(year)
+        name = next((n for n in names if body.startswith(n)), None)
+        if name is not None:
+            return HeadingLeader(name, body[len(name):])
+        name = next((n for n in names if body.endswith(n) and len(body) > len(n)), None)  # “常务副县长王五”
+        return HeadingLeader(name, body[:-len(name)]) if name is not None else None

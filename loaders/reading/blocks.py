@@ -81,16 +81,36 @@ def decode_text(data: bytes) -> str:
 
 
 def from_text(text: str) -> list[Block]:
-    """Return the blocks of plain text: a line with tabs is a table row, any other non-empty line a paragraph."""
-    blocks = []
+    """Return the blocks of plain text: a line with tabs is a table row, any other non-empty line a paragraph.
+
+    Text copied from a PDF breaks lines inside sentences: a line continues the paragraph before
+    when that paragraph is a numbered item or a role line still open (it ends on no stop, colon
+    or closing bracket) and the line starts nothing new (no number, no role label, no 附件).
+    """
+    blocks: list[Block] = []
+    paragraph_ends = 0  # the line the last paragraph ends on
     for number, raw in enumerate(text.splitlines(), start=1):
         if "\t" in raw:
             cells = tuple(clean_cell(c) for c in raw.rstrip("\r\n").split("\t"))
             if any(cells):
                 blocks.append(Block("row", cells, number, raw.strip("\r\n")))
         elif raw.strip():
-            blocks.append(Block("para", (clean_cell(raw),), number, raw.strip()))
+            line = clean_cell(raw)
+            last = blocks[-1] if blocks and blocks[-1].kind == "para" and paragraph_ends == number - 1 else None
+            if last is not None and _still_open(last.cells[0]) and not _NEW_ITEM.match(line):
+                blocks[-1] = Block("para", (last.cells[0] + line,), last.line, last.source + raw.strip())
+            else:
+                blocks.append(Block("para", (line,), number, raw.strip()))
+            paragraph_ends = number
     return blocks
+
+
+_OPEN_END = re.compile(r"[。；;：:！!？?）)】\]」』”]$")
+
+
+def _still_open(paragraph: str) -> bool:
+    """True when a paragraph is an item or role line cut short (it ends on no stop, colon or closing bracket)."""
+    return bool(_NEW_ITEM.match(paragraph)) and not _OPEN_END.search(paragraph) and len(paragraph) >= 12
 
 
 def from_rows(rows: list[list[str]], first_line: int = 1) -> list[Block]:

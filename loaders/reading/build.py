@@ -115,11 +115,12 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
         grouped = table.leaders_from == "heading"
         blocks = restart_blocks(tasks) if not grouped else [0] * len(tasks)
         width = 2 if grouped or max((t.seq for t in tasks), default=0) < 50 else 3
+        restarts = max(blocks, default=0) > 1
         for task, block in zip(tasks, blocks):
             base = table_ids[table_index]
             if grouped and task.section_no:
                 task_id = f"{base}-{int(task.section_no):02d}-{task.seq:0{width}d}"
-            elif max(blocks, default=0) > 1:  # numbering restarts under each section: 2024-annual-02-01
+            elif restarts:  # numbering restarts under each section: 2024-annual-02-01
                 task_id = f"{base}-{block:02d}-{task.seq:0{width}d}"
             else:
                 task_id = f"{base}-{task.seq:0{width}d}"
@@ -162,11 +163,16 @@ def build(notice: ParsedNotice, file: str, data: bytes, options: ReadOptions,
                    unplaced=list(notice.unplaced), facts=facts)
 
 
+_PHRASE_START = re.compile(r"[，,；;、。\s]|开工|完工|完成|启动|建成|投用|前|底")
+
+
 def deadline_of(printed: str, year: int) -> str:
-    """Return a printed 完成时限 (“2024年10月底”, “6月底前”, “年底前”) as 年-月-日, or "" when it names no day
-    (“全年”, “长期坚持”)."""
-    found = due_date(printed, year) if printed else None
-    return found[0].isoformat() if found else ""
+    """Return a printed 完成时限 (“2024年10月底”, “6月底前”, “年底前”, “全年” = the year's end) as 年-月-日,
+    or "" when it names no day (“长期坚持”). Of several (“6月底前开工，年底前完工”) the last day counts."""
+    text = (printed or "")[:200]
+    starts = [0, *(m.end() for m in _PHRASE_START.finditer(text))]
+    found = [due[0] for start in dict.fromkeys(starts) if (due := due_date(text[start:], year))]
+    return max(found).isoformat() if found else ""
 
 
 def restart_blocks(tasks) -> list[int]:

@@ -25,7 +25,7 @@ from loaders.leaders import HEADING
 from loaders.problems import Problem
 from loaders.reading.blocks import Block
 from loaders.reading.roles import label_role, role_line, trailing_roles
-from loaders.reading.unit_names import UNIT_ENDINGS, leader_and_title, split_names
+from loaders.reading.unit_names import UNIT_ENDINGS, leader_and_title, only_title, split_names
 from loaders.text import without_spaces
 
 CN_DIGITS = "零一二三四五六七八九"
@@ -53,7 +53,6 @@ SECTION_COMMA = re.compile(rf"^([{_CN}]+)\s*、")
 LEADER_HEADING = HEADING
 ATTACHMENT = re.compile(r"^附\s*件\s*(\d*)$")
 DOC_NO = re.compile(r"^(?:文件编号|发文字号|发文文号|文号)?[:：]?(\S*?[〔\[［（(]\d{4}[〕\]］）)]\d+号)$")
-_ONLY_TITLE = re.compile(r"(?:(?:省|市|区|县|镇)?(?:委)?(?:常务)?(?:副)?(?:省长|市长|区长|县长|镇长|书记|主任|秘书长|部长)|常委)+")
 LEAD_FIRST_RULE = re.compile(r"(?:列|排)(?:在)?第一(?:位|个)的?(?:责任|部门|单位)*(?:单位|部门)?(?:为|是)牵头")
 # a page number printed between paragraphs (“— 3 —”, “-3-”, “第3页”, “3/12”): not part of the notice's text
 PAGE_MARK = re.compile(r"^(?:[-—–－]*\d{1,3}[-—–－]*|第\d{1,3}页(?:共\d{1,3}页)?|\d{1,3}/\d{1,3})$")
@@ -75,6 +74,8 @@ def cn_number(text: str) -> int | None:
     if "十" not in text:
         return CN_DIGITS.index(text) if len(text) == 1 and text in CN_DIGITS else None
     tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones or "〇" in tens + ones or "零" in tens + ones:
+        return None  # 十三五, 二十十: not a number up to 99
     return (CN_DIGITS.index(tens) if tens else 1) * 10 + (CN_DIGITS.index(ones) if ones else 0)
 
 
@@ -199,6 +200,9 @@ def split_heading_leader(body: str, known: list[str]) -> tuple[str, str] | None:
     name = next((n for n in sorted(known, key=len, reverse=True) if body.startswith(n)), None)
     if name:
         return name, body[len(name):]
+    name, title = leader_and_title(body)
+    if title and body.startswith(title) and 2 <= len(name) <= 4:  # title first: “常务副县长王五”
+        return name, title
     positions = [body.find(w) for w in TITLE_WORDS if body.find(w) > 0]
     if positions and 2 <= min(positions) <= 4:
         return body[:min(positions)], body[min(positions):]
@@ -225,6 +229,7 @@ class Reader:
         self.title_line = 0
         self.table: ParsedTable | None = None
         self.heading = ("", "")  # (section_no, text) of a leader group heading
+        self.heading_level: int | None = None  # number_level of that heading
         self.section = ("", "")
         self.subsection = ""
         self.in_body = False
@@ -312,6 +317,7 @@ class Reader:
         self.notice.heading_leaders.setdefault(leader[0], leader[1])
         self.notice.heading_lines.setdefault(leader[0], block.line)
         self.heading = (str(number), tidy_heading(text))
+        self.heading_level = number_level(flat)
         if self.table is not None and self.table.leaders_from == "none":
             self.table.leaders_from = "heading"
         return True
@@ -380,6 +386,8 @@ class Reader:
         level = number_level(flat)
         if self.inherited and level is not None and level <= self.inherited[0]:
             self.inherited = None
+        if self.heading[0] and level is not None and self.heading_level is not None and level <= self.heading_level:
+            self.heading = ("", "")  # “三、民生实事” after “二、X副县长负责的工作”: the leader's group has ended
         if SECTION_PAREN.match(flat) or SECTION_COMMA.match(flat):
             self._set_heads([text])
             return True
@@ -409,7 +417,9 @@ class Reader:
             self.open_task = None
             return True
         if self.inherited and level is not None and level <= self.inherited[0]:
-            self.inherited = None  # a heading of the same or a higher level ends what the last one said
+            self.inherited = None
+        if self.heading[0] and level is not None and self.heading_level is not None and level <= self.heading_level:
+            self.heading = ("", "")  # “三、民生实事” after “二、X副县长负责的工作”: the leader's group has ended  # a heading of the same or a higher level ends what the last one said
         if not roles and deeper_below:
             return False  # a heading with numbered items under it (read by _structure)
         inherited = self.inherited[1] if self.inherited and level is not None else {}
@@ -590,7 +600,9 @@ class Reader:
         while cells and not cells[-1]:
             cells.pop()
         unknown = 0
-        chosen = self.column_roles and any(tidy_text(c) in self.column_roles for c in cells if c)
+        # the person's choice is for the row they were shown: every filled cell one of its texts
+        filled = [tidy_text(c) for c in cells if c]
+        chosen = bool(self.column_roles) and len(filled) >= 2 and all(c in self.column_roles for c in filled)
         for cell in cells:
             role = header_role(cell) if cell else None
             if chosen and cell:  # the person said what each column is (数据维护 → 表头各列是什么)
@@ -731,7 +743,11 @@ class Reader:
             metric = ""
         elif name:
             content = name
-        content, roles_found = trailing_roles(content)
+        # roles written into the text count only where the unit columns are empty (a bracket beside
+        # filled unit cells is a remark: “（居民参与）”)
+        roles_found: dict[str, str] = {}
+        if not any(fields.get(key) for key in ("units", "lead", "support")):
+            content, roles_found = trailing_roles(content)
         for key in ("units", "lead", "support"):
             inside = role_line(re.sub(r"\n(?=[\u4e00-\u9fff]{0,8}(?:单位|部门|领导)\s*[:：])", "；", fields.get(key, "")))
             if inside:  # a units cell that labels its own roles: “牵头单位：A；配合单位：B”
@@ -770,13 +786,19 @@ class Reader:
         """Return a leaders cell as printed, or its names alone when titles were printed with them
         (“常务副市长王五”, “刘洋（副市长）”: the titles go to the leaders' list)."""
         names = split_names(printed, units=False)
-        # “张三 副市长”: a title printed apart from its name belongs to the name before it
+        # “张三 副市长”: a title printed apart from its name belongs to the name before it;
+        # “县委常委、常务副县长王五”: a title before a titled name is part of that name's title
         joined: list[str] = []
+        carried = ""
         for name in names:
-            if joined and leader_and_title(name)[1] == "" and _ONLY_TITLE.fullmatch(name):
-                joined[-1] += name
+            if only_title(name):
+                if joined and leader_and_title(joined[-1])[1] == "":
+                    joined[-1] += name
+                else:
+                    carried += name + "、"
             else:
-                joined.append(name)
+                joined.append(carried + name if carried and leader_and_title(name)[1] else name)
+                carried = ""
         names = joined
         pairs = [leader_and_title(n) for n in names]
         if all(title == "" for _, title in pairs):

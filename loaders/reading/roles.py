@@ -9,17 +9,20 @@ than from a list of whole words:
     ... otherwise (责任单位, 承办部门, 实施单位)                                  → units as printed
     部门分工 / 责任分工 / 分工 followed by a sentence                            → the sentence's roles
 
-and sentences inside brackets of any kind (（）()【】[]): “A牵头，B、C配合”, “由A牵头”,
-“A负责”, “A牵头负责”. A role written anywhere else is left in the text.
+and sentences inside brackets of any kind (（）()【】[]) or as a task's last sentence: “A牵头，B、C配合”,
+“由A牵头”, “A负责”, “A牵头负责”, each name ending like a unit's. A role written anywhere else is left in the text.
 """
 
 from __future__ import annotations
 
 import re
 
+from loaders.reading.unit_names import UNIT_ENDINGS
+
 _LABEL_BODY = r"[\u4e00-\u9fff]{0,8}?"
 LABEL = re.compile(rf"({_LABEL_BODY}(?:领导|负责人|责任人|单位|部门)|部门分工|责任分工|任务分工|分工)\s*[:：]")
 BRACKETED_LABEL = re.compile(r"[【\[［]\s*([\u4e00-\u9fff]{0,8}(?:领导|负责人|责任人|单位|部门|主体))\s*[】\]］]\s*[:：]?")
+_NAME_ENDINGS = (*UNIT_ENDINGS, "单位", "部门", "企业", "公司", "集团", "机构", "*")
 _LEAD_WORDS = ("牵头", "主办", "主责", "主抓", "主要责任")
 _SUPPORT_WORDS = ("配合", "协同", "协办", "参与", "协作", "协助", "会同")
 _OPEN = "（([【［"
@@ -27,7 +30,8 @@ _CLOSE = "）)]】］"
 _BRACKET_AT_END = re.compile(rf"[{re.escape(_OPEN)}]([^{re.escape(_OPEN + _CLOSE)}]*(?:[{re.escape(_OPEN)}][^{re.escape(_OPEN + _CLOSE)}]*[{re.escape(_CLOSE)}][^{re.escape(_OPEN + _CLOSE)}]*)*)[{re.escape(_CLOSE)}]\s*[。；;，,.]?\s*$")
 _SENTENCE_LEAD = re.compile(r"^(?:由)?(?P<who>.+?)(?:牵头负责|牵头抓总|牵头|主抓|负责|主办|主责)(?:落实|实施)?$")
 _SENTENCE_SUPPORT = re.compile(r"^(?P<who>.+?)(?:配合|协同|协办|参与|协助|按职责分工负责|按职责负责)(?:落实|实施)?$")
-_CLAUSE = re.compile(r"[，,；;。]")
+# a clause ends at a comma or stop, and at a 、 right after a role word (“A牵头、B配合”)
+_CLAUSE = re.compile(r"[，,；;。]|(?<=牵头|配合|负责|协同|参与|协助|主办|主责|协办|主抓|协作)、")
 
 
 def label_role(label: str) -> str | None:
@@ -99,30 +103,48 @@ def sentence_roles(text: str) -> dict[str, str]:
 
 def _looks_like_names(text: str) -> bool:
     """Return True when text can be a list of units (short pieces, no verbs of a task sentence)."""
-    pieces = [p for p in re.split(r"[、和及与]", text) if p]
-    return bool(pieces) and all(1 <= len(p) <= 30 for p in pieces) and not re.search(r"[0-9%％]", text)
+    pieces = [p.removesuffix("等") for p in re.split(r"[、和及与]", text) if p]
+    # each piece ends like a unit's name (局, 委, 办, 镇, 单位, 部门…): “居民参与”, “所需资金由县财政负责” are remarks
+    return (bool(pieces) and all(2 <= len(p) <= 30 and p.endswith(_NAME_ENDINGS) for p in pieces)
+            and "由" not in text[1:] and not re.search(r"[0-9%％]", text))
 
 
 def trailing_roles(text: str) -> tuple[str, dict[str, str]]:
-    """Split a task's trailing bracket of roles off its text: (text before, roles); (text, {}) when none.
+    """Split a task's trailing bracket of roles off its text: (text without it, roles); (text, {}) when none.
 
     “实施重大项目1000个。【牵头单位：省发展改革委；配合单位：省财政厅】”, “…（市国资委负责）”,
-    “…（市跑改办牵头，市大数据局配合）”, “…（责任领导：X；牵头单位：A）”.
+    “…（市跑改办牵头，市大数据局配合）”, “…（责任领导：X；牵头单位：A）”. A bracket of something
+    else after the roles (“（牵头单位：A）（6月底前完成）”) stays in the text.
     """
-    match = _BRACKET_AT_END.search(text)
-    if match:
+    end = len(text)
+    for _ in range(3):  # the roles may sit in one of the last few brackets
+        match = _BRACKET_AT_END.search(text[:end])
+        if not match:
+            break
         inside = match[1].strip()
         roles = labelled_roles(inside) or sentence_roles(inside)
         if roles:
-            return text[:match.start()].rstrip(), roles
+            return (text[:match.start()].rstrip() + text[match.end():].strip()).strip(), roles
+        end = match.start()
+    # “…5000个【牵头单位】县人社局【配合单位】县财政局”: bracketed labels end the task wherever they stand
+    for label in BRACKETED_LABEL.finditer(text):
+        if label.start() > 0 and label_role(label[1]):
+            roles = labelled_roles(text[label.start():])
+            if roles:
+                return text[:label.start()].rstrip(), roles
+            break
     # no bracket: “…工程。牵头单位：市发改委；配合单位：市财政局。” — the labels after the task's last sentence
-    text = BRACKETED_LABEL.sub(r"\1：", text)
     for label in LABEL.finditer(text):
         before = text[:label.start()].rstrip()
         if label.start() > 0 and before[-1:] in "。；;" and label_role(label[1]):
             roles = labelled_roles(text[label.start():])
-            if roles:
-                return before, roles
+            return (before, roles) if roles else (text, {})  # only the first: later ones are inside its value
+    # a last sentence of roles: “…数字乡村建设。县农业农村局牵头、县大数据局配合。”
+    stop = text.rstrip("。；; ").rfind("。")
+    if stop > 0:
+        roles = sentence_roles(text[stop + 1:])
+        if roles:
+            return text[:stop + 1], roles
     return text, {}
 
 

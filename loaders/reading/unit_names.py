@@ -47,18 +47,25 @@ def split_names(cell: str, units: bool = True) -> list[str]:
     return [p for p in pieces if p]
 
 
-_LEADER_TITLES = re.compile(r"^(?:(?:省|市|区|县|镇)?(?:委)?(?:常务)?(?:副)?(?:省长|市长|区长|县长|镇长|书记|主任|秘书长|部长)"
-                            r"|(?:省|市|区|县)委常委|常委)+")
+# titles, one after another or joined by 、 (“县委常委、常务副县长”)
+_LEADER_TITLES = re.compile(r"^(?:(?:(?:省|市|区|县|镇)?(?:委)?(?:常务)?(?:副)?(?:省长|市长|区长|县长|镇长|书记|主任|秘书长|部长)"
+                            r"|(?:省|市|区|县)委常委|常委)(?:[、，,](?=[省市区县镇委常副书主秘部]))?)+")
+
+
+def only_title(text: str) -> bool:
+    """True when text is a title alone (“副县长”, “县委常委、常务副县长”), no name."""
+    found = _LEADER_TITLES.match(text)
+    return bool(found) and found.end() == len(text)
 
 
 def leader_and_title(printed: str) -> tuple[str, str]:
     """Return (name, title printed with it): “张三（副市长）” → (张三, 副市长); “常务副市长王五” → (王五, 常务副市长)."""
     bracket = re.search(r"[（(]([^）)]*)[）)]", printed)
-    name = re.sub(r"[（(][^）)]*[）)]", "", printed).strip()
+    name = re.sub(r"\s+", "", re.sub(r"[（(][^）)]*[）)]", "", printed))
     title = _LEADER_TITLES.match(name)
     stripped = name[title.end():] if title else name
     after = re.search(_LEADER_TITLES.pattern.replace("^", "") + "$", stripped)
-    if not title and after and 2 <= after.start() <= 3:  # “王五副市长”
+    if not title and after and 2 <= after.start() <= 3:  # “王五副市长”, “张三 副县长”
         return stripped[:after.start()], after[0]
     if len(stripped) < 2:
         return name, bracket[1] if bracket else ""
@@ -69,11 +76,22 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
     """Join a line to the next when it ends inside a name (not on a separator, not on a unit's last character)."""
     joined: list[str] = []
     for line in lines:
-        if joined and not _ends_a_name(joined[-1]) and not line[0] in "、，,；;":
+        if joined and not line[0] in "、，,；;" and (not _ends_a_name(joined[-1]) or _name_tail(line)):
             joined[-1] += line
         else:
             joined.append(line)
     return joined
+
+
+# the second half of a name wrapped after a word that could end one (县市场 | 监管局, 县政府 | 办公室)
+_NAME_TAILS = ("监管局", "管理局", "管理处", "管理所", "办公室", "管委会", "服务中心", "事务中心", "发展中心", "执法局",
+               "执法大队", "分局", "支队", "大队")
+
+
+def _name_tail(line: str) -> bool:
+    """True when a cell's line starts with what only ends a name (“监管局”, “办公室”), not with a name."""
+    first = re.split(r"[、，,；;\s]", line.strip(), maxsplit=1)[0].rstrip("*")
+    return first in _NAME_TAILS
 
 
 def _ends_a_name(text: str) -> bool:
