@@ -117,16 +117,22 @@ def styled(figure: go.Figure, title: str, height: int | None = None) -> go.Figur
     return figure
 
 
-def bar_figure(bars: list[dict], layout: dict, title: str, height: int, count_axis: str = "x") -> go.Figure:
+def bar_figure(bars: list[dict], layout: dict, title: str, height: int, count_axis: str = "x",
+               highlight: str | None = None) -> go.Figure:
     """Return bars made from plain trace dicts, styled as styled() and whole_number_ticks() style a figure.
 
     For the bar charts a new filter state draws first (the leader and unit bars): plotly's
     objects validate every property, the largest part of a new state's work (docs/性能.md).
     The dicts here are taken as they are; tests/test_daily_use.py checks that they pass
-    plotly's validation all the same.
+    plotly's validation all the same. `highlight`: the name (first customdata field) whose
+    segments stay coloured after a click on one of them.
     """
     title_layout, extra = _title(title)
     traces = [{"type": "bar", **bar, "textangle": 0} for bar in bars]
+    if highlight is not None:  # every segment of the picked bar stays coloured, the others fade
+        for trace in traces:
+            trace["selectedpoints"] = [i for i, data in enumerate(trace["customdata"]) if data[0] == highlight]
+            trace["unselected"] = {"marker": {"opacity": 0.3}}
     axis = f"{count_axis}axis"
     layout = {**layout, "title": title_layout, "height": height + extra,
               "margin": {"t": pio.templates[TEMPLATE_NAME].layout.margin.t + extra},

@@ -264,12 +264,26 @@ def test_bars_made_from_plain_dicts_pass_plotlys_validation(frames):
     several_years = select(frames, Filters())
     figures = [tasks_per_leader_bar(tasks_per_leader(several_years), "各位领导牵头的任务数"),
                unit_load_bar(unit_load(several_years), "各责任单位承担的任务数（前25个，牵头/配合）", top=25),
-               for_projector(tasks_per_leader_bar(tasks_per_leader(select(frames, Filters(years=(2022,)))), "t"))]
+               for_projector(tasks_per_leader_bar(tasks_per_leader(select(frames, Filters(years=(2022,)))), "t")),
+               tasks_per_leader_bar(tasks_per_leader(several_years), "t", highlight="林杰"),
+               unit_load_bar(unit_load(several_years), "t", top=25, highlight="区发改局")]
     for figure in figures:
         checked = go.Figure(figure.to_dict())  # plotly's validation: raises on any property it does not know
         assert [t.type for t in checked.data] == [t["type"] for t in figure.to_dict()["data"]]
     with pytest.raises(ValueError):  # what the check would catch
         go.Figure({"data": [{"type": "bar", "colour": "red"}]})
+
+
+def test_a_picked_leader_keeps_every_segment_coloured_in_every_year(frames):
+    from loaders.analysis.leaders import tasks_per_leader
+
+    per_leader = tasks_per_leader(select(frames, Filters()))  # 2020 and 2022 side by side
+    figure = tasks_per_leader_bar(per_leader, "t", highlight="林杰")
+    picked = [(trace.name, i) for trace in figure.data for i, data in enumerate(trace.customdata) if data[0] == "林杰"]
+    assert len(picked) == len(per_leader[per_leader["leader"] == "林杰"].groupby(["year", "scope"]))
+    assert [(trace.name, i) for trace in figure.data for i in trace.selectedpoints] == picked
+    assert all(trace.unselected.marker.opacity < 1 for trace in figure.data)
+    assert all(trace.selectedpoints is None for trace in tasks_per_leader_bar(per_leader, "t").data)
 
 
 def test_a_leaders_carry_on_counts_only_the_tasks_that_leader_leads(frames):
@@ -291,3 +305,34 @@ def test_a_leaders_carry_on_counts_only_the_tasks_that_leader_leads(frames):
     shown = [int(m.value) for m in app.metric if m.label in ("延续（项）", "新增（项）")]
     assert shown == expected and [int(v) for v in whole] != shown
     assert any(leader in c.value for c in app.caption)
+
+
+def test_one_click_on_a_leader_bar_shows_that_leaders_target_changes_with_handovers(frames):
+    app = open_page(PAGES[1], year="2022")
+    click_bar(app, "leaders_bar", "林杰")
+    assert not app.exception
+    texts = [m.value for m in app.markdown]
+    changes_at = next(i for i, t in enumerate(texts) if t.startswith("**指标变化**"))
+    assert changes_at < next(i for i, t in enumerate(texts) if t == "**所在板块/分组**")  # first, under the counts
+    table = next(df.value for df in app.dataframe if "变化" in df.value.columns)
+    # 2020's 地区生产总值 was led by 虞立清: a change of 林杰's task that says so, never mixed silently
+    gdp = table[table["metric"] == "地区生产总值"] if "metric" in table else table[table["指标"] == "地区生产总值"]
+    assert list(gdp["变化"]) == ["降低"] and gdp["交接"].iloc[0] == "2020 年由虞立清牵头"
+    assert table["变化"].iloc[0] == "降低"  # lowered targets first
+    led = set(frames.task_leaders.loc[(frames.task_leaders["leader"] == "林杰")
+                                      & (frames.task_leaders["year"] == 2022), "task_id"])
+    labels = set(frames.tasks.loc[frames.tasks["task_id"].isin(led), "label"])
+    assert set(table["任务"]) <= labels  # only the tasks he leads
+
+
+def test_new_and_dropped_name_only_metrics_the_other_year_does_not_set(frames):
+    from loaders.analysis.links import district_chain_changes
+
+    changes = district_chain_changes(frames)
+    targets = frames.all_targets.merge(frames.tasks[["task_id", "year"]], on="task_id", suffixes=("", "_task"))
+    set_in = {(int(y), m, u) for y, m, u in zip(targets["year_task"], targets["metric"], targets["unit"])}
+    new, dropped = changes[changes["direction"] == "new"], changes[changes["direction"] == "dropped"]
+    assert len(new) and len(dropped)
+    assert not any((y, m, u) in set_in for y, m, u in zip(new["year_from"], new["metric"], new["unit"]))
+    assert not any((y, m, u) in set_in for y, m, u in zip(dropped["year_to"], dropped["metric"], dropped["unit"]))
+    assert not new.duplicated(["task_id_to", "metric", "unit"]).any()

@@ -95,6 +95,8 @@ def drill_chart(builder, *args, key: str, param: str, names: list[str] | None = 
         if name is not None:
             drill_link(name, param)
     # the link row sits above the chart: a tall chart would push it below the first screen
+    if name is not None:
+        options["highlight"] = name  # all of the picked name's segments stay coloured (plotly keeps only the clicked one)
     st.plotly_chart(figure_of(builder, *args, **options), theme=None, width="stretch", key=key, on_select=clicked,
                     selection_mode="points", config=PLOTLY_CONFIG)
     return name

@@ -551,3 +551,29 @@ def record_decision(decisions: pd.DataFrame, task_id: str, previous_task_id: str
     new = pd.DataFrame([{"task_id": task_id, "previous_task_id": previous_task_id, "confidence": value,
                          "decided_by": by, "status": status}])
     return pd.concat([rows, new], ignore_index=True).astype(str)
+
+
+def district_chain_changes(frames: Frames) -> pd.DataFrame:
+    """Return the target changes along every accepted link of the frames' district (for ui.cache.analysed
+    with the district's filters: every year of it); see loaders.analysis.targets.chain_changes."""
+    from loaders.analysis.targets import chain_changes
+
+    return chain_changes(frames, task_links(frames))
+
+
+def changes_of_tasks(changes: pd.DataFrame, task_ids: set[str]) -> pd.DataFrame:
+    """Return the chain changes whose later task is one of these (a leader's tasks), written out for people.
+
+    Adds: target_from / target_to (as the notices write them), direction_word (提高/降低/持平/新设/取消).
+    Lowered targets first, then dropped, new, raised and unchanged; within them by the later task's label.
+    """
+    from loaders.analysis.targets import written_target
+    from loaders.vocabulary import DIRECTION_LABELS
+
+    rows = changes[changes["task_id_to"].isin(task_ids)]
+    order = {"lowered": 0, "dropped": 1, "new": 2, "raised": 3, "unchanged": 4}
+    rows = rows.assign(
+        target_from=[written_target(v, q, u) for v, q, u in zip(rows["value_from"], rows["qualifier_from"], rows["unit"])],
+        target_to=[written_target(v, q, u) for v, q, u in zip(rows["value_to"], rows["qualifier_to"], rows["unit"])],
+        direction_word=rows["direction"].map(DIRECTION_LABELS), rank=rows["direction"].map(order))
+    return rows.sort_values(["rank", "label_to", "metric"], kind="stable").drop(columns="rank").reset_index(drop=True)

@@ -157,4 +157,17 @@ def chain_changes(frames: Frames, links: pd.DataFrame, year_from: int | None = N
     columns = ["district", "metric", "unit", "scope", "year_from", "value_from", "qualifier_from", "task_id_from",
                "year_to", "value_to", "qualifier_to", "task_id_to", "change", "direction", "kind", "handover",
                "label_from", "label_to"]
-    return pd.DataFrame(rows, columns=columns)
+    found = pd.DataFrame(rows, columns=columns)
+    # 新设 / 取消 only for a metric the other year of the district does not set in any task (one that moved
+    # to another task is compared by metric, not called new or dropped), and once per task and metric
+    set_in = set(zip(targets["task_id"].map(info["district"]), targets["task_id"].map(info["year"]).astype("Int64"),
+                     targets["metric"], targets["unit"]))
+    elsewhere = [(d, y_other, m, u) in set_in for d, y_other, m, u in
+                 zip(found["district"], found["year_from"].where(found["direction"] == "new", found["year_to"]),
+                     found["metric"], found["unit"])]
+    one_sided = found["direction"].isin(["new", "dropped"])
+    found = found[~(one_sided & pd.Series(elsewhere, index=found.index, dtype=bool))]
+    new = found[found["direction"] == "new"].drop_duplicates(["task_id_to", "metric", "unit"])
+    dropped = found[found["direction"] == "dropped"].drop_duplicates(["task_id_from", "metric", "unit"])
+    both = found[~found["direction"].isin(["new", "dropped"])]
+    return pd.concat([both, new, dropped]).sort_index().reset_index(drop=True)

@@ -104,6 +104,11 @@ def test_clicking_a_leader_bar_keeps_the_sidebar_and_links_to_exactly_that_leade
     assert sidebar.locator("input").first.input_value() == "全部"
     assert "leader=" not in page.url
     assert page.locator(".js-plotly-plot").first.locator("g.point path").count() == bars
+    # every segment of the picked leader stays coloured (plotly alone keeps only the clicked one), the rest fade
+    opacities = page.locator(".js-plotly-plot").first.locator("g.point path").evaluate_all(
+        "paths => paths.map(p => Number(getComputedStyle(p).opacity))")
+    assert sorted(opacities).count(1.0) == len(led[led["leader"] == leader]["scope"].unique()) >= 2
+    assert all(o < 1 for o in opacities if o != 1.0)
     # the link sits right under the chart, within the first screen
     assert link.bounding_box()["y"] < page.viewport_size["height"]
     assert parse_qs(urlsplit(link.get_attribute("href")).query) == {"leader": [leader]}
