@@ -9,7 +9,8 @@ from charts.theme import bar_figure, bar_height, plain, styled, whole_number_tic
 from loaders.vocabulary import SCOPE_COLORS, SCOPE_LABELS
 
 
-def tasks_per_leader_bar(per_leader: pd.DataFrame, title: str, highlight: str | None = None) -> go.Figure:
+def tasks_per_leader_bar(per_leader: pd.DataFrame, title: str, highlight: str | None = None,
+                         narrow: bool = False) -> go.Figure:
     """Return horizontal bars of tasks per leader, stacked by table (annual / five-year / livelihood).
 
     A bar is one leader in one year (`who`): several years stand side by side,
@@ -36,7 +37,7 @@ def tasks_per_leader_bar(per_leader: pd.DataFrame, title: str, highlight: str | 
             hovertemplate="<b>%{y}</b> " + label + "：%{x}项<br>%{customdata[1]}<extra></extra>"))
     layout = dict(barmode="stack", xaxis=dict(title=dict(text="任务数（项）")),
                   yaxis=dict(categoryorder="array", categoryarray=order))
-    return bar_figure(traces, layout, title, bar_height(len(order)), highlight=highlight)
+    return bar_figure(traces, layout, title, bar_height(len(order)), highlight=highlight, narrow=narrow)
 
 
 def leader_unit_heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:

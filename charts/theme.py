@@ -117,18 +117,30 @@ def styled(figure: go.Figure, title: str, height: int | None = None) -> go.Figur
     return figure
 
 
+NARROW_LABEL_SHARE = 0.08  # on a phone, a segment shorter than this share of the longest bar shows no number
+
+
 def bar_figure(bars: list[dict], layout: dict, title: str, height: int, count_axis: str = "x",
-               highlight: str | None = None) -> go.Figure:
+               highlight: str | None = None, narrow: bool = False) -> go.Figure:
     """Return bars made from plain trace dicts, styled as styled() and whole_number_ticks() style a figure.
 
     For the bar charts a new filter state draws first (the leader and unit bars): plotly's
     objects validate every property, the largest part of a new state's work (docs/性能.md).
     The dicts here are taken as they are; tests/test_daily_use.py checks that they pass
     plotly's validation all the same. `highlight`: the name (first customdata field) whose
-    segments stay coloured after a click on one of them.
+    segments stay coloured after a click on one of them. `narrow` (a phone): numbers too small to
+    read are left out of their segments.
     """
     title_layout, extra = _title(title)
     traces = [{"type": "bar", **bar, "textangle": 0} for bar in bars]
+    if narrow and count_axis == "x":  # a phone: a number in a sliver of a segment cannot be read, leave it out
+        totals: dict = {}
+        for trace in traces:
+            for name, value in zip(trace["y"], trace["x"]):
+                totals[name] = totals.get(name, 0) + value
+        shortest = NARROW_LABEL_SHARE * max(totals.values(), default=0)
+        for trace in traces:
+            trace["text"] = [text if value >= shortest else "" for text, value in zip(trace["text"], trace["x"])]
     if highlight is not None:  # every segment of the picked bar stays coloured, the others fade
         for trace in traces:
             trace["selectedpoints"] = [i for i, data in enumerate(trace["customdata"]) if data[0] == highlight]

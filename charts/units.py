@@ -9,7 +9,8 @@ from charts.theme import bar_figure, bar_height, plain, styled, whole_number_tic
 from loaders.vocabulary import PAIR_COLORS, ROLE_COLORS, ROLE_LABELS
 
 
-def unit_load_bar(load: pd.DataFrame, title: str, top: int | None = None, highlight: str | None = None) -> go.Figure:
+def unit_load_bar(load: pd.DataFrame, title: str, top: int | None = None, highlight: str | None = None,
+                  narrow: bool = False) -> go.Figure:
     """Return horizontal bars of tasks per unit (the first `top` rows, or all), lead and support stacked.
 
     `top` is an option rather than a cut made by the caller, so the page passes the shared
@@ -26,7 +27,7 @@ def unit_load_bar(load: pd.DataFrame, title: str, top: int | None = None, highli
             customdata=customdata, text=[count if count > 0 else "" for count in counts], textposition="inside",
             hovertemplate="<b>%{y}</b> " + ROLE_LABELS[role] + "：%{x}项<br>%{customdata[1]}<extra></extra>"))
     layout = dict(barmode="stack", xaxis=dict(title=dict(text="任务数（项）")))
-    return bar_figure(traces, layout, title, bar_height(len(rows)), highlight=highlight)
+    return bar_figure(traces, layout, title, bar_height(len(rows)), highlight=highlight, narrow=narrow)
 
 
 def category_bar(categories: pd.DataFrame, title: str) -> go.Figure:

@@ -26,6 +26,10 @@ BOARD_COLUMNS = {"status_label": "状态", "expected_percent": "序时进度（%
 SHOWN = ["label", "status_label", "review_label", "expected_percent", "latest_shown", "last_period", "overdue_periods",
          "leaders", "lead_units", "reported_period", "progress", "problems", "next_steps", "coordination",
          "value_reached", "content"]
+# on a phone: the task and its light first, then what was reported (ui.tables.two_line_list)
+PHONE_LINES = (["label", "status_label", "review_label"],
+               ["expected_percent", "latest_shown", "overdue_periods", "leaders", "lead_units", "progress", "problems",
+                "coordination", "content"])
 
 st.title("落实进度")
 st.caption("各项任务对照序时进度的完成情况（牵头单位按季度或按月填报，见“填报”页）。")
@@ -77,13 +81,13 @@ if red_tab.open:
         if data.red.empty:
             st.info("没有严重滞后的任务。")
         else:
-            table(data.red[SHOWN], BOARD_COLUMNS)
+            table(data.red[SHOWN], BOARD_COLUMNS, phone=PHONE_LINES)
 if overdue_tab.open:
     with overdue_tab:
         if data.overdue.empty:
             st.info("没有逾期未报的任务。")
         else:
-            table(data.overdue[SHOWN], BOARD_COLUMNS)
+            table(data.overdue[SHOWN], BOARD_COLUMNS, phone=PHONE_LINES)
 if coordination_tab.open:
     with coordination_tab:
         if data.coordination.empty:
@@ -93,7 +97,9 @@ if coordination_tab.open:
             leader = st.selectbox("领导", leaders, index=None, placeholder="全部领导",
                                   key="progress_coordination_leader")
             items = data.coordination if not leader else data.coordination[data.coordination["leader"] == leader]
-            table(items, {**BOARD_COLUMNS, "coordination": "需协调事项"}, wide_text=("coordination",))
+            table(items, {**BOARD_COLUMNS, "coordination": "需协调事项"}, wide_text=("coordination",),
+                  only=["leader", "label", "coordination", "unit", "period", "reported_on"],
+                  phone=(["leader", "label"], ["coordination", "unit", "period", "reported_on"]))
 if chase_tab.open:
     with chase_tab:
         chase_section(data.reminders, subject, as_of)

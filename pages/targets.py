@@ -69,7 +69,9 @@ if pair is not None:
                                 "change": "变化", "direction_word": "方向", "qualifier_change": "限定变化",
                                 "label_from": f"{first}年任务", "label_to": f"{second}年任务", "handover": "交接"},
                       only=["metric", "unit", "target_from", "target_to", "change", "direction_word",
-                            "handover", "qualifier_change", "label_from", "label_to"])
+                            "handover", "qualifier_change", "label_from", "label_to"],
+                      phone=(["metric"], ["target_from", "target_to", "direction_word", "handover", "qualifier_change",
+                                          "label_from", "label_to"]))
     if tabs["更多对比图"].open:
         with tabs["更多对比图"]:
             for name, kinds_drawn in charts[1:]:
@@ -100,7 +102,7 @@ if five_year is not None and tabs["今后五年目标"].open:
         else:
             table(five[["metric", "basis", "target_five_year", "target_annual", "phrase"]],
                   {"basis": "口径", "target_five_year": "今后五年目标", "target_annual": f"{five_year}年年度目标",
-                   "phrase": "五年表原句"})
+                   "phrase": "五年表原句"}, phone=(["metric"], ["target_five_year", "target_annual", "basis", "phrase"]))
 
 if tabs["全部量化指标"].open:
     with tabs["全部量化指标"]:
@@ -115,4 +117,4 @@ if tabs["全部量化指标"].open:
                 caption(f"表中显示前 {DISPLAY_LIMIT} 个；请用筛选缩小范围。")
             table(targets.head(DISPLAY_LIMIT)[["label", "kind", "metric", "value", "unit", "qualifier", "phrase",
                                                "content", "leaders"]], {"unit": "计量单位"},
-                  height=520 if len(targets) > 12 else "auto")  # no empty rows under a short list
+                  height=520 if len(targets) > 12 else "auto", phone=(["metric", "label"], ["phrase", "leaders"]))  # no empty rows under a short list

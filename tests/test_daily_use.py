@@ -266,7 +266,8 @@ def test_bars_made_from_plain_dicts_pass_plotlys_validation(frames):
                unit_load_bar(unit_load(several_years), "各责任单位承担的任务数（前25个，牵头/配合）", top=25),
                for_projector(tasks_per_leader_bar(tasks_per_leader(select(frames, Filters(years=(2022,)))), "t")),
                tasks_per_leader_bar(tasks_per_leader(several_years), "t", highlight="林杰"),
-               unit_load_bar(unit_load(several_years), "t", top=25, highlight="区发改局")]
+               unit_load_bar(unit_load(several_years), "t", top=25, highlight="区发改局"),
+               tasks_per_leader_bar(tasks_per_leader(several_years), "t", narrow=True)]
     for figure in figures:
         checked = go.Figure(figure.to_dict())  # plotly's validation: raises on any property it does not know
         assert [t.type for t in checked.data] == [t["type"] for t in figure.to_dict()["data"]]
@@ -284,6 +285,19 @@ def test_a_picked_leader_keeps_every_segment_coloured_in_every_year(frames):
     assert [(trace.name, i) for trace in figure.data for i in trace.selectedpoints] == picked
     assert all(trace.unselected.marker.opacity < 1 for trace in figure.data)
     assert all(trace.selectedpoints is None for trace in tasks_per_leader_bar(per_leader, "t").data)
+
+
+def test_on_a_phone_numbers_too_small_to_read_are_left_out_of_their_segments(frames):
+    from charts.theme import NARROW_LABEL_SHARE
+    from loaders.analysis.leaders import tasks_per_leader
+
+    per_leader = tasks_per_leader(select(frames, Filters(years=(2022,))))
+    wide, narrow = tasks_per_leader_bar(per_leader, "t"), tasks_per_leader_bar(per_leader, "t", narrow=True)
+    longest = per_leader.groupby("leader")["tasks"].sum().max()
+    for before, after in zip(wide.data, narrow.data):
+        for value, text_before, text_after in zip(before.x, before.text, after.text):
+            assert text_after == (text_before if value >= NARROW_LABEL_SHARE * longest else "")
+    assert sum(t == "" for trace in narrow.data for t in trace.text) > sum(t == "" for trace in wide.data for t in trace.text)
 
 
 def test_a_leaders_carry_on_counts_only_the_tasks_that_leader_leads(frames):
@@ -336,3 +350,43 @@ def test_new_and_dropped_name_only_metrics_the_other_year_does_not_set(frames):
     assert not any((y, m, u) in set_in for y, m, u in zip(new["year_from"], new["metric"], new["unit"]))
     assert not any((y, m, u) in set_in for y, m, u in zip(dropped["year_to"], dropped["metric"], dropped["unit"]))
     assert not new.duplicated(["task_id_to", "metric", "unit"]).any()
+
+
+def _two_lines():
+    import pandas as pd
+
+    from ui.tables import two_line_list
+
+    two_line_list(pd.DataFrame({"label": ["2022年度·一(1)"], "scope": ["five_year"], "value": [7.50],
+                                "content": ["*不是强调* <b>原文</b>"], "note": [None]}),
+                  {"value": "目标值"}, ["label", "scope"], ["value", "content", "note"])
+
+
+def test_a_phone_list_writes_codes_as_words_and_text_literally():
+    app = AppTest.from_function(_two_lines).run()
+    assert [t.value for t in app.text] == ["2022年度·一(1) · 今后五年重点工作", "目标值：7.5；任务内容：*不是强调* <b>原文</b>"]
+    assert not app.markdown and not app.dataframe
+
+
+def test_on_a_phone_a_leaders_targets_and_tasks_are_lists_not_tables(monkeypatch, frames):
+    import ui.layout
+    import ui.portfolio
+    import ui.tables
+
+    app = open_page(PAGES[1], year="2022")
+    click_bar(app, "leaders_bar", "林杰")
+    wide_tables = len(app.dataframe)
+    monkeypatch.setattr(ui.layout, "on_phone", lambda: True)
+    monkeypatch.setattr(ui.tables, "on_phone", lambda: True)
+    monkeypatch.setattr(ui.portfolio, "on_phone", lambda: True)
+    app = open_page(PAGES[1], year="2022")
+    click_bar(app, "leaders_bar", "林杰")
+    assert not app.exception
+    tables = [list(df.value.columns) for df in app.dataframe]
+    assert len(tables) == wide_tables - 4  # target changes, targets, livelihood and every task became lists
+    # the two small ones fit a phone: sections (year, table, section, count), lead units (category, count)
+    assert [len(columns) for columns in tables] == [4, 3] and not {"任务内容", "原文表述"} & set(sum(tables, []))
+    led = frames.task_leaders[(frames.task_leaders["leader"] == "林杰") & (frames.task_leaders["year"] == 2022)]
+    contents = set(frames.tasks.loc[frames.tasks["task_id"].isin(led["task_id"]), "content"])
+    shown = " ".join(t.value for t in app.text)
+    assert all(content in shown for content in contents)  # every task's text, without sideways scrolling

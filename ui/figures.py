@@ -6,6 +6,7 @@ import streamlit as st
 
 from loaders.select import Filters
 from ui.cache import analysed_figure, figure_of
+from ui.layout import on_phone
 from ui.text import literal
 
 # no plotly toolbar: it covered chart titles on phones and speaks English; the
@@ -95,6 +96,8 @@ def drill_chart(builder, *args, key: str, param: str, names: list[str] | None = 
         if name is not None:
             drill_link(name, param)
     # the link row sits above the chart: a tall chart would push it below the first screen
+    if on_phone():
+        options["narrow"] = True  # numbers too small to read on a phone are left out
     if name is not None:
         options["highlight"] = name  # all of the picked name's segments stay coloured (plotly keeps only the clicked one)
     st.plotly_chart(figure_of(builder, *args, **options), theme=None, width="stretch", key=key, on_select=clicked,

@@ -32,12 +32,14 @@ def show_leader_portfolio(portfolio: dict[str, pd.DataFrame], leader: str) -> No
     if not portfolio["targets"].empty:
         st.markdown("**量化指标**")
         table(portfolio["targets"], {"unit": "计量单位"},
-              only=["label", "metric", "value", "unit", "qualifier", "phrase"])
+              only=["label", "metric", "value", "unit", "qualifier", "phrase"], phone=(["metric", "label"], ["phrase"]))
     if not portfolio["livelihood"].empty:
         st.markdown("**民生实事**")
-        table(portfolio["livelihood"], only=["label", "project", "content", "units"])
+        table(portfolio["livelihood"], only=["label", "project", "content", "units"],
+              phone=(["label", "project"], ["content", "units"]))
     st.markdown("**全部任务**")
-    table(portfolio["tasks"], only=["label", "section", "content", "lead_units", "support_units"])
+    table(portfolio["tasks"], only=["label", "section", "content", "lead_units", "support_units"],
+          phone=(["label", "section"], ["content", "lead_units", "support_units"]))
 
 
 def show_leader_changes(tasks: pd.DataFrame, leader: str) -> None:
