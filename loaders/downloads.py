@@ -1,5 +1,7 @@
 """Downloads of exactly the selected tasks: CSV for Excel/WPS (UTF-8 with BOM) and formatted XLSX.
 
+These files are for people: a task is named by its label (2022年度·一(1)), never by
+its id; the export package (loaders.export) is the machine format that keeps ids.
 Cells that a spreadsheet would run as a formula (starting with = + - @) are
 prefixed with a single quote, so Excel and WPS show them as text.
 """
@@ -23,10 +25,11 @@ from loaders.vocabulary import (COLUMN_LABELS, MISSING_TEXT, NOT_REPORTED, ROLE_
                                 STATUS_LABELS)
 
 # the columns of a download, in order, with the headers every screen uses
-TASK_COLUMNS = {c: COLUMN_LABELS[c] for c in ("label", "task_id", "district", "year", "doc_no", "scope", "section",
-                                              "subsection", "seq", "project", "content", "leaders", "lead_units",
-                                              "support_units", "note", "source_line")}
-UNIT_COLUMNS = {c: COLUMN_LABELS[c] for c in ("task_id", "district", "unit", "unit_raw", "capacity", "category", "role",
+# (people read the task label; the id stays in the export package only)
+TASK_COLUMNS = {c: COLUMN_LABELS[c] for c in ("label", "district", "year", "doc_no", "scope", "section", "subsection",
+                                              "seq", "project", "content", "leaders", "lead_units", "support_units",
+                                              "note", "source_line")}
+UNIT_COLUMNS = {c: COLUMN_LABELS[c] for c in ("label", "district", "unit", "unit_raw", "capacity", "category", "role",
                                               "source")}
 DARK_STATUSES = ("far_behind", "not_reported", "on_track", "done")  # white text reads better on these fills
 WIDE = {"任务内容": 80, "备注": 40, "板块/分组": 30, "项目名称": 18}
@@ -65,9 +68,10 @@ def task_rows(tasks: pd.DataFrame) -> pd.DataFrame:
 
 
 def unit_rows(frames: Frames, tasks: pd.DataFrame) -> pd.DataFrame:
-    """Return the unit assignments of the selected tasks with Chinese headers."""
+    """Return the unit assignments of the selected tasks with Chinese headers, each task named by its label."""
     units = frames.task_units[frames.task_units["task_id"].isin(tasks["task_id"])]
-    units = units.assign(role=units["role"].map(ROLE_LABELS),
+    units = units.assign(label=units["task_id"].map(dict(zip(tasks["task_id"], tasks["label"]))),
+                         role=units["role"].map(ROLE_LABELS),
                          source=units["source"].map({"table": "责任单位栏", "note": "备注"}))
     return units[list(UNIT_COLUMNS)].rename(columns=UNIT_COLUMNS).map(neutralize)
 
@@ -90,7 +94,7 @@ def display_width(text: str) -> int:
 def xlsx_bytes(frames: Frames, tasks: pd.DataFrame, applied: list[tuple[str, str]],
                now: datetime | None = None, status: pd.DataFrame | None = None,
                as_of: date | None = None) -> bytes:
-    """Return a workbook: 任务明细, 单位分工 and 筛选条件 (filters, time, source notices).
+    """Return a workbook: 任务明细, 单位分工 and 筛选条件 (filters, time, the notices of the tasks in the file).
 
     status (loaders.progress.status.task_status rows, as of as_of) adds 状态 (cell in
     its colour) and 完成进度 after 牵头单位 — only when some task has a report; otherwise
@@ -115,12 +119,17 @@ def xlsx_bytes(frames: Frames, tasks: pd.DataFrame, applied: list[tuple[str, str
                      else f"截至 {when} 尚无牵头单位填报进度，未列状态和完成进度"])
     info.append(["导出时间", (now or local_now()).strftime("%Y-%m-%d %H:%M")])
     info.append(["任务数", len(tasks)])
-    for doc in frames.documents.itertuples():
-        info.append(["来源通知", f"{doc.doc_no} {doc.title}（{doc.signed_date or '未注明'}）"])
+    for doc in source_notices(frames, tasks).itertuples():
+        info.append(["来源通知", neutralize(f"{doc.doc_no} {doc.title}（{doc.signed_date or '未注明'}）")])
     style_sheet(info, {"项目": 12, "内容": 90})
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def source_notices(frames: Frames, tasks: pd.DataFrame) -> pd.DataFrame:
+    """Return the notices that some task of tasks comes from, in the order of frames.documents."""
+    return frames.documents[frames.documents["doc_no"].isin(tasks["doc_no"])]
 
 
 def with_status(rows: pd.DataFrame, tasks: pd.DataFrame, status: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:

@@ -24,21 +24,32 @@ choices = filter_choices()
 progress_records = stored_if_readable()  # None when the progress database cannot be read: no status then
 STATUS_CODES = {label: code for code, label in STATUS_LABELS.items()}
 
-# on a phone the filters start closed: the tasks, not six filter boxes, fill the first screen
+# the filters take little of the first screen: the keyword and the unit in one row, the rest behind 更多筛选
+# (its label says how many of them are set; the line 当前筛选 below names them); on a phone all of them start
+# closed, the tasks fill the first screen
 phone = on_phone()
-with st.expander("筛选：责任单位、单位类别、板块/分组、关键词、状态", expanded=not phone, icon=":material/filter_list:"):
-    first, second, third = st.columns([2, 2, 3])
-    unit = first.selectbox("责任单位", choices.units_of(filters.district), index=None, placeholder="全部单位", key="unit",
-                           bind="query-params")
-    lead_only = first.toggle("只看牵头", key="lead_only", bind="query-params")
-    categories = second.multiselect("单位类别", list(UNIT_CATEGORIES), placeholder="全部类别", key="category",
-                                    bind="query-params")
-    with_target = second.toggle("只看有量化指标的任务", key="has_target", bind="query-params")
-    chosen_sections = third.multiselect("板块/分组", choices.sections_of(filters.district), placeholder="全部板块", key="section",
+MORE_KEYS = ("lead_only", "category", "has_target", "section", "status")
+more_set = sum(bool(st.session_state.get(key) if key in st.session_state else st.query_params.get(key))
+               for key in MORE_KEYS)
+box = st.expander("筛选：责任单位、关键词、单位类别、板块/分组、状态", expanded=False, icon=":material/filter_list:") \
+    if phone else st.container()
+with box:
+    first, second = st.columns([3, 2])
+    keywords = first.text_input("关键词（多个词用空格分开，须同时出现）", key="q", bind="query-params")
+    unit = second.selectbox("责任单位", choices.units_of(filters.district), index=None, placeholder="全部单位", key="unit",
+                            bind="query-params")
+    more = box if phone else st.expander("更多筛选：只看牵头、单位类别、板块/分组、有量化指标、状态"
+                                         + (f"（已设 {more_set} 项）" if more_set else ""), icon=":material/tune:")
+    with more:
+        left, middle, right = st.columns([2, 2, 3])
+        lead_only = left.toggle("只看牵头", key="lead_only", bind="query-params")
+        with_target = left.toggle("只看有量化指标的任务", key="has_target", bind="query-params")
+        categories = middle.multiselect("单位类别", list(UNIT_CATEGORIES), placeholder="全部类别", key="category",
                                         bind="query-params")
-    keywords = third.text_input("关键词（多个词用空格分开，须同时出现）", key="q", bind="query-params")
-    statuses = first.multiselect("状态（对照序时进度，截至今天）", list(STATUS_CODES), placeholder="全部状态",
-                                 key="status", bind="query-params") if progress_records is not None else []
+        chosen_sections = right.multiselect("板块/分组", choices.sections_of(filters.district), placeholder="全部板块",
+                                            key="section", bind="query-params")
+        statuses = middle.multiselect("状态（对照序时进度，截至今天）", list(STATUS_CODES), placeholder="全部状态",
+                                      key="status", bind="query-params") if progress_records is not None else []
     if unit or lead_only or categories or with_target or chosen_sections or keywords or statuses:
         clear_button({"unit": None, "lead_only": False, "category": [], "has_target": False, "section": [], "q": "",
                       "status": []})

@@ -40,8 +40,29 @@ def test_csv_has_bom_and_exactly_the_rows(frames):
     data = csv_bytes(tasks)
     assert data.startswith(b"\xef\xbb\xbf")
     read = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert read["任务编号"].tolist() == tasks["task_id"].tolist()
+    assert read["任务"].tolist() == tasks["label"].tolist()  # the label staff cite, e.g. 2022年度·一(1)
     assert read.loc[0, "任务内容"] == tasks.iloc[0]["content"]
+
+
+def test_downloads_name_tasks_by_label_never_by_id(frames):
+    """People read 2022年度·一(1), not 2022-five_year-07-01: no id in any cell of the CSV or any sheet of the XLSX."""
+    tasks = query_tasks(frames, Filters(), TaskQuery())  # every task of both notices
+    ids = set(frames.tasks["task_id"])
+    read = pd.read_csv(io.BytesIO(csv_bytes(tasks)), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert "任务编号" not in read.columns
+    assert not ids & set(read.to_numpy().ravel())
+    assert read["任务"].tolist() == tasks["label"].tolist() and len(read) == len(tasks)
+    book = load_workbook(io.BytesIO(xlsx_bytes(frames, tasks, [("年度", "全部")])))
+    for sheet in book:
+        assert "任务编号" not in [c.value for c in sheet[1]], sheet.title
+        assert not ids & {c for row in sheet.iter_rows(values_only=True) for c in row}, sheet.title
+    units = book["单位分工"]
+    header = [c.value for c in units[1]]
+    assert header[0] == "任务"
+    labels = [row[0] for row in units.iter_rows(min_row=2, values_only=True)]
+    expected = frames.task_units["task_id"].map(dict(zip(frames.tasks["task_id"], frames.tasks["label"])))
+    assert labels == expected.tolist()  # every unit row, named by its task's label
+    assert set(labels) <= set(book["任务明细"]["A"][i].value for i in range(1, len(tasks) + 1))
 
 
 def test_csv_says_when_the_text_is_missing(frames):
@@ -60,8 +81,8 @@ def test_xlsx_is_styled_and_has_the_same_rows(frames):
     assert sheet.auto_filter.ref == sheet.dimensions
     assert all(cell.font.bold for cell in sheet[1])
     header = [c.value for c in sheet[1]]
-    ids = [row[header.index("任务编号")] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert ids == tasks["task_id"].tolist()
+    labels = [row[header.index("任务")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert labels == tasks["label"].tolist()
     content_column = sheet.cell(row=1, column=header.index("任务内容") + 1).column_letter
     assert sheet.column_dimensions[content_column].width >= 60
     assert sheet[f"{content_column}2"].alignment.wrap_text
@@ -69,7 +90,20 @@ def test_xlsx_is_styled_and_has_the_same_rows(frames):
     assert units.max_row - 1 == frames.task_units["task_id"].isin(tasks["task_id"]).sum()
     info = {row[0]: row[1] for row in book["筛选条件"].iter_rows(min_row=2, values_only=True)}
     assert info["单位"] == "区经信局" and info["导出时间"] == "2026-11-22 09:30" and info["任务数"] == len(tasks)
-    assert "温鹿政办〔2022〕4号" in " ".join(str(v) for k, v in book["筛选条件"].iter_rows(values_only=True))
+    notices = [v for k, v in book["筛选条件"].iter_rows(values_only=True) if k == "来源通知"]
+    assert len(notices) == 1 and notices[0].startswith("温鹿政办〔2022〕4号 ")  # not the 2020 notice: none of its tasks
+
+
+def test_the_filter_sheet_lists_only_the_notices_of_the_tasks_in_the_file(frames):
+    def notices(tasks):
+        book = load_workbook(io.BytesIO(xlsx_bytes(frames, tasks, [("年度", "全部")])))
+        return [v.split(" ")[0] for k, v in book["筛选条件"].iter_rows(values_only=True) if k == "来源通知"]
+
+    both = query_tasks(frames, Filters(), TaskQuery(keywords="鞋都"))
+    assert set(both["year"]) == {2020, 2022}
+    assert notices(both) == ["温鹿政办〔2020〕18号", "温鹿政办〔2022〕4号"]
+    assert notices(both[both["year"] == 2020]) == ["温鹿政办〔2020〕18号"]
+    assert notices(frames.tasks[frames.tasks["year"] == 2022].head(1)) == ["温鹿政办〔2022〕4号"]
 
 
 def test_formulas_are_neutralized():

@@ -360,3 +360,37 @@ def test_about_page_names_tables_and_downloads_in_words(frames):
     labels = [button.proto.label for button in app.get("download_button")]
     assert len(labels) == 7 and "任务" in labels and "任务链接决定" in labels
     assert not any(re.search("[A-Za-z]", label) for label in labels), labels
+
+
+def test_the_uploader_reads_in_chinese_and_its_english_is_where_the_stylesheet_hides_it():
+    """数据维护's uploaders: ui/style.css shrinks Streamlit's "Upload", "5MB per file" and "Drag and drop
+    files here" to nothing and draws Chinese in their place. Checked without a browser: the rules are in
+    the stylesheet, the limit they state is the configured one, and the pinned Streamlit still renders
+    that English inside the elements the rules select (an upgrade that moves it fails here)."""
+    import tomllib
+
+    import streamlit
+
+    css = (ROOT / "ui" / "style.css").read_text(encoding="utf-8")
+    button = '[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p'
+    instructions = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+    dragging = '[data-testid="stFileUploaderDropzone"] > input + div:not([data-testid]) > span:only-child'
+    rules = {selectors.strip(): body for selectors, body in
+             re.findall(r"([^{}]+)\{([^{}]*)\}", re.sub(r"/\*.*?\*/", "", css, flags=re.S))}
+    [(shrunk, hidden)] = [(selectors, body) for selectors, body in rules.items() if button in selectors.split(",\n")]
+    assert set(shrunk.split(",\n")) == {button, instructions, dragging}
+    assert re.search(r"font-size:\s*0\b", hidden)
+    replaced = {selector: re.search(r'content:\s*"([^"]+)"', rules[selector + "::after"])[1]
+                for selector in (button, instructions, dragging)}
+    assert replaced == {button: "选择文件", instructions: "每个文件不超过 5 MB，也可把文件拖到这里",
+                        dragging: "松开鼠标即可上传"}
+    assert all(re.search(r"font-size:\s*0\.875rem", rules[s + "::after"]) for s in replaced)
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert f"不超过 {config['server']['maxUploadSize']} MB" in replaced[instructions]
+
+    [bundle] = (Path(streamlit.__file__).parent / "static" / "static" / "js").glob("FileUploader.*.js")
+    code = bundle.read_text(encoding="utf-8")
+    assert "`stFileUploaderDropzoneInstructions`" in code and "`stFileUploaderDropzone`" in code
+    assert "} per file`" in code  # the limit line: inside the instructions' span
+    assert "label:l?`Upload directories`:`Upload`" in code  # the button: an icon and a markdown label
+    assert "`Drag and drop files here`" in code and "`Drag and drop a file here`" in code

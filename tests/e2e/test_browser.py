@@ -153,13 +153,13 @@ def test_downloads_hold_exactly_the_rows_on_screen(page, server, frames):
     data = open(csv.path(), "rb").read()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str)
-    assert rows["任务编号"].tolist() == expected["task_id"].tolist()
+    assert rows["任务"].tolist() == expected["label"].tolist() and "任务编号" not in rows  # labels, never ids
 
     xlsx = download(page, "XLSX")
     assert xlsx.suggested_filename.endswith(".xlsx")
     book = load_workbook(io.BytesIO(open(xlsx.path(), "rb").read()))
-    ids = [row[1] for row in book["任务明细"].iter_rows(min_row=2, values_only=True)]
-    assert ids == expected["task_id"].tolist() and len(ids) == shown
+    labels = [row[0] for row in book["任务明细"].iter_rows(min_row=2, values_only=True)]
+    assert labels == expected["label"].tolist() and len(labels) == shown
     # downloading did not rerun or reset the page
     assert task_count(page) == shown
 
@@ -193,3 +193,21 @@ def test_sections_below_the_first_chart_open_on_request(page, server, frames):
     wait_ready(page)
     page.get_by_text("全部任务", exact=True).wait_for(state="visible")
     assert "leaders_view=" + quote("一位领导的任务") in page.url or "leaders_view" not in page.url
+
+
+@pytest.mark.parametrize("query", ["tasks?year=2022", "tasks?year=2022&lead_only=true&category=" + quote("街道")])
+def test_the_task_filters_take_at_most_a_third_of_a_laptop_screen(browser, server, query):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        open_app(page, server, query)
+        keyword = page.locator('[data-testid="stTextInput"]').first.bounding_box()
+        table = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+        assert table["y"] - keyword["y"] <= 768 / 3  # keyword, unit, 更多筛选 (closed), 清除, 当前筛选
+        assert table["y"] + 200 < 768  # several rows of tasks in the first screen
+        more = page.get_by_text(re.compile("^更多筛选：")).first
+        assert ("已设 2 项" in more.inner_text()) == ("lead_only" in query)
+        more.click()  # the rest of the filters are one click away
+        page.get_by_text("只看有量化指标的任务").wait_for()
+    finally:
+        context.close()

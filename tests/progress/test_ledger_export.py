@@ -125,11 +125,13 @@ def test_the_task_list_xlsx_carries_status_and_percent_when_reports_exist(seeded
     sheet = book["任务明细"]
     header = [cell.value for cell in sheet[1]]
     assert header[header.index("牵头单位") + 1: header.index("牵头单位") + 3] == ["状态", "完成进度（%）"]
-    rows = {row["任务编号"].value: row for row in rows_of(sheet)}
-    codes = dict(zip(status["task_id"], status["status"]))
-    assert {task_id: row["状态"].value for task_id, row in rows.items()} == {
-        task_id: STATUS_LABELS[code] for task_id, code in codes.items()}
-    assert rgb(rows[FAR_BEHIND]["状态"]) == "C0392B" and rows[FAR_BEHIND]["完成进度（%）"].value == 20
+    label = dict(zip(frames.tasks["task_id"], frames.tasks["label"]))  # people's downloads name tasks by label
+    rows = {row["任务"].value: row for row in rows_of(sheet)}
+    codes = {label[task_id]: code for task_id, code in zip(status["task_id"], status["status"])}
+    assert {name: row["状态"].value for name, row in rows.items()} == {
+        name: STATUS_LABELS[code] for name, code in codes.items()}
+    far_behind = rows[label[FAR_BEHIND]]
+    assert rgb(far_behind["状态"]) == "C0392B" and far_behind["完成进度（%）"].value == 20
     info = {row[0].value: row[1].value for row in book["筛选条件"].iter_rows(min_row=2)}
     assert info["落实进度"] == f"状态和完成进度截至 {as_of:%Y-%m-%d}"
 
