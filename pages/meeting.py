@@ -1,6 +1,6 @@
 """汇报模式: one screen per slide for the review meeting, for the whole district, a leader or a unit.
 
-A thin bar (previous, the views, next, the deck's subject, progress date and export, full screen)
+A thin bar (previous, the views, next, the deck's subject and progress date, export, full screen)
 above the slide; → / PageDown / Space and ← / PageUp turn the slides as a clicker does.
 """
 
@@ -22,14 +22,14 @@ choices = filter_choices()
 check_url(choices, SLIDE_KEY)  # drops what names nothing in the data, with a notice
 start_at_url(SLIDE_KEY)
 
-bar = st.columns([0.6, 7.4, 0.6, 1.5, 1], vertical_alignment="center", gap="small")
+bar = st.container(key="deck_bar").columns([0.6, 7.4, 0.6, 1.45, 1.05, 0.9], vertical_alignment="center", gap="small")
 bar[0].button("上一页", icon=":material/arrow_back:", on_click=step, args=(SLIDE_KEY, -1), width="stretch",
               key="deck_previous", help="上一页（← 或 PageUp）")
 bar[1].segmented_control("页面", VIEWS, key=SLIDE_KEY, bind="query-params", label_visibility="collapsed",
                          width="stretch", on_change=view_changed)
 bar[2].button("下一页", icon=":material/arrow_forward:", on_click=step, args=(SLIDE_KEY, 1), width="stretch",
               key="deck_next", help="下一页（→、PageDown 或空格）")
-with bar[3].popover("汇报对象", icon=":material/tune:", width="stretch"):
+with bar[3].popover("汇报对象", width="stretch"):  # no icons: the labels fit the bar at 1366
     district = None
     if len(choices.districts) > 1:
         district = st.selectbox("区县", choices.districts, key="deck_district", bind="query-params")
@@ -46,8 +46,9 @@ with bar[3].popover("汇报对象", icon=":material/tune:", width="stretch"):
                           help="进度亮灯和需协调事项按这一天及以前的填报计算；季度汇报可选季度末，如 2022-09-30")
     choice = DeckChoice(int(year), leader, unit, district)
     slides = deck(choice, as_of)
+with bar[4].popover("导出", width="stretch"):
     deck_exports(choice, as_of, slides)
-with bar[4]:
+with bar[5]:
     clicker_keys()
 
 remember_parts(views_and_parts(slides))  # what 上一页/下一页 step through on the next click

@@ -20,7 +20,8 @@ from ui.text import literal
 # Slide text scales with the screen height (2.3% of it: 25 px at 1080, 18 px at 768), so a
 # slide holds the same at 1366×768 and 1920×1080. Static rules, no data in them. 上一页/下一页
 # show their arrows only (the words stay for screen readers and the clicker script), so that
-# the seven views fit the bar at 1366.
+# the eight views fit the bar at 1366; every control of the bar (st-key-deck_bar) has one
+# height, and the 全屏 button in its frame copies the size of the 汇报对象 button (KEYS_SCRIPT).
 SLIDE_STYLE = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.9rem; padding-bottom: 0; }
@@ -39,6 +40,11 @@ SLIDE_STYLE = """
 [data-testid="stButtonGroup"] button { padding-left: 0.4em; padding-right: 0.4em; }
 .st-key-deck_previous button p, .st-key-deck_next button p {
   position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.st-key-deck_bar button { min-height: clamp(40px, 4.6vh, 56px); }
+.st-key-deck_bar [data-testid="stButtonGroup"] button { min-height: clamp(34px, 4.2vh, 52px); }
+.st-key-deck_previous [data-testid="stIconMaterial"], .st-key-deck_next [data-testid="stIconMaterial"] {
+  font-size: clamp(22px, 3.2vh, 40px); }
+.st-key-deck_bar [data-testid="stPopover"] button { padding-left: 0.6em; padding-right: 0.6em; }
 </style>
 """
 
@@ -75,11 +81,12 @@ def show_slide(slide: Slide, number: int, total: int) -> None:
 # Runs in the component's iframe (same origin as the app): listens for keys on the app page and
 # clicks the page's own 上一页/下一页 buttons, so a key does exactly what a click does.
 KEYS_SCRIPT = """
-<button id="full" title="全屏（F），再按一次退出">全屏（F）</button>
+<button id="full" title="全屏（F），再按一次退出">全屏</button>
 <style>
-body { margin: 0; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
+html, body { height: 100%; }
+body { margin: 0; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; display: flex; align-items: center; }
 #full { width: 100%; height: 40px; border: 1px solid rgba(49,51,63,0.2); border-radius: 8px; background: white;
-        font-size: 18px; cursor: pointer; }
+        font-size: 18px; cursor: pointer; font-family: inherit; color: rgb(49, 51, 63); }
 #full:hover { border-color: #1f5fa8; color: #1f5fa8; }
 </style>
 <script>
@@ -123,13 +130,24 @@ window.addEventListener('pagehide', () => {
   window.parent.__deckKeys = null;
 });
 document.getElementById('full').addEventListener('click', fullScreen);
+// the same size as the bar's other buttons, which scale with the screen height (SLIDE_STYLE)
+function matchBar() {
+  const other = app.querySelector('.st-key-deck_bar [data-testid="stPopover"] button');
+  const label = other && other.querySelector('p');
+  const full = document.getElementById('full');
+  if (!other || !label) return;
+  full.style.height = other.getBoundingClientRect().height + 'px';
+  full.style.fontSize = getComputedStyle(label).fontSize;
+}
+matchBar();
+setInterval(matchBar, 500);  // the stylesheet and the bar are drawn after this frame; the screen may be resized
 </script>
 """
 
 
 def clicker_keys() -> None:
     """Make → / PageDown / Space turn to the next slide, ← / PageUp back, F full screen; shows a 全屏 button."""
-    st.iframe(KEYS_SCRIPT, height=42)
+    st.iframe(KEYS_SCRIPT, height=58)  # room for the tallest bar button (56 px at 1080 and up)
 
 
 PART_KEY = "deck_part"  # which slide of the view (0 = the first), in the URL as deck_part=2 for the second

@@ -142,3 +142,33 @@ def test_every_slide_fits_one_screen_with_axis_legend_and_large_text(browser, se
         if number < len(slides):
             press(page, "ArrowRight")
     context.close()
+
+
+BAR_CONTROLS = """() => [...document.querySelectorAll(
+    '.st-key-deck_previous button, .st-key-deck_next button, .st-key-deck_bar [data-testid="stPopoverButton"]')]
+  .map(b => [b.getBoundingClientRect().height, parseFloat(getComputedStyle(b.querySelector('p')).fontSize),
+             b.innerText.replace(/arrow_\\w+|expand_more/g, '').trim()])"""
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["1366x768", "1920x1080"])
+def test_the_bar_shows_export_and_its_controls_are_one_size(browser, server, deck, size):
+    year, slides = deck
+    context, page = open_meeting(browser, server, size, f"deck_year={year}")
+    controls = [c for c in page.evaluate(BAR_CONTROLS) if c[0] > 0]  # drawn ones (a hidden copy has no height)
+    assert [c[2] for c in controls if c[2] in ("汇报对象", "导出")] == ["汇报对象", "导出"]  # 导出 on the bar itself
+    full = page.frame_locator("iframe").first.locator("#full")
+    page.wait_for_timeout(1200)  # the frame copies the bar's size twice a second
+    full_height, full_font = full.evaluate("e => [e.getBoundingClientRect().height, parseFloat(getComputedStyle(e).fontSize)]")
+    heights = [c[0] for c in controls] + [full_height]
+    assert max(heights) - min(heights) <= 2, heights  # arrows, 汇报对象, 导出 and 全屏 alike
+    fonts = [c[1] for c in controls if c[2]] + [full_font]  # the arrows' words are for screen readers only
+    assert max(fonts) - min(fonts) <= 0.5, fonts
+    if size == (1920, 1080):
+        assert min(fonts) >= 24
+    page.get_by_role("button", name="导出").click()
+    page.get_by_text("下载 PPTX（图表可编辑）").wait_for()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="汇报对象").click()
+    page.get_by_text("进度截至").wait_for()
+    assert not page.get_by_text("下载 PPTX（图表可编辑）").is_visible()  # no longer hidden under 汇报对象
+    context.close()
