@@ -73,7 +73,7 @@ def task_chain(frames: Frames, task_id: str) -> None:
             else:
                 st.text("落实进度：没有填报记录")
             if pd.notna(row.confidence):
-                st.text(f"与上一年的连接：可信度 {row.confidence:.2f}")
+                st.text(f"与上一份通知的连接：可信度 {row.confidence:.2f}")
     by_id = rows.set_index("task_id")
     members = set(rows["task_id"])
     accepted = links[(links["status"] == "accepted") & links["task_id"].isin(members)
@@ -176,7 +176,7 @@ def unfinished_list(whole: Frames, again: pd.DataFrame) -> None:
     unfinished = last_year_unfinished(again, previous, statuses)
     without = int(statuses["latest_percent"].isna().sum())
     if unfinished.empty:
-        st.text("没有：上一年的这些任务或已完成，或没有填报记录。")
+        st.text("没有：上一份通知中的这些任务或已完成，或没有填报记录。")
     else:
         shown = unfinished.assign(previous_word=unfinished["previous_status"].map(STATUS_LABELS),
                                   previous_done=unfinished["previous_percent"].map(lambda v: f"{v:g}%"))
@@ -187,7 +187,7 @@ def unfinished_list(whole: Frames, again: pd.DataFrame) -> None:
                   only=["label", "previous_word", "previous_done", "leaders", "lead_units", "content"],
                   wide_text=("content",))
     if without:
-        caption(f"另有 {without} 项上一年的任务没有填报记录，无法判断是否完成，未列入。")
+        caption(f"另有 {without} 项上一份通知中的任务没有填报记录，无法判断是否完成，未列入。")
 
 
 def leader_carry_on(filters: Filters, leader: str) -> None:
