@@ -262,6 +262,24 @@ def test_the_page_shows_livelihood_projects_as_wrapped_tables(frames, years):
     assert len(shown) == len(second.table.rows) and not app.dataframe
 
 
+def labels_in(block) -> list[str]:
+    """The labels of the widgets inside a block of the page (its own label left out)."""
+    return [node.label for node in block if node is not block and isinstance(getattr(node, "label", None), str)]
+
+
+def test_export_is_its_own_control_on_the_slide_bar_not_inside_the_subject_choice(years):
+    app = open_meeting(deck_year=str(years[-1]))
+    assert not app.exception, [e.message for e in app.exception]
+    popovers = {node.proto.popover.label: node for node in app.main if node.type == "popover"}
+    assert list(popovers) == ["汇报对象", "导出"]  # side by side on the bar, 导出 after 汇报对象
+    bar = next(node for node in app.main.children.values() if node.key == "deck_bar")
+    assert all(any(node is popover for node in bar) for popover in popovers.values())
+    exports = labels_in(popovers["导出"])
+    assert exports[0] == "下载 PPTX（图表可编辑）" and set(exports[1:]) <= {"生成 PDF"}  # no LibreOffice: a note
+    subject = labels_in(popovers["汇报对象"])
+    assert "进度截至" in subject and not [label for label in subject if "PPTX" in label or "PDF" in label]
+
+
 def test_with_several_districts_the_deck_names_its_district(tmp_path, monkeypatch):
     from tools.scale_data import write_scaled
     from loaders.frames import load_frames

@@ -20,8 +20,10 @@ from ui.text import literal
 # Slide text scales with the screen height (2.3% of it: 25 px at 1080, 18 px at 768), so a
 # slide holds the same at 1366×768 and 1920×1080. Static rules, no data in them. 上一页/下一页
 # show their arrows only (the words stay for screen readers and the clicker script), so that
-# the eight views fit the bar at 1366; every control of the bar (st-key-deck_bar) has one
-# height, and the 全屏 button in its frame copies the size of the 汇报对象 button (KEYS_SCRIPT).
+# the eight views fit the bar at 1366. Every control of the bar (st-key-deck_bar: arrows, views,
+# 汇报对象, 导出) has one height, its label's line (1.6 × the type size) and padding, so that
+# none grows past the others at any screen height; the 全屏 button in its frame copies the size
+# of the 汇报对象 button and the frame takes its height (KEYS_SCRIPT).
 SLIDE_STYLE = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.9rem; padding-bottom: 0; }
@@ -40,8 +42,10 @@ SLIDE_STYLE = """
 [data-testid="stButtonGroup"] button { padding-left: 0.4em; padding-right: 0.4em; }
 .st-key-deck_previous button p, .st-key-deck_next button p {
   position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-.st-key-deck_bar button { min-height: clamp(40px, 4.6vh, 56px); }
-.st-key-deck_bar [data-testid="stButtonGroup"] button { min-height: clamp(34px, 4.2vh, 52px); }
+.st-key-deck_bar button, .st-key-deck_bar [data-testid="stButtonGroup"] button {
+  min-height: calc(clamp(16px, 2.3vh, 30px) * 1.6 + 12px); }
+.st-key-deck_bar [data-testid="stElementContainer"]:has(> iframe) { height: auto !important; flex: 0 0 auto !important; }
+.st-key-deck_bar iframe { display: block; }
 .st-key-deck_previous [data-testid="stIconMaterial"], .st-key-deck_next [data-testid="stIconMaterial"] {
   font-size: clamp(22px, 3.2vh, 40px); }
 .st-key-deck_bar [data-testid="stPopover"] button { padding-left: 0.6em; padding-right: 0.6em; }
@@ -136,8 +140,10 @@ function matchBar() {
   const label = other && other.querySelector('p');
   const full = document.getElementById('full');
   if (!other || !label) return;
-  full.style.height = other.getBoundingClientRect().height + 'px';
+  const height = other.getBoundingClientRect().height;
+  full.style.height = height + 'px';
   full.style.fontSize = getComputedStyle(label).fontSize;
+  if (window.frameElement) window.frameElement.style.height = Math.ceil(height) + 'px';  // no taller than the bar
 }
 matchBar();
 setInterval(matchBar, 500);  // the stylesheet and the bar are drawn after this frame; the screen may be resized
@@ -147,7 +153,7 @@ setInterval(matchBar, 500);  // the stylesheet and the bar are drawn after this 
 
 def clicker_keys() -> None:
     """Make → / PageDown / Space turn to the next slide, ← / PageUp back, F full screen; shows a 全屏 button."""
-    st.iframe(KEYS_SCRIPT, height=58)  # room for the tallest bar button (56 px at 1080 and up)
+    st.iframe(KEYS_SCRIPT, height=52)  # the bar's height at 1080; the frame then takes the bar's own height
 
 
 PART_KEY = "deck_part"  # which slide of the view (0 = the first), in the URL as deck_part=2 for the second

@@ -10,7 +10,7 @@ from datetime import date
 
 from loaders.clock import local_today
 from loaders.frames import load_frames
-from loaders.meeting.deck import DeckChoice, build_deck, progress_of
+from loaders.meeting.deck import VIEWS, DeckChoice, build_deck, progress_of
 from loaders.progress.db import URL_VARIABLE, open_database
 from loaders.progress.export import stored_progress
 from loaders.progress.reports import ReportDraft, Writer, report, task_book
@@ -145,9 +145,12 @@ def test_every_slide_fits_one_screen_with_axis_legend_and_large_text(browser, se
 
 
 BAR_CONTROLS = """() => [...document.querySelectorAll(
-    '.st-key-deck_previous button, .st-key-deck_next button, .st-key-deck_bar [data-testid="stPopoverButton"]')]
+    '.st-key-deck_previous button, .st-key-deck_next button, .st-key-deck_bar [data-testid="stButtonGroup"] button, '
+    + '.st-key-deck_bar [data-testid="stPopoverButton"]')]
   .map(b => [b.getBoundingClientRect().height, parseFloat(getComputedStyle(b.querySelector('p')).fontSize),
-             b.innerText.replace(/arrow_\\w+|expand_more/g, '').trim()])"""
+             b.innerText.replace(/arrow_\\w+|expand_more/g, '').trim(), b.getBoundingClientRect().top])"""
+FULL_BUTTON = """e => [e.getBoundingClientRect().height, parseFloat(getComputedStyle(e).fontSize), '全屏',
+                       window.frameElement.getBoundingClientRect().top + e.getBoundingClientRect().top]"""
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["1366x768", "1920x1080"])
@@ -158,11 +161,14 @@ def test_the_bar_shows_export_and_its_controls_are_one_size(browser, server, dec
     assert [c[2] for c in controls if c[2] in ("汇报对象", "导出")] == ["汇报对象", "导出"]  # 导出 on the bar itself
     full = page.frame_locator("iframe").first.locator("#full")
     page.wait_for_timeout(1200)  # the frame copies the bar's size twice a second
-    full_height, full_font = full.evaluate("e => [e.getBoundingClientRect().height, parseFloat(getComputedStyle(e).fontSize)]")
-    heights = [c[0] for c in controls] + [full_height]
-    assert max(heights) - min(heights) <= 2, heights  # arrows, 汇报对象, 导出 and 全屏 alike
-    fonts = [c[1] for c in controls if c[2]] + [full_font]  # the arrows' words are for screen readers only
-    assert max(fonts) - min(fonts) <= 0.5, fonts
+    controls.append(full.evaluate(FULL_BUTTON))
+    assert len(controls) == 2 + len(VIEWS) + 2 + 1, controls  # arrows, views, 汇报对象 and 导出, 全屏
+    heights = [c[0] for c in controls]
+    assert max(heights) - min(heights) <= 1, controls  # the views, arrows, 汇报对象, 导出 and 全屏 alike
+    tops = [c[3] for c in controls]
+    assert max(tops) - min(tops) <= 1, controls  # on one line
+    fonts = [c[1] for c in controls if c[2]]  # the arrows' words are for screen readers only
+    assert max(fonts) - min(fonts) <= 0.5, controls
     if size == (1920, 1080):
         assert min(fonts) >= 24
     page.get_by_role("button", name="导出").click()
