@@ -141,7 +141,8 @@ def bar_figure(bars: list[dict], layout: dict, title: str, height: int, count_ax
         shortest = NARROW_LABEL_SHARE * max(totals.values(), default=0)
         for trace in traces:
             trace["text"] = [text if value >= shortest else "" for text, value in zip(trace["text"], trace["x"])]
-    if highlight is not None:  # every segment of the picked bar stays coloured, the others fade
+    # every segment of the picked bar stays coloured, the others fade (a name not drawn fades nothing)
+    if highlight is not None and any(data[0] == highlight for trace in traces for data in trace["customdata"]):
         for trace in traces:
             trace["selectedpoints"] = [i for i, data in enumerate(trace["customdata"]) if data[0] == highlight]
             trace["unselected"] = {"marker": {"opacity": 0.3}}

@@ -204,3 +204,30 @@ def test_a_header_the_reader_does_not_know_is_explained_on_the_page(data_copy):
     assert not app.exception, [e.message for e in app.exception]
     assert any("导入预览（尚未保存）" in s.value for s in app.subheader), [s.value for s in app.subheader]
     assert not any("不是可识别的表头" in c.value for c in app.code)
+
+
+def test_link_decisions_of_another_district_are_not_called_broken(tmp_path, monkeypatch):
+    """With two districts loaded, the decisions of one are valid there and are not listed as 未生效 under the other;
+    a decision whose tasks are gone from every district is."""
+    import pandas as pd
+
+    from loaders.analysis.links import record_decision
+    from loaders.frames import load_frames
+    from loaders.store import save_tables
+    from tools.scale_data import write_scaled
+
+    curated = write_scaled(2, tmp_path / "data" / "curated")
+    monkeypatch.setenv("WORK_REPORT_CURATED_DIR", str(curated))
+    tasks = load_frames(curated).tasks
+    other = tasks[tasks["district"] != "鹿城区"]
+    later = other[other["year"] == 2022]["task_id"].iloc[0]
+    earlier = other[other["year"] == 2020]["task_id"].iloc[0]
+    decisions = record_decision(pd.DataFrame(), later, earlier, "accepted", "admin", None)
+    decisions = record_decision(decisions, "2099-annual-01", "2098-annual-01", "accepted", "admin", None)
+    save_tables(curated, {"task_links": decisions}, "链接决定", "admin")
+    app = log_in(start({"admin": {"password": PASSWORD}}).switch_page("pages/admin.py").run(), PASSWORD)
+    app.radio(key="admin_job").set_value("跨年度任务链接").run()
+    app.selectbox(key="links_district").set_value("鹿城区").run()
+    assert not app.exception, [e.message for e in app.exception]
+    warnings = [w.value for w in app.warning if "未生效" in w.value]
+    assert len(warnings) == 1 and "已删除的任务 ← 已删除的任务" in warnings[0]  # only the one of no district

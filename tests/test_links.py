@@ -94,12 +94,26 @@ def test_never_linked_across_districts(tmp_path):
 
 def test_carry_on_counts_add_up(frames, links):
     counts = carry_on_counts(frames.tasks, links, "鹿城区", 2020, 2022)
-    assert counts["continued"] + counts["new"] == (frames.tasks["year"] == 2022).sum()
     marks = carry_on(frames.tasks, links, "鹿城区", 2020, 2022).set_index("task_id")
+    # 2020 lists no five-year tasks: 2022's five-year list is not compared (neither new nor dropped)
+    five = frames.tasks.loc[(frames.tasks["year"] == 2022) & (frames.tasks["scope"] == "five_year"), "task_id"]
+    assert len(five) and (marks.loc[five, "status"] == "not_compared").all()
+    assert counts["continued"] + counts["new"] == (frames.tasks["year"] == 2022).sum() - len(five)
     assert marks.loc["2022-annual-01-01", "status"] == "continued"
     assert marks.loc["2022-annual-01-14", "status"] == "new"  # 枫桥经验: not in 2020
     dropped = marks[marks["status"] == "dropped"]
     assert counts["dropped"] == len(dropped) and (dropped["year"] == 2020).all()
+
+
+def test_a_five_year_list_of_one_notice_only_is_neither_new_nor_dropped():
+    tasks = pd.DataFrame({"task_id": ["a21-1", "f21-1", "f21-2", "a22-1"], "district": ["甲区"] * 4,
+                          "year": [2021, 2021, 2021, 2022], "scope": ["annual", "five_year", "five_year", "annual"]})
+    links = pd.DataFrame({"task_id": ["a22-1"], "previous_task_id": ["a21-1"], "district": ["甲区"],
+                          "status": ["accepted"]})
+    marks = carry_on(tasks, links, "甲区", 2021, 2022).set_index("task_id")["status"].to_dict()
+    assert marks == {"a22-1": "continued", "a21-1": "continued_from", "f21-1": "not_compared",
+                     "f21-2": "not_compared"}
+    assert carry_on_counts(tasks, links, "甲区", 2021, 2022) == {"continued": 1, "new": 0, "dropped": 0}
 
 
 def test_admin_decisions_confirm_reject_and_add_with_history(curated_copy, frames, links):

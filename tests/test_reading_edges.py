@@ -81,7 +81,8 @@ def test_leader_names_without_their_titles_or_spaces(printed, name, title):
 
 @pytest.mark.parametrize("printed,due", [
     ("6月底前开工，年底前完工", "2024-12-31"), ("2024年底前", "2024-12-31"), ("2024年年底", "2024-12-31"),
-    ("全年", "2024-12-31"), ("三季度末", "2024-09-30"), ("2025年6月", "2025-06-30"), ("长期坚持", ""),
+    ("全年", "2024-12-31"), ("2025年全年", "2025-12-31"), ("2025年本年度内", "2025-12-31"), ("2025年内", "2025-12-31"),
+    ("三季度末", "2024-09-30"), ("2025年6月", "2025-06-30"), ("长期坚持", ""),
 ])
 def test_a_deadline_cell_gives_the_last_day_it_names(printed, due):
     assert deadline_of(printed, 2024) == due

@@ -137,6 +137,11 @@ def _counts(whole: Frames, links: pd.DataFrame, selected: pd.DataFrame, filters:
         columns[1].metric("新增（项）", int((later["status"] == "new").sum()),
                           help=f"{year_to}年的任务中，{year_from}年没有对应任务的")
         columns[2].metric("不再列出（项）", len(dropped), help=f"{year_from}年的任务中，{year_to}年没有接续的")
+        aside = marks[(marks["status"] == "not_compared") & (marks["task_id"].isin(tasks["task_id"])
+                                                             | marks["task_id"].isin(same))]
+        if len(aside):
+            caption(f"另有 {len(aside)} 项今后五年（或一年期）任务只在其中一份通知中列出（另一份没有同类的表），不作比较，"
+                    "不计入以上三项。")
 
 
 def repeated_list(again: pd.DataFrame) -> None:
@@ -217,7 +222,13 @@ def links_admin(admin: str) -> None:
     labels = dict(zip(whole.tasks["task_id"], whole.tasks["label"]))
     texts = dict(zip(whole.tasks["task_id"], [MISSING_TEXT if m else text_start(c, 36)
                                                for c, m in zip(whole.tasks["content"], whole.tasks["content_missing"])]))
-    for problem in invalid_decisions(whole.task_links, whole).itertuples():
+    # judged against all the data (the frames of one district still hold every district's decisions):
+    # those touching this district's tasks, and those whose tasks are gone from every district
+    known, here = set(all_frames.tasks["task_id"]), set(whole.tasks["task_id"])
+    broken = invalid_decisions(all_frames.task_links, all_frames)
+    broken = broken[broken["task_id"].isin(here) | broken["previous_task_id"].isin(here)
+                    | (~broken["task_id"].isin(known) & ~broken["previous_task_id"].isin(known))]
+    for problem in broken.itertuples():
         st.warning(literal(f"一条链接决定未生效（{problem.reason}）：{labels.get(problem.task_id, '已删除的任务')} ← "
                            f"{labels.get(problem.previous_task_id, '已删除的任务')}"), icon=":material/warning:")
     counts = links["status"].value_counts()

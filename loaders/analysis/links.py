@@ -328,13 +328,19 @@ def carry_on(tasks: pd.DataFrame, links: pd.DataFrame, district: str, year_from:
              year_to: int) -> pd.DataFrame:
     """Return the tasks of two years of a district, each marked 延续 (continued), 新增 (new) or 不再列出 (dropped).
 
-    A later task continues when an accepted chain of links reaches back to a task of
-    year_from; an earlier task is dropped when no chain reaches it from year_to.
-    Columns: task_id, year, status (`continued`, `new`, `dropped`), linked (the task ids on the other side).
+    Only horizons both notices list are compared (links join one-year tasks to one-year tasks,
+    five-year to five-year): a five-year list in one of the two years only is `not_compared`, never
+    counted new or dropped. A later task continues when an accepted chain of links reaches back to
+    a task of year_from; an earlier task is dropped when no chain reaches it from year_to.
+    Columns: task_id, year, status (`continued`, `new`, `continued_from`, `dropped`, `not_compared`),
+    linked (the task ids on the other side).
     """
     own = tasks[(tasks["district"] == district)]
-    first = own[own["year"] == year_from]["task_id"].tolist()
-    second = own[own["year"] == year_to]["task_id"].tolist()
+    horizon = own["scope"].map(HORIZON).fillna("one_year")
+    compared = set(horizon[own["year"] == year_from]) & set(horizon[own["year"] == year_to])
+    first = own.loc[(own["year"] == year_from) & horizon.isin(compared), "task_id"].tolist()
+    second = own.loc[(own["year"] == year_to) & horizon.isin(compared), "task_id"].tolist()
+    aside = own.loc[own["year"].isin([year_from, year_to]) & ~horizon.isin(compared), ["task_id", "year"]]
     accepted = accepted_links(links[links["district"] == district])
     earlier = _earlier_of(accepted)
     first_set = set(first)
@@ -357,6 +363,7 @@ def carry_on(tasks: pd.DataFrame, links: pd.DataFrame, district: str, year_from:
             carried.setdefault(previous, []).append(task)
     rows = [(t, year_to, "continued" if reached[t] else "new", reached[t]) for t in second]
     rows += [(t, year_from, "continued_from" if t in carried else "dropped", carried.get(t, [])) for t in first]
+    rows += [(t, int(y), "not_compared", []) for t, y in zip(aside["task_id"], aside["year"])]
     return pd.DataFrame(rows, columns=["task_id", "year", "status", "linked"])
 
 

@@ -124,44 +124,50 @@ def chain_changes(frames: Frames, links: pd.DataFrame, year_from: int | None = N
     if year_from is not None:
         accepted = accepted[(accepted["previous_year"] == year_from) & (accepted["year"] == year_to)]
     targets = frames.all_targets.drop_duplicates(["task_id", "metric", "unit"])
-    by_task = {task: group for task, group in targets.groupby("task_id", sort=False)}
-    empty = targets.iloc[:0]
+    # per task: {(metric, unit): (value, qualifier, kind)}, in the targets' order; plain Python, one pass
+    by_task: dict[str, dict[tuple, tuple]] = {}
+    for task, metric, unit, value, qualifier, kind in zip(targets["task_id"], targets["metric"], targets["unit"],
+                                                          targets["value"], targets["qualifier"], targets["kind"]):
+        by_task.setdefault(task, {})[(metric, unit)] = (value, qualifier, kind)
+    info = {row.task_id: row for row in frames.tasks[["task_id", "district", "year", "scope", "leaders",
+                                                       "lead_units", "label"]].itertuples(index=False)}
+    nothing = (float("nan"), float("nan"), float("nan"))
     rows = []
-    info = frames.tasks.set_index("task_id")
     for task, previous in zip(accepted["task_id"], accepted["previous_task_id"]):
-        if task not in info.index or previous not in info.index:
+        if task not in info or previous not in info:
             continue
-        later, earlier = by_task.get(task, empty), by_task.get(previous, empty)
-        merged = earlier.merge(later, on=["metric", "unit"], how="outer", suffixes=("_from", "_to"))
-        if merged.empty:
+        later, earlier = by_task.get(task, {}), by_task.get(previous, {})
+        keys = sorted(set(earlier) | set(later), key=lambda key: (str(key[0]), str(key[1])))  # by metric, then unit
+        if not keys:
             continue
-        before, after = info.loc[previous], info.loc[task]
-        handover = handover_text(int(before["year"]), before["leaders"], after["leaders"], before["lead_units"],
-                                 after["lead_units"])
-        for row in merged.itertuples():
-            change = row.value_to - row.value_from if pd.notna(row.value_from) and pd.notna(row.value_to) else None
-            if pd.isna(row.value_from):
+        before, after = info[previous], info[task]
+        handover = handover_text(int(before.year), before.leaders, after.leaders, before.lead_units, after.lead_units)
+        for metric, unit in keys:
+            value_from, qualifier_from, kind_from = earlier.get((metric, unit), nothing)
+            value_to, qualifier_to, kind_to = later.get((metric, unit), nothing)
+            change = value_to - value_from if pd.notna(value_from) and pd.notna(value_to) else None
+            if pd.isna(value_from):
                 direction = "new"
-            elif pd.isna(row.value_to):
+            elif pd.isna(value_to):
                 direction = "dropped"
             else:
                 direction = "raised" if change > 1e-9 else "lowered" if change < -1e-9 else "unchanged"
             rows.append({
-                "district": after["district"], "metric": row.metric, "unit": row.unit, "scope": after["scope"],
-                "year_from": int(before["year"]), "value_from": row.value_from, "qualifier_from": row.qualifier_from,
-                "task_id_from": previous, "year_to": int(after["year"]), "value_to": row.value_to,
-                "qualifier_to": row.qualifier_to, "task_id_to": task,
+                "district": after.district, "metric": metric, "unit": unit, "scope": after.scope,
+                "year_from": int(before.year), "value_from": value_from, "qualifier_from": qualifier_from,
+                "task_id_from": previous, "year_to": int(after.year), "value_to": value_to,
+                "qualifier_to": qualifier_to, "task_id_to": task,
                 "change": None if change is None else round(change, 6), "direction": direction,
-                "kind": row.kind_to if pd.notna(row.kind_to) else row.kind_from, "handover": handover,
-                "label_from": before["label"], "label_to": after["label"]})
+                "kind": kind_to if pd.notna(kind_to) else kind_from, "handover": handover,
+                "label_from": before.label, "label_to": after.label})
     columns = ["district", "metric", "unit", "scope", "year_from", "value_from", "qualifier_from", "task_id_from",
                "year_to", "value_to", "qualifier_to", "task_id_to", "change", "direction", "kind", "handover",
                "label_from", "label_to"]
     found = pd.DataFrame(rows, columns=columns)
     # 新设 / 取消 only for a metric the other year of the district does not set in any task (one that moved
     # to another task is compared by metric, not called new or dropped), and once per task and metric
-    set_in = set(zip(targets["task_id"].map(info["district"]), targets["task_id"].map(info["year"]).astype("Int64"),
-                     targets["metric"], targets["unit"]))
+    set_in = {(info[t].district, int(info[t].year), m, u)
+              for t, m, u in zip(targets["task_id"], targets["metric"], targets["unit"]) if t in info}
     elsewhere = [(d, y_other, m, u) in set_in for d, y_other, m, u in
                  zip(found["district"], found["year_from"].where(found["direction"] == "new", found["year_to"]),
                      found["metric"], found["unit"])]

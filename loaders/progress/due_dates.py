@@ -22,8 +22,9 @@ _DAY = re.compile(r"^\s*" + _YEAR + _NUMBER + r"\s*月\s*(\d{1,2})\s*[日号]" +
 _PART_OF_MONTH = re.compile(r"^\s*" + _YEAR + _NUMBER + r"\s*月\s*(上旬|中旬|下旬|底|末|份|中|)" + _BEFORE)
 _QUARTER = re.compile(r"^\s*" + _YEAR + r"第?\s*([1-4一二三四])\s*季度\s*(末|底|)" + _BEFORE)
 _HALF = re.compile(r"^\s*" + _YEAR + r"(上半年|年中|下半年)\s*(末|底|)" + _BEFORE)
-# “年底前”, “2024年年底”, and “2024年底” (the year's 年 is the 年 of 年底)
-_YEAR_END = re.compile(r"^\s*(?:(\d{4})\s*(?:年\s*)?(?=年))?(年底|年末|年内|全年|今年内|年度内|本年度内)" + _BEFORE)
+# “年底前”, “2024年年底”, “2024年全年”, and “2024年底” (the year's 年 is the 年 of 年底)
+_YEAR_END = re.compile(r"^\s*(?:(\d{4})\s*(?:年\s*(?=年|全年|今年内|本年度内)|(?=年)))?"
+                       r"(年底|年末|年内|全年|今年内|年度内|本年度内)" + _BEFORE)
 
 
 def _number(text: str) -> int:
