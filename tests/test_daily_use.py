@@ -361,13 +361,13 @@ def _two_lines():
     from ui.tables import two_line_list
 
     two_line_list(pd.DataFrame({"label": ["2022年度·一(1)"], "scope": ["five_year"], "value": [7.50],
-                                "content": ["*不是强调* <b>原文</b>"], "note": [None]}),
-                  {"value": "目标值"}, ["label", "scope"], ["value", "content", "note"])
+                                "content": ["*不是强调* <b>原文</b>"], "note": [None], "handover": ["交接：2020 年由甲牵头"]}),
+                  {"value": "目标值", "handover": "交接"}, ["label", "scope"], ["value", "content", "note", "handover"])
 
 
 def test_a_phone_list_writes_codes_as_words_and_text_literally():
     app = AppTest.from_function(_two_lines).run()
-    assert [t.value for t in app.text] == ["2022年度·一(1) · 今后五年重点工作", "目标值：7.5；任务内容：*不是强调* <b>原文</b>"]
+    assert [t.value for t in app.text] == ["2022年度·一(1) · 今后五年重点工作", "目标值：7.5；任务内容：*不是强调* <b>原文</b>；交接：2020 年由甲牵头"]
     assert not app.markdown and not app.dataframe
 
 

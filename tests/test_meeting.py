@@ -382,3 +382,14 @@ def test_deck_file_names_name_whom_and_when_and_only_hold_safe_characters():
     assert not set(hostile) & set('\\/:*?"<>| \t=+@'), hostile
     assert all(not part.startswith("-") for part in hostile.split("_")), hostile
     assert hostile.startswith("汇报材料_2022年_") and hostile.endswith("_进度截至20221231.pptx")
+
+
+def test_the_carry_on_slide_counts_apart_the_kind_of_task_one_notice_does_not_list(frames):
+    from loaders.meeting.deck import DeckChoice, build_deck
+
+    slide = next(s for s in build_deck(frames, DeckChoice(2022)) if s.view == "延续与变化" and s.metrics)
+    counts = dict(slide.metrics)
+    five = int(((frames.tasks["year"] == 2022) & (frames.tasks["scope"] == "five_year")).sum())
+    assert counts["不作比较（项）"] == five  # 2020 lists no five-year tasks
+    assert counts["延续（项）"] + counts["新增（项）"] + five == int((frames.tasks["year"] == 2022).sum())
+    assert "不作比较" in slide.title

@@ -50,7 +50,9 @@ def two_line_list(frame: pd.DataFrame, columns: dict[str, str] | None, first: li
         body = [(labels.get(name, name), _cell(name, row[name])) for name in second]
         with st.container(border=True):
             st.text(" · ".join(v for v in head if v))
-            rest = "；".join(f"{header}：{value}" for header, value in body if value)
+            # a value that already names its header (“交接：2020 年由…”) is not prefixed twice
+            rest = "；".join(value if value.startswith(f"{header}：") else f"{header}：{value}"
+                            for header, value in body if value)
             if rest:
                 st.text(rest)
 

@@ -350,7 +350,14 @@ def _carry_on(frames: Frames, choice: DeckChoice, tasks: pd.DataFrame, subject: 
     dropped = marks[(marks["status"] == "dropped") & marks["task_id"].isin(before["task_id"])]
     metrics = (("延续（项）", int((later["status"] == "continued").sum())),
                ("新增（项）", int((later["status"] == "new").sum())), ("不再列出（项）", len(dropped)))
-    slides = [Slide(view, f"{year_from}年 → {choice.year}年：延续、新增与不再列出的任务", subject, metrics=metrics)]
+    # a kind of task only one of the two notices lists (a five-year list): counted apart, never new or dropped
+    aside = int(((marks["status"] == "not_compared")
+                 & (marks["task_id"].isin(tasks["task_id"]) | marks["task_id"].isin(before["task_id"]))).sum())
+    title = f"{year_from}年 → {choice.year}年：延续、新增与不再列出的任务"
+    if aside:
+        metrics += (("不作比较（项）", aside),)
+        title += "（只有一份通知列出的一类任务不作比较）"
+    slides = [Slide(view, title, subject, metrics=metrics)]
     changes = chain_changes(frames, links, year_from, choice.year)
     lowered = changes[(changes["direction"] == "lowered") & changes["task_id_to"].isin(tasks["task_id"])]
     title = f"降低的量化指标：{year_from}年 → {choice.year}年（按任务链接）"
