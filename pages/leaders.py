@@ -12,7 +12,7 @@ from ui.cache import analysed
 from ui.data import frames
 from ui.figures import chart, drill_chart
 from ui.filters import current_filters, describe
-from ui.links import carry_on_section, leader_carry_on
+from ui.links import carry_on_section
 from ui.portfolio import show_leader_portfolio, show_leader_unit_list
 from ui.sections import on_request
 from ui.text import caption, empty_message, literal
@@ -76,7 +76,7 @@ if carry_tab.open:
                                                  placeholder="全部领导", key="leader_carry_on")
         if chosen:
             caption(f"{chosen}牵头的任务：与上一份通知相比的延续、新增和不再列出，连续多年列入和上年未完成又列入的任务。")
-            leader_carry_on(filters, chosen)
+            carry_on_section(replace(filters, leader=chosen))
         else:
             caption("以下是当前筛选下全部任务的延续与变化；在上面选一位领导，只看其牵头的任务。")
             carry_on_section(filters)

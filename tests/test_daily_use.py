@@ -343,9 +343,10 @@ def test_one_click_on_a_leader_bar_shows_that_leaders_target_changes_with_handov
 
 
 def test_new_and_dropped_name_only_metrics_the_other_year_does_not_set(frames):
-    from loaders.analysis.links import district_chain_changes
+    from loaders.analysis.links import task_links
+    from loaders.analysis.targets import chain_changes
 
-    changes = district_chain_changes(frames)
+    changes = chain_changes(frames, task_links(frames))
     targets = frames.all_targets.merge(frames.tasks[["task_id", "year"]], on="task_id", suffixes=("", "_task"))
     set_in = {(int(y), m, u) for y, m, u in zip(targets["year_task"], targets["metric"], targets["unit"])}
     new, dropped = changes[changes["direction"] == "new"], changes[changes["direction"] == "dropped"]

@@ -15,13 +15,13 @@ import streamlit as st
 from loaders.analysis.links import (ACCEPT_AT, AUTO, carry_on, chain_rows, district_links, final_statuses,
                                     invalid_decisions, last_year_unfinished, listed_again, record_decision,
                                     selected_keys, text_changes)
+from loaders.analysis.targets import chain_changes
 from loaders.curated import read_curated_version
 from loaders.frames import Frames
 from loaders.select import Filters, task_ids, text_start
 from loaders.store import SaveBusy, StaleBase, save_tables
 from loaders.vocabulary import MISSING_TEXT, STATUS_LABELS
-from ui.layout import on_phone
-from ui.cache import analysed, data_key, directory_of, district_frames, forget_data_key
+from ui.cache import analysed, data_key, derived, directory_of, district_frames, forget_data_key
 from ui.progress.store import stored_if_readable, today
 from ui.tables import table
 from ui.text import caption, literal
@@ -29,9 +29,20 @@ from ui.text import caption, literal
 LIST_LIMIT = 200  # rows of a list drawn on screen
 
 
-def _links(district: str | None) -> pd.DataFrame:
-    """Return the links of a district (every year), computed once per data version and shared."""
-    return analysed(district_links, Filters(district=district))
+def links_of(district: str | None) -> pd.DataFrame:
+    """Return the links of a district (every year), computed once per data version and shared by every page.
+
+    With one district loaded the key is None whatever the URL says, so 总览, 领导分工, the cards,
+    数据维护 and 汇报模式 share one computation.
+    """
+    several = district_frames(data_key(), None).several_districts
+    return analysed(district_links, Filters(district=district if several else None))
+
+
+def target_changes_of(district: str) -> pd.DataFrame:
+    """Return the target changes along a district's links (chain_changes), worked out once from the shared links."""
+    several = district_frames(data_key(), None).several_districts
+    return derived(chain_changes, district_frames(data_key(), district if several else None), links_of(district))
 
 
 def _statuses(tasks: pd.DataFrame) -> pd.DataFrame | None:
@@ -49,7 +60,7 @@ def _statuses(tasks: pd.DataFrame) -> pd.DataFrame | None:
 def task_chain(frames: Frames, task_id: str) -> None:
     """Show a task's chain across years: each year's text side by side, the words that changed, targets, status."""
     district = frames.tasks.loc[frames.tasks["task_id"] == task_id, "district"].iloc[0]
-    links = _links(district if frames.several_districts else None)
+    links = links_of(district)
     rows = chain_rows(frames, links, task_id)
     st.subheader("历年延续", anchor=False)
     if len(rows) < 2:
@@ -107,7 +118,7 @@ def carry_on_section(filters: Filters) -> None:
     if selected.empty:
         st.text("当前筛选下没有任务。")
         return
-    links = _links(filters.district)
+    links = links_of(filters.district)
     _counts(whole, links, selected, filters)
     again = analysed(listed_again, district_filters)
     again = again[again["task_key"].isin(keys)]
@@ -154,19 +165,9 @@ def repeated_list(again: pd.DataFrame) -> None:
     shown = latest.assign(listed=latest["years_listed"].map(lambda n: f"连续 {n} 份通知"),
                           since=latest["first_year"].map(lambda y: f"{y}年"))
     caption(f"共 {len(again)} 项：这些任务接续了上一份通知中的任务（点任务明细中的任务可看历年原文对照）。")
-    if on_phone():  # a two-line list: every value visible without sideways scrolling
-        _phone_list(shown, lambda r: f"{r.label} · {r.listed}（{r.since}起） · {r.leaders or '未列明牵头领导'}")
-        return
     table(shown, {"listed": "列入", "since": "首次列入", "label": "任务"},
-          only=["label", "listed", "since", "leaders", "lead_units", "content"], wide_text=("content",))
-
-
-def _phone_list(rows: pd.DataFrame, first_line) -> None:
-    """Show rows as a two-line list for a phone: a line of facts, then the task text (literal)."""
-    for row in rows.itertuples():
-        with st.container(border=True):
-            st.text(first_line(row))
-            st.text(MISSING_TEXT if row.content_missing else row.content)
+          only=["label", "listed", "since", "leaders", "lead_units", "content"], wide_text=("content",),
+          phone=(["label", "listed", "leaders"], ["content", "since"]))
 
 
 def unfinished_list(whole: Frames, again: pd.DataFrame) -> None:
@@ -185,19 +186,11 @@ def unfinished_list(whole: Frames, again: pd.DataFrame) -> None:
     else:
         shown = unfinished.assign(previous_word=unfinished["previous_status"].map(STATUS_LABELS),
                                   previous_done=unfinished["previous_percent"].map(lambda v: f"{v:g}%"))
-        if on_phone():
-            _phone_list(shown.head(LIST_LIMIT), lambda r: f"{r.label} · 上年{r.previous_word}（{r.previous_done}）")
-        else:
-            table(shown.head(LIST_LIMIT), {"label": "任务", "previous_word": "上年年末状态", "previous_done": "上年完成进度"},
-                  only=["label", "previous_word", "previous_done", "leaders", "lead_units", "content"],
-                  wide_text=("content",))
+        table(shown.head(LIST_LIMIT), {"label": "任务", "previous_word": "上年年末状态", "previous_done": "上年完成进度"},
+              only=["label", "previous_word", "previous_done", "leaders", "lead_units", "content"],
+              wide_text=("content",), phone=(["label", "previous_word", "previous_done"], ["content", "leaders"]))
     if without:
         caption(f"另有 {without} 项上一份通知中的任务没有填报记录，无法判断是否完成，未列入。")
-
-
-def leader_carry_on(filters: Filters, leader: str) -> None:
-    """For 领导分工: what of one leader's selection carries on, listed again, and unfinished last year."""
-    carry_on_section(replace(filters, leader=leader))
 
 
 # --- the admins' decisions -------------------------------------------------------------------------
@@ -215,7 +208,7 @@ def links_admin(admin: str) -> None:
         return
     district = st.selectbox("区县", districts, key="links_district") if len(districts) > 1 else districts[0]
     whole = district_frames(data_key(), district if all_frames.several_districts else None)
-    links = _links(district if all_frames.several_districts else None)
+    links = links_of(district)
     caption(f"系统按任务文字、量化指标、引号中的项目名称和牵头单位，把每项任务与本区县上一份通知中的任务相连；"
             f"可信度 {ACCEPT_AT} 及以上的自动采用，以下的列为“待确认”。确认、驳回和手工添加的链接保存为规范表"
             "task_links.csv，之前的数据存为历史版本，可在“数据说明”页恢复。")
@@ -310,4 +303,4 @@ def _save(task: str, previous: str, status: str, admin: str, confidence: float |
     st.session_state["_links_outcome"] = ("success", f"已保存：{action}。保存前的数据已存为历史版本。")
 
 
-__all__ = ["task_chain", "carry_on_section", "leader_carry_on", "links_admin", "AUTO"]
+__all__ = ["task_chain", "carry_on_section", "links_admin", "AUTO"]

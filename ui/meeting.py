@@ -8,14 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from charts.deck import slide_bars
-from loaders.analysis.links import district_links
 from loaders.meeting.deck import VIEWS, DeckChoice, Slide, build_deck, deck_file_name, progress_of
-from loaders.select import Filters
 from loaders.meeting.pdf import PdfUnavailable, office_program, pptx_to_pdf
 from loaders.meeting.powerpoint import deck_pptx
-from ui.cache import analysed, cached_frames, data_key, figure_of
+from ui.cache import cached_frames, data_key, figure_of
 from ui.data import leader_choices
 from ui.figures import PLOTLY_CONFIG
+from ui.links import links_of
 from ui.progress.store import data_version, stored_for
 from ui.text import literal
 
@@ -249,7 +248,7 @@ def slide_now(slides: list[Slide], slide_key: str) -> int:
 def _deck(key: str, version: str, choice: DeckChoice, as_of: date) -> list[Slide]:
     frames = cached_frames(key)
     reports, milestones, cadence, _ = stored_for(version)
-    links = analysed(district_links, Filters(district=choice.district))  # shared with 总览, 领导分工 and the cards
+    links = links_of(choice.district)  # shared with 总览, 领导分工, the cards and 数据维护
     return build_deck(frames, choice, progress_of(frames, choice, reports, milestones, cadence, as_of), links)
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from loaders.analysis.links import changes_of_tasks, district_chain_changes
-from loaders.select import Filters
-from ui.cache import analysed
+from loaders.analysis.links import changes_of_tasks
 from ui.layout import on_phone
+from ui.links import target_changes_of
 from ui.tables import table
 from ui.text import caption
 
@@ -45,8 +44,7 @@ def show_leader_portfolio(portfolio: dict[str, pd.DataFrame], leader: str) -> No
 def show_leader_changes(tasks: pd.DataFrame, leader: str) -> None:
     """Show how the targets of a leader's tasks changed against the tasks they carry on (提高/降低/…, 交接)."""
     st.markdown("**指标变化**（与上一份通知中接续的任务相比）")
-    found = [changes_of_tasks(analysed(district_chain_changes, Filters(district=district)),
-                              set(group["task_id"]))
+    found = [changes_of_tasks(target_changes_of(district), set(group["task_id"]))
              for district, group in tasks.groupby("district", sort=False)]
     changes = pd.concat(found, ignore_index=True) if found else pd.DataFrame()
     if changes.empty:

@@ -22,13 +22,18 @@ runs the alternative for that comparison. Pure pandas/numpy; no streamlit.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from loaders.analysis.targets import written_target
 from loaders.frames import Frames
+from loaders.progress.periods import span
+from loaders.progress.status import task_status
+from loaders.vocabulary import DIRECTION_LABELS
 
 ACCEPT_AT = 0.5  # a link at or above this confidence is accepted without an admin
 PROPOSE_AT = 0.3  # a link from here up to ACCEPT_AT is proposed to the admins
@@ -64,7 +69,7 @@ def text_similarity(later: list[str], earlier: list[str], method: str = "tfidf")
     """Return the similarity in [0, 1] of every later text (rows) to every earlier text (columns)."""
     if not later or not earlier:
         return np.zeros((len(later), len(earlier)))
-    if method == "tfidf":
+    if method == "tfidf":  # imported here: 0.4 s, paid only when links are asked for, not by every page
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, min_df=1)
@@ -433,8 +438,6 @@ def text_changes(before: str, after: str) -> tuple[list[str], list[str]]:
     Compared by characters, a number (7.5%) counting as one; consecutive changes are joined
     (7.5%左右 → 7%以上). Shown literally next to both texts, never as markup.
     """
-    import difflib
-
     a, b = _TOKENS.findall(before or ""), _TOKENS.findall(after or "")
     removed, added = [], []
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
@@ -502,9 +505,6 @@ def final_statuses(tasks: pd.DataFrame, reports: pd.DataFrame, milestones: pd.Da
 
     Columns: task_id, as_of, status, latest_percent (empty when nothing was reported).
     """
-    from loaders.progress.periods import span
-    from loaders.progress.status import task_status
-
     if tasks.empty:
         return pd.DataFrame(columns=["task_id", "as_of", "status", "latest_percent"])
     found = []
@@ -560,23 +560,12 @@ def record_decision(decisions: pd.DataFrame, task_id: str, previous_task_id: str
     return pd.concat([rows, new], ignore_index=True).astype(str)
 
 
-def district_chain_changes(frames: Frames) -> pd.DataFrame:
-    """Return the target changes along every accepted link of the frames' district (for ui.cache.analysed
-    with the district's filters: every year of it); see loaders.analysis.targets.chain_changes."""
-    from loaders.analysis.targets import chain_changes
-
-    return chain_changes(frames, task_links(frames))
-
-
 def changes_of_tasks(changes: pd.DataFrame, task_ids: set[str]) -> pd.DataFrame:
     """Return the chain changes whose later task is one of these (a leader's tasks), written out for people.
 
     Adds: target_from / target_to (as the notices write them), direction_word (提高/降低/持平/新设/取消).
     Lowered targets first, then dropped, new, raised and unchanged; within them by the later task's label.
     """
-    from loaders.analysis.targets import written_target
-    from loaders.vocabulary import DIRECTION_LABELS
-
     rows = changes[changes["task_id_to"].isin(task_ids)]
     order = {"lowered": 0, "dropped": 1, "new": 2, "raised": 3, "unchanged": 4}
     rows = rows.assign(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from loaders.frames import Frames
-from loaders.targets import pair_between
+from loaders.targets import handover_text, pair_between
 from loaders.vocabulary import DIRECTION_LABELS, QUALIFIER_LABELS
 
 
@@ -118,8 +118,6 @@ def chain_changes(frames: Frames, links: pd.DataFrame, year_from: int | None = N
     Columns: district, metric, unit, scope, year_from, value_from, qualifier_from, task_id_from, year_to,
     value_to, qualifier_to, task_id_to, change, direction, kind, handover, label_from, label_to.
     """
-    from loaders.targets import handover_text
-
     accepted = links[links["status"] == "accepted"]
     if year_from is not None:
         accepted = accepted[(accepted["previous_year"] == year_from) & (accepted["year"] == year_to)]
