@@ -167,7 +167,7 @@ def repeated_list(again: pd.DataFrame) -> None:
     caption(f"共 {len(again)} 项：这些任务接续了上一份通知中的任务（点任务明细中的任务可看历年原文对照）。")
     table(shown, {"listed": "列入", "since": "首次列入", "label": "任务"},
           only=["label", "listed", "since", "leaders", "lead_units", "content"], wide_text=("content",),
-          phone=(["label", "listed", "leaders"], ["content", "since"]))
+          phone=(["label", "listed", "leaders"], ["since", "content"]))
 
 
 def unfinished_list(whole: Frames, again: pd.DataFrame) -> None:
