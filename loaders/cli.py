@@ -23,6 +23,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from loaders.clock import local_text
 from loaders.curated import DEFAULT_CURATED_DIR
 from loaders.export import write_export
@@ -33,7 +35,7 @@ from loaders.problems import CuratedDataError, Problem
 from loaders.progress import cli as progress_cli
 from loaders.progress.export import write_progress_export
 from loaders.reading import SEPARATOR_RULES, ReadOptions, check_notice, is_notice
-from loaders.store import SaveBusy, StaleBase, damaged_records, restore, save_tables, versions
+from loaders.store import SaveBusy, StaleBase, damaged_records, history_note, restore, save_tables, settle, versions
 from loaders.vocabulary import NOT_GIVEN
 
 REPLAN_ATTEMPTS = 10
@@ -95,6 +97,11 @@ def main(argv: list[str] | None = None) -> int:
                       help="落实进度数据库地址（默认 WORK_REPORT_DATABASE_URL，未设置时为 data/progress.sqlite3）")
     args = parser.parse_args(argv)
 
+    try:  # the folder becomes the current version of the database store (another replica may have saved)
+        settle(args.curated, getattr(args, "database", None))
+    except (SQLAlchemyError, OSError) as error:
+        print(f"无法打开看板数据库（{type(error).__name__}）：请检查 WORK_REPORT_DATABASE_URL 与数据库服务。", file=sys.stderr)
+        return 1
     if args.command == "progress":
         return progress_cli.run(args, lambda: load_frames(args.curated))
     if args.command in ("validate", "import") and args.files:
@@ -300,6 +307,8 @@ def _history(curated: Path) -> int:
     found = versions(curated)
     for message in damaged_records(curated):
         print(f"注意：{message}", file=sys.stderr)
+    if history_note(curated):
+        print(history_note(curated))
     if not found:
         print("还没有历史版本（每次导入或恢复前的数据会保存在这里）。")
     for version in found:

@@ -193,6 +193,23 @@ def _read_all(handle: int) -> bytes:
         return stream.read()
 
 
+def folder_stamp(directory: Path) -> str:
+    """Return a stamp that changes whenever a curated file of the folder changes (names, sizes, times, the folder).
+
+    Cheap (one listing, no reading): the cache key of the dashboard and the check whether a
+    folder still holds what was last seen in it.
+    """
+    try:
+        # os.scandir, not Path.glob: building Path objects costs more than the stats
+        with os.scandir(directory) as entries:
+            files = sorted((entry.name, entry.stat()) for entry in entries
+                           if entry.name.endswith(".csv") and not entry.name.startswith("."))  # as glob("*.csv")
+        stamp = [os.stat(directory).st_ino] + [(s.st_mtime_ns, s.st_size) for _, s in files]
+    except OSError:
+        stamp = []
+    return str(stamp)
+
+
 def files_token(files: dict[str, bytes | None]) -> dict[str, str]:
     """Return the sha256 of each curated file by file name ("" for a missing one): what a plan was made on."""
     return {SPECS[name].file: hashlib.sha256(data).hexdigest() if data is not None else ""

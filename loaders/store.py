@@ -1,5 +1,12 @@
 """Saving the curated tables: atomically, one writer at a time, checked against what was planned, every earlier version kept.
 
+The entry points (save_tables, save_files, restore, versions, damaged_records, settle, sync)
+keep every version in the database (loaders/storage/database.py, the default) and mirror
+the current one into the curated folder with replace_folder() below. With
+WORK_REPORT_CURATED_STORE=files they keep the earlier store of files described next, which
+an installation used before its first start with the database (that start moves it in).
+
+The store of files:
     save_tables(curated, {name: frame}, action, base=plan.base)
       lock (data/.curated.lock; a second writer waits a few seconds, then is refused, never interleaved)
       → recover() what an interrupted save left behind
@@ -43,6 +50,19 @@ LOCK_WAIT_SECONDS = 5
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 META = "meta.json"
+STORE_VARIABLE = "WORK_REPORT_CURATED_STORE"  # database (default) or files
+
+
+def in_database() -> bool:
+    """Return whether the curated tables are kept in the database (the default) rather than under data/history/."""
+    return os.environ.get(STORE_VARIABLE, "database").strip() != "files"
+
+
+def _database():
+    # imported when used: the database store builds on this module (replace_folder, the lock, the errors)
+    from loaders.storage import database
+
+    return database
 
 
 class SaveBusy(Exception):
@@ -102,19 +122,21 @@ def writer_lock(curated: Path, wait: float | None = None):
 
 
 def save_tables(curated: Path, tables: dict[str, pd.DataFrame], action: str, by: str = "",
-                base: dict[str, str] | None = None) -> str:
+                base: dict[str, str] | None = None, url: str | None = None) -> str:
     """Replace the named curated tables atomically; return the version that keeps the old ones.
 
     base: the checksums of the files the change was planned on (ImportPlan.base);
     StaleBase when they changed since.
     """
     changes = {name: table_bytes(frame) for name, frame in tables.items()}
-    return save_files(curated, changes, action, by, base)
+    return save_files(curated, changes, action, by, base, url)
 
 
 def save_files(curated: Path, changes: dict[str, bytes], action: str, by: str = "",
-               base: dict[str, str] | None = None) -> str:
-    """Replace the named curated files (bytes by table name) atomically; return the history version."""
+               base: dict[str, str] | None = None, url: str | None = None) -> str:
+    """Replace the named curated files (bytes by table name) atomically; return the version that keeps the old ones."""
+    if in_database():
+        return _database().save_files(curated, changes, action, by, base, url)
     curated = Path(curated)
     with writer_lock(curated):
         recover(curated)
@@ -128,13 +150,9 @@ def save_files(curated: Path, changes: dict[str, bytes], action: str, by: str = 
         if any(data is None for data in new.values()):
             missing = [SPECS[name].file for name, data in new.items() if data is None]
             raise FileNotFoundError(errno.ENOENT, "规范表缺少文件", "、".join(missing))
-        staging = curated.parent / f".{curated.name}.staging-{uuid.uuid4().hex[:8]}"
+        staging = _staging(curated, new)
         version = None
         try:
-            os.mkdir(staging)
-            for name, spec in SPECS.items():
-                _write_file(staging / spec.file, new[name])
-            _fsync_dir(staging)
             version = _snapshot(curated, current, action, by, before, files_token(new))
             _swap(staging, curated)
         except BaseException:
@@ -145,6 +163,43 @@ def save_files(curated: Path, changes: dict[str, bytes], action: str, by: str = 
         _mark_saved(curated, version)
         shutil.rmtree(staging, ignore_errors=True)  # now holds the old files, kept in history
     return version
+
+
+def replace_folder(curated: Path, files: dict[str, bytes | None], extra: dict[str, bytes] | None = None) -> None:
+    """Put a folder of these files (None: left out) in place of curated in one atomic step (with the lock held).
+
+    extra: other files by name that go in with them (the database store's record of the version).
+    """
+    curated = Path(curated)
+    staging = _staging(curated, files, extra or {})
+    try:
+        if curated.exists():
+            _swap(staging, curated)
+        else:
+            os.rename(staging, curated)
+            _fsync_dir(curated.parent)
+            return
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)  # now holds the folder replaced
+
+
+def _staging(curated: Path, files: dict[str, bytes | None], extra: dict[str, bytes] | None = None) -> Path:
+    """Write the files (and the extra ones, by file name) into a new folder next to curated, fsynced; return it."""
+    staging = curated.parent / f".{curated.name}.staging-{uuid.uuid4().hex[:8]}"
+    try:
+        os.mkdir(staging)
+        for name, spec in SPECS.items():
+            if files.get(name) is not None:
+                _write_file(staging / spec.file, files[name])
+        for file, data in (extra or {}).items():
+            _write_file(staging / file, data)
+        _fsync_dir(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -191,8 +246,8 @@ def _swap(staging: Path, curated: Path) -> None:
     _fsync_dir(curated.parent)
 
 
-def recover(curated: Path) -> None:
-    """Complete or roll back what an interrupted save left behind (call with the writer lock held)."""
+def recover_folder(curated: Path) -> None:
+    """Complete or roll back an interrupted replacement of the folder (call with the writer lock held)."""
     curated = Path(curated)
     previous = curated.parent / f".{curated.name}.previous"
     if previous.exists():
@@ -202,6 +257,19 @@ def recover(curated: Path) -> None:
             os.rename(previous, curated)
     for leftover in curated.parent.glob(f".{curated.name}.staging-*"):
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+def interrupted(curated: Path) -> bool:
+    """Return whether a replacement of the folder was interrupted (recover_folder() has something to do)."""
+    curated = Path(curated)
+    return (curated.parent / f".{curated.name}.previous").exists() or \
+        any(curated.parent.glob(f".{curated.name}.staging-*"))
+
+
+def recover(curated: Path) -> None:
+    """Complete or roll back what an interrupted save of the file store left behind (with the writer lock held)."""
+    curated = Path(curated)
+    recover_folder(curated)
     history = history_dir(curated)
     if not history.exists():
         return
@@ -227,8 +295,22 @@ def recover(curated: Path) -> None:
             shutil.rmtree(folder)  # the save never landed: nothing to keep
 
 
-def settle(curated: Path) -> None:
-    """Run recover() when no save is running (a kill may have left a record pending)."""
+def sync(curated: Path, url: str | None = None) -> None:
+    """Bring the curated folder to the current version of the database store (nothing for the store of files)."""
+    if in_database():
+        _database().sync(curated, url)
+
+
+def history_note(curated: Path, url: str | None = None) -> str:
+    """Return what the first start with the database moved in from the folder and data/history/, in words."""
+    return _database().note(curated, url) if in_database() else ""
+
+
+def settle(curated: Path, url: str | None = None) -> None:
+    """Finish what a killed save left (recover(); the database store: sync()) when no save is running."""
+    if in_database():
+        _database().sync(curated, url)
+        return
     try:
         with writer_lock(curated, wait=0):
             recover(curated)
@@ -290,7 +372,11 @@ def _mark_saved(curated: Path, version: str) -> None:
 
 
 def damaged_records(curated: Path) -> list[str]:
-    """Return a message for each history version whose record cannot be read (those are skipped)."""
+    """Return a message for each version under data/history/ whose record cannot be read (those are skipped).
+
+    The database store leaves data/history/ as it was when it moved in: what could not be
+    read there is still said.
+    """
     history = history_dir(curated)
     if not history.exists():
         return []
@@ -299,10 +385,17 @@ def damaged_records(curated: Path) -> list[str]:
             if folder.is_dir() and (folder / META).exists() and _read_meta(folder / META) is None]
 
 
-def versions(curated: Path, finish_pending: bool = True) -> list[Version]:
+def versions(curated: Path, finish_pending: bool = True, url: str | None = None) -> list[Version]:
     """Return the saved earlier versions, newest first (unreadable records are skipped: damaged_records)."""
+    if in_database():
+        return _database().versions(curated, finish_pending, url)
     if finish_pending:
         settle(curated)
+    return file_versions(curated)
+
+
+def file_versions(curated: Path) -> list[Version]:
+    """Return the saved versions under data/history/ (the store of files), newest first."""
     history = history_dir(curated)
     found = []
     for meta_path in sorted(history.glob(f"*/{META}"), reverse=True) if history.exists() else ():
@@ -313,15 +406,26 @@ def versions(curated: Path, finish_pending: bool = True) -> list[Version]:
     return found
 
 
+def version_files(curated: Path, version: str, url: str | None = None) -> dict[str, bytes | None]:
+    """Return the tables of a saved earlier version by name; KeyError when there is none by that name."""
+    if in_database():
+        return _database().version_files(curated, version, url)
+    return read_curated_files(version_dir(curated, version))
+
+
 def version_dir(curated: Path, version: str) -> Path:
-    """Return the folder of a saved version; KeyError when there is none by that name."""
-    if version not in {v.version for v in versions(curated)}:
+    """Return the folder of a saved version of the store of files; KeyError when there is none by that name."""
+    if not in_database():
+        settle(curated)
+    if version not in {v.version for v in file_versions(curated)}:
         raise KeyError(version)
     return history_dir(curated) / version
 
 
-def restore(curated: Path, version: str, by: str = "") -> str:
+def restore(curated: Path, version: str, by: str = "", url: str | None = None) -> str:
     """Make a saved version current again (the state it replaces is kept as a new version)."""
+    if in_database():
+        return _database().restore(curated, version, by, url)
     source = version_dir(curated, version)
     load_frames(source)  # CuratedDataError: a version that no longer loads is not put back
     # a version saved before a table existed (task_links) lacks its file: restored as that table without rows

@@ -79,7 +79,7 @@ for index, (name, spec) in enumerate(SPECS.items()):
                                        key=f"download_{spec.file}", icon=":material/download:")
 
 st.subheader("版本历史")
-st.caption("每次导入或恢复前的规范表都保存为一个版本（data/history/），数据不会丢失。")
+st.caption("每次导入或恢复前的规范表都保存为一个版本（存在看板的数据库中），数据不会丢失。")
 found = history_table()
 admin = current_admin()
 if found and admin:

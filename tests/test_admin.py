@@ -171,11 +171,15 @@ def counters(data_copy) -> dict[str, int]:
         return dict(connection.execute(text("SELECT key, attempts FROM login_counters")).all())
 
 
-def test_a_torn_history_record_is_reported_on_the_data_page_not_a_traceback(data_copy):
+def test_a_torn_history_record_is_reported_on_the_data_page_not_a_traceback(data_copy, monkeypatch):
+    """An installation of the store of files with a torn record starts with the database: the page moves the
+    readable versions in, says that it did, and names the torn one (its files stay in data/history/)."""
+    monkeypatch.setenv(store.STORE_VARIABLE, "files")
     raw, _ = read_curated(data_copy)
     torn = store.save_tables(data_copy, {"tasks": raw["tasks"].iloc[:-1]}, "测试：删去一行")
     kept = store.save_tables(data_copy, {"tasks": raw["tasks"].iloc[:-2]}, "测试：删去两行")
     (store.history_dir(data_copy) / torn / "meta.json").write_bytes(b"")
+    monkeypatch.delenv(store.STORE_VARIABLE)
     app = start({"admin": {"password": PASSWORD}})
     app.switch_page("pages/about.py").run()
     assert not app.exception
@@ -184,6 +188,7 @@ def test_a_torn_history_record_is_reported_on_the_data_page_not_a_traceback(data
     assert any(literal(torn) in w.value and "无法读取" in w.value for w in app.warning)
     history = next(df.value for df in app.dataframe if "版本" in df.value.columns)
     assert history["版本"].tolist() == [kept]
+    assert any("data/history/ 中的 1 个历史版本已存入数据库" in c.value for c in app.caption)
 
 
 def test_a_header_the_reader_does_not_know_is_explained_on_the_page(data_copy):

@@ -34,7 +34,10 @@ LUCHENG, OUHAI = "鹿城区", "瓯海区"
 @pytest.fixture(scope="module")
 def districts_dir(tmp_path_factory) -> Path:
     """A curated folder: the bundled data, then 鹿城 2023 and 瓯海 2022 imported through the CLI."""
-    data = tmp_path_factory.mktemp("districts") / "data"
+    return imported_districts(tmp_path_factory.mktemp("districts") / "data")
+
+
+def imported_districts(data: Path) -> Path:
     shutil.copytree(DEFAULT_CURATED_DIR, data / "curated")
     curated = data / "curated"
     for package in ("lucheng_2023", "ouhai_2022"):
@@ -126,12 +129,10 @@ def test_unknown_units_are_looked_up_in_the_notice_district_only(districts_dir, 
     assert "单位“区六重办”不在瓯海区的单位词典中" in captured.out + captured.err
 
 
-def test_history_and_restore_work_per_district(districts_dir, tmp_path):
-    curated = tmp_path / "data" / "curated"
-    shutil.copytree(districts_dir, curated)
-    history = store.versions(districts_dir)
+def test_history_and_restore_work_per_district(tmp_path):
+    curated = imported_districts(tmp_path / "data")  # a store of its own: the restore changes it
+    history = store.versions(curated)
     assert [v.tasks for v in history][:2] == [261, 257]  # newest first: before 瓯海 2022, before 鹿城 2023
-    shutil.copytree(store.history_dir(districts_dir), store.history_dir(curated))
     store.restore(curated, history[0].version)
     restored = load_frames(curated)
     assert set(restored.tasks["district"]) == {LUCHENG} and len(restored.tasks) == 261

@@ -63,12 +63,12 @@ def test_the_sidebar_says_when_data_and_progress_were_saved_in_the_districts_tim
                                                                                    monkeypatch, frames):
     curated = tmp_path / "curated"
     shutil.copytree(DEFAULT_CURATED_DIR, curated)
+    url = f"sqlite:///{tmp_path / 'progress.sqlite3'}"
+    monkeypatch.setenv(DIR_VARIABLE, str(curated))
+    monkeypatch.setenv(URL_VARIABLE, url)  # the one database: the curated versions and the progress
     tables, _ = read_curated(curated)
     store.save_tables(curated, {"tasks": tables["tasks"]}, "测试：导入通知")  # a save at 23:30 UTC
-    url = f"sqlite:///{tmp_path / 'progress.sqlite3'}"
     _report_now(url, frames)
-    monkeypatch.setenv(DIR_VARIABLE, str(curated))
-    monkeypatch.setenv(URL_VARIABLE, url)
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not app.exception, [e.message for e in app.exception]
     captions = [c.value.replace("\\", "") for c in app.sidebar.caption]  # as shown: markdown escapes removed

@@ -1,4 +1,8 @@
-"""Saving is atomic: a failure or a crash in the middle leaves data/curated/ as it was (or wholly new).
+"""The store of files (WORK_REPORT_CURATED_STORE=files, what an installation used before the database):
+saving is atomic, a failure or a crash in the middle leaves data/curated/ as it was (or wholly new).
+
+The database store, which mirrors its versions into the folder with the same swap, is tested in
+tests/test_store_database.py.
 
 The crash tests run the save in a child process that dies with os._exit (no
 cleanup, no finally blocks) at a chosen point, as a power cut or `kill -9` would.
@@ -20,6 +24,11 @@ from loaders.curated import SPECS, read_curated, table_bytes
 from loaders.frames import load_frames
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def file_store(monkeypatch):
+    monkeypatch.setenv(store.STORE_VARIABLE, "files")
 
 
 def files_of(directory: Path) -> dict[str, str]:

@@ -1,6 +1,9 @@
 """Saving under pressure: concurrent imports keep every notice, kills at every step leave one whole version
 with its history record, torn records are skipped, readers never see two versions mixed.
 
+Each test of saving runs on every store: the database store on SQLite and on PostgreSQL (the default),
+and the store of files an installation used before (WORK_REPORT_CURATED_STORE=files).
+
 Kills are real: the save runs in a child process (forked from one that imported the loaders once) that sends
 itself SIGKILL at a chosen write, fsync, rename, mkdir or delete (no finally blocks, no flushing), as `kill -9`
 or a power cut would.
@@ -15,7 +18,7 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -23,10 +26,12 @@ import pytest
 from openpyxl import load_workbook
 
 from loaders import cli, store
+from loaders.progress.db import URL_VARIABLE, open_database
 from loaders.curated import SPECS, curated_token, read_curated, read_curated_files
 from loaders.frames import load_frames
 from loaders.importing import plan_import
 from loaders.package import UploadedFile, read_package
+from tests.databases import wiped_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = ROOT / "tests" / "fixtures" / "import" / "good_2024.xlsx"
@@ -69,6 +74,25 @@ def snapshot_of(directory: Path) -> dict[str, str]:
             for spec in SPECS.values()}
 
 
+@pytest.fixture(params=["sqlite", "postgresql", "files"])
+def store_kind(request, tmp_path, monkeypatch) -> dict[str, str]:
+    """Where the curated tables are kept: the environment a save (and a child process) runs with."""
+    if request.param == "files":
+        environment = {store.STORE_VARIABLE: "files"}
+    else:
+        url = f"sqlite:///{tmp_path / 'store.sqlite3'}" if request.param == "sqlite" else wiped_postgres()
+        open_database(url)  # an installation's database: made at its first save or report
+        environment = {store.STORE_VARIABLE: "database", URL_VARIABLE: url}
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return environment
+
+
+@pytest.fixture
+def file_store(monkeypatch):
+    monkeypatch.setenv(store.STORE_VARIABLE, "files")
+
+
 def leftovers(curated: Path) -> list[str]:
     """Return what an interrupted save may leave behind: staging folders, temporary records, unrecorded versions."""
     found = [p.name for p in curated.parent.iterdir() if ".staging-" in p.name or p.name.endswith(".previous")]
@@ -82,7 +106,7 @@ def leftovers(curated: Path) -> list[str]:
 # 1. Lost updates ------------------------------------------------------------------------------
 
 
-def test_four_imports_started_together_all_keep_their_notice(curated_copy, tmp_path):
+def test_four_imports_started_together_all_keep_their_notice(store_kind, curated_copy, tmp_path):
     files = []
     for number in (2, 3, 4, 5):
         path = tmp_path / f"notice_{number}.xlsx"
@@ -104,7 +128,7 @@ def test_four_imports_started_together_all_keep_their_notice(curated_copy, tmp_p
     assert len(load_frames(curated_copy).tasks) == 257 + 4 * 28
 
 
-def test_a_save_planned_on_older_data_is_refused_and_says_what_changed(curated_copy):
+def test_a_save_planned_on_older_data_is_refused_and_says_what_changed(store_kind, curated_copy):
     """Web flow: admin 1 previews A, admin 2 previews B, A is saved, then B: B is refused, A kept."""
     plan_a = plan_of(notice_variant(2), curated_copy)
     plan_b = plan_of(notice_variant(3), curated_copy)
@@ -126,7 +150,7 @@ def test_a_save_planned_on_older_data_is_refused_and_says_what_changed(curated_c
     assert {"测试〔2024〕2号", "测试〔2024〕3号"} <= set(documents_of(curated_copy))
 
 
-def test_a_hand_edit_after_planning_is_not_overwritten(curated_copy):
+def test_a_hand_edit_after_planning_is_not_overwritten(store_kind, curated_copy):
     plan = plan_of(notice_variant(2), curated_copy)
     units = curated_copy / "units.csv"
     units.write_bytes(units.read_bytes() + "手工新增单位,区级部门,\n".encode("utf-8"))
@@ -138,7 +162,7 @@ def test_a_hand_edit_after_planning_is_not_overwritten(curated_copy):
 # 2. Torn and missing history records ----------------------------------------------------------
 
 
-def test_a_torn_history_record_is_skipped_and_reported_never_fatal(curated_copy, capsys):
+def test_a_torn_history_record_is_skipped_and_reported_never_fatal(file_store, curated_copy, capsys):
     raw, _ = read_curated(curated_copy)
     first = store.save_tables(curated_copy, {"tasks": raw["tasks"].iloc[:-1]}, "删一行")
     second = store.save_tables(curated_copy, {"tasks": raw["tasks"].iloc[:-2]}, "删两行")
@@ -155,7 +179,7 @@ def test_a_torn_history_record_is_skipped_and_reported_never_fatal(curated_copy,
     store.save_tables(curated_copy, {n: plan.merged[n] for n in plan.changed}, plan.action(), base=plan.base)
 
 
-def test_history_records_are_written_by_rename_never_in_place(curated_copy, monkeypatch):
+def test_history_records_are_written_by_rename_never_in_place(file_store, curated_copy, monkeypatch):
     written = []
     real_replace = os.replace
     monkeypatch.setattr(os, "replace", lambda a, b: (written.append(Path(b).name), real_replace(a, b)))
@@ -163,7 +187,7 @@ def test_history_records_are_written_by_rename_never_in_place(curated_copy, monk
     assert written.count("meta.json") == 2  # pending, then saved: each a whole new file
 
 
-def test_a_history_folder_without_a_record_is_removed(curated_copy):
+def test_a_history_folder_without_a_record_is_removed(file_store, curated_copy):
     orphan = store.history_dir(curated_copy) / "20200101-000000-000000"
     orphan.mkdir(parents=True)
     (orphan / "tasks.csv").write_bytes(b"half")
@@ -177,7 +201,9 @@ KILL = textwrap.dedent("""
     import json, os, shutil, signal, sys, traceback
     from pathlib import Path
     from loaders import store
+    from loaders.storage import database
     from loaders.curated import read_curated, read_curated_files  # everything a save or a restore imports
+    import sqlalchemy, psycopg  # and the database drivers
 
     def killed(curated, kill_at, mode):
         steps = []
@@ -198,6 +224,9 @@ KILL = textwrap.dedent("""
         for name in ("fsync", "rename", "replace", "mkdir"):
             setattr(os, name, step(name, getattr(os, name)))
         shutil.rmtree = step("rmtree", shutil.rmtree)
+        # the database store: killed inside its transaction, before the new version is stored and before the commit
+        database._add_version = step("insert", database._add_version)
+        database._point = step("point", database._point)
         if mode == "save":
             raw, _ = read_curated(curated)
             raw["tasks"].loc[0, "note"] = "崩溃测试"
@@ -214,6 +243,7 @@ KILL = textwrap.dedent("""
         if child == 0:
             for fd, path in ((1, out), (2, err)):
                 os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
+            os.environ.update(request["environment"])
             try:
                 killed(Path(request["curated"]), request["kill_at"], request["mode"])
                 code = 0
@@ -230,64 +260,75 @@ KILL = textwrap.dedent("""
 
 @pytest.fixture(scope="module")
 def run_killed(tmp_path_factory):
+    with killed_runner(tmp_path_factory.mktemp("killed")) as run:
+        yield run
+
+
+@contextmanager
+def killed_runner(folder: Path):
     """Run a save (or restore) in a child process that sends itself SIGKILL at its kill_at-th step (0: never).
 
     The children are forked from one process that has imported the loaders once, so that a kill costs a fork,
-    not a Python start and a pandas import; each child is still a process of its own, killed for real.
+    not a Python start and a pandas import; each child is still a process of its own, killed for real, with the
+    environment of the store it saves to.
     """
-    folder = tmp_path_factory.mktemp("killed")
     parent = subprocess.Popen([sys.executable, "-c", KILL.format(root=str(ROOT))], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
 
-    def run(curated: Path, mode: str, kill_at: int) -> subprocess.CompletedProcess:
+    def run(curated: Path, mode: str, kill_at: int, environment: dict[str, str]) -> subprocess.CompletedProcess:
         out, err = folder / "out", folder / "err"
-        request = {"curated": str(curated), "kill_at": kill_at, "mode": mode, "out": str(out), "err": str(err)}
+        request = {"curated": str(curated), "kill_at": kill_at, "mode": mode, "out": str(out), "err": str(err),
+                   "environment": environment}
         parent.stdin.write(json.dumps(request) + "\n")
         parent.stdin.flush()
         answer = parent.stdout.readline()
         assert answer, "the process that forks the killed saves has died"
         return subprocess.CompletedProcess([], int(answer), out.read_text("utf-8"), err.read_text("utf-8"))
 
-    yield run
-    parent.stdin.close()
-    parent.wait(timeout=60)
+    try:
+        yield run
+    finally:
+        parent.stdin.close()
+        parent.wait(timeout=60)
 
 
-def kill_at_every_step(run_killed, curated_copy: Path, mode: str) -> tuple[int, int]:
-    """Kill the save (or restore) at each of its steps in turn; return (kills tried, kills survived)."""
-    backup = curated_copy.parent / "backup"
-    os.mkdir(backup)
-    subprocess.run(["cp", "-a", str(curated_copy), str(backup)], check=True)
-    if store.history_dir(curated_copy).exists():
-        subprocess.run(["cp", "-a", str(store.history_dir(curated_copy)), str(backup)], check=True)
-    work = curated_copy.parent / "work"
-    curated = work / curated_copy.name
+def kill_at_every_step(run_killed, environment, curated_copy: Path, mode: str, setup=None) -> tuple[int, int]:
+    """Kill the save (or restore) at each of its steps in turn; return (kills tried, kills survived).
 
-    def reset() -> None:
-        subprocess.run(["rm", "-rf", str(work)], check=True)
-        subprocess.run(["cp", "-a", str(backup), str(work)], check=True)
+    Each attempt starts from a fresh copy of the folder (its own store, and its own data/history/ for the
+    store of files), made ready by setup (a save to restore, for a restore).
+    """
+    original = {spec.file: (curated_copy / spec.file).read_bytes() for spec in SPECS.values()}
 
-    reset()
+    def fresh(attempt: int) -> tuple[Path, dict[str, bytes]]:
+        curated = curated_copy.parent / f"attempt-{attempt}" / curated_copy.name
+        curated.parent.mkdir()
+        subprocess.run(["cp", "-a", str(curated_copy), str(curated)], check=True)
+        if setup is not None:
+            setup(curated)
+        store.versions(curated)  # the database store is made from the folder here, before the save
+        return curated, {spec.file: (curated / spec.file).read_bytes() for spec in SPECS.values()}
+
+    curated, _ = fresh(0)
     before, before_versions = curated_token(curated), len(store.versions(curated))
-    full = run_killed(curated, mode, kill_at=0)
+    full = run_killed(curated, mode, 0, environment)
     assert full.returncode == 0, full.stderr
     total = int(full.stdout.split()[0])
     assert total >= 10, full.stdout  # writes, fsyncs, the exchange, the records…
     after = curated_token(curated)
-    assert after != before
+    assert after != before and original
     survived = 0
     for kill_at in range(1, total + 1):
-        reset()
-        result = run_killed(curated, mode, kill_at)
+        curated, kept_before = fresh(kill_at)
+        result = run_killed(curated, mode, kill_at, environment)
         assert result.returncode == -9, (kill_at, result.stdout, result.stderr)
         found = store.versions(curated)  # what any reader does next: finishes or rolls back the save
         now = curated_token(curated)
         assert now in (before, after), kill_at
         assert len(found) == before_versions + (now == after), (kill_at, found)
         if now == after:  # the undo version is there and holds the data as it was
-            kept = store.history_dir(curated) / found[0].version
-            assert {spec.file: (kept / spec.file).read_bytes() for spec in SPECS.values()} == \
-                {spec.file: (backup / curated.name / spec.file).read_bytes() for spec in SPECS.values()}
+            kept = store.version_files(curated, found[0].version)
+            assert {SPECS[name].file: data for name, data in kept.items()} == kept_before, kill_at
         assert leftovers(curated) == [], kill_at
         load_frames(curated)
         store.save_tables(curated, {}, "之后再保存")  # the lock and the folder are usable again
@@ -295,25 +336,31 @@ def kill_at_every_step(run_killed, curated_copy: Path, mode: str) -> tuple[int, 
     return total, survived
 
 
-def test_a_kill_at_any_step_of_a_save_completes_or_rolls_back_with_its_record(run_killed, curated_copy):
-    tried, survived = kill_at_every_step(run_killed, curated_copy, "save")
+def test_a_kill_at_any_step_of_a_save_completes_or_rolls_back_with_its_record(run_killed, store_kind, curated_copy):
+    tried, survived = kill_at_every_step(run_killed, store_kind, curated_copy, "save")
     assert survived == tried
 
 
-def test_a_kill_at_any_step_of_a_restore_completes_or_rolls_back_with_its_record(run_killed, curated_copy):
-    raw, _ = read_curated(curated_copy)
-    store.save_tables(curated_copy, {"tasks": raw["tasks"].iloc[:-3]}, "删三行")
-    tried, survived = kill_at_every_step(run_killed, curated_copy, "restore")
+def deleted_three_rows(curated: Path) -> None:
+    raw, _ = read_curated(curated)
+    store.save_tables(curated, {"tasks": raw["tasks"].iloc[:-3]}, "删三行")
+
+
+def test_a_kill_at_any_step_of_a_restore_completes_or_rolls_back_with_its_record(run_killed, store_kind,
+                                                                                  curated_copy):
+    tried, survived = kill_at_every_step(run_killed, store_kind, curated_copy, "restore", setup=deleted_three_rows)
     assert survived == tried
 
 
-def test_a_kill_after_the_swap_still_shows_the_undo_version(run_killed, curated_copy, capsys):
+def test_a_kill_after_the_swap_still_shows_the_undo_version(run_killed, store_kind, curated_copy, capsys):
     """The reported case: new data live, no version listed, the import cannot be repeated."""
     work = curated_copy.parent / "first" / curated_copy.name
     work.parent.mkdir()
     subprocess.run(["cp", "-a", str(curated_copy), str(work)], check=True)
-    steps = run_killed(work, "save", kill_at=0).stdout.split()[1:]
-    result = run_killed(curated_copy, "save", kill_at=steps.index("exchange") + 2)  # after the exchange
+    store.versions(work)
+    steps = run_killed(work, "save", 0, store_kind).stdout.split()[1:]
+    store.versions(curated_copy)
+    result = run_killed(curated_copy, "save", steps.index("exchange") + 2, store_kind)  # after the exchange
     assert result.returncode == -9
     assert read_curated(curated_copy)[0]["tasks"].loc[0, "note"] == "崩溃测试"
     assert cli.main(["--curated", str(curated_copy), "history"]) == 0
@@ -347,7 +394,7 @@ def marks_of(curated: Path) -> tuple[set, set]:
     return set(raw["documents"]["publication"]), set(raw["tables"]["columns_printed"])
 
 
-def test_a_swap_between_two_files_of_one_read_does_not_mix_versions(curated_copy, monkeypatch):
+def test_a_swap_between_two_files_of_one_read_does_not_mix_versions(store_kind, curated_copy, monkeypatch):
     store.save_tables(curated_copy, marked(curated_copy, MARKS[0]), "甲")
     version_b = marked(curated_copy, MARKS[1])
     real_read_csv = pd.read_csv
@@ -380,7 +427,7 @@ SWAPPER = textwrap.dedent("""
 """)
 
 
-def test_readers_during_many_swaps_always_see_one_version(curated_copy):
+def test_readers_during_many_swaps_always_see_one_version(store_kind, curated_copy):
     from loaders.curated import table_bytes
 
     for number, mark in enumerate(MARKS):

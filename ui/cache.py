@@ -2,10 +2,12 @@
 
 The contract
 ------------
-1. **One data version per run.** data_key() stamps the curated files (names, sizes,
-   modification times, the folder's inode). An import, a restore or a hand edit
-   changes it, and every cache below is keyed on it: a save is seen by every session
-   at its next rerun, without restarting the server. One script run reads one data
+1. **One data version per run.** data_key() first brings the curated folder to the
+   database's current version (loaders.store.sync: one query; another replica's save
+   replaces the folder), then stamps the curated files (names, sizes, modification
+   times, the folder's inode). An import, a restore or a hand edit changes it, and
+   every cache below is keyed on it: a save is seen by every session (of every
+   replica) at its next rerun, without restarting the server. One script run reads one data
    version throughout (the key is worked out once per run; a save within the run
    calls forget_data_key()).
 2. **Shared results are never modified.** The frames, the selections, analysed(),
@@ -43,12 +45,15 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from charts.theme import for_projector
-from loaders.curated import configured_dir
+from loaders.curated import configured_dir, folder_stamp
 from loaders.frames import Frames, load_frames
 from loaders.select import Filters, TaskQuery, query_tasks, restrict, select
+from loaders.store import sync
+from ui.database import configured_url, unreachable
 
 # --- the data version ------------------------------------------------------------------------------
 
@@ -81,14 +86,10 @@ _THIS_RUN = threading.local()
 def _scan_data_key() -> str:
     directory = configured_dir()
     try:
-        # os.scandir, not Path.glob: building Path objects costs more than the stats
-        with os.scandir(directory) as entries:
-            files = sorted((entry.name, entry.stat()) for entry in entries
-                           if entry.name.endswith(".csv") and not entry.name.startswith("."))  # as glob("*.csv")
-        stamp = [directory.stat().st_ino] + [(s.st_mtime_ns, s.st_size) for _, s in files]
-    except OSError:
-        stamp = []
-    return f"{directory}|{stamp}"
+        sync(directory, configured_url())  # another replica's save, or a hand edit, reaches the folder here
+    except (SQLAlchemyError, OSError) as error:
+        unreachable(error)
+    return f"{directory}|{folder_stamp(directory)}"
 
 
 def directory_of(key: str) -> Path:

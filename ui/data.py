@@ -16,6 +16,7 @@ from loaders.frames import Frames
 from loaders.problems import CuratedDataError
 from loaders.store import versions
 from ui.cache import RecentValues, cached_frames, data_key, directory_of, district_frames
+from ui.database import configured_url
 
 ENTERED_THROUGH_APP = "_entered_through_app"
 ENTRY_RERUN = "_entry_rerun"
@@ -134,7 +135,7 @@ def filter_choices() -> FilterChoices:
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def _data_stamp(key: str) -> str:
-    saved = versions(directory_of(key), finish_pending=False)  # newest first; read-only, no recovery here
+    saved = versions(directory_of(key), finish_pending=False, url=configured_url())  # newest first; read-only
     if not saved:
         return "数据：随附的通知原文整理，尚未经看板导入或恢复"
     return f"数据更新于 {local_text(saved[0].saved_at)}（{saved[0].action}）"

@@ -13,8 +13,9 @@ from loaders.importing import ImportPlan, notice_workbook, plan_import, template
 from loaders.package import UploadedFile
 from loaders.problems import CuratedDataError, Problem
 from loaders.security.isolated import read_package_isolated
-from loaders.store import SaveBusy, StaleBase, damaged_records, restore, save_tables, versions
+from loaders.store import SaveBusy, StaleBase, damaged_records, history_note, restore, save_tables, versions
 from ui.cache import data_key, directory_of, forget_data_key
+from ui.database import configured_url
 from ui.tables import table
 from ui.text import caption, literal
 
@@ -132,10 +133,13 @@ def template_download(documents: pd.DataFrame) -> None:
 def history_table() -> list:
     """Show the saved earlier versions (newest first) and return them."""
     directory = directory_of(data_key())
-    found = versions(directory)  # finishes a save interrupted by a crash: the files may have changed
+    found = versions(directory, url=configured_url())  # finishes a killed save: the files may have changed
     forget_data_key()
     for message in damaged_records(directory):
         st.warning(literal(message), icon=":material/warning:")
+    moved = history_note(directory, configured_url())
+    if moved:
+        st.caption(literal(moved))
     if not found:
         st.text("还没有历史版本。每次导入或恢复前的数据都会保存为一个版本。")
         return []
@@ -143,7 +147,8 @@ def history_table() -> list:
                           "documents": "、".join(v.documents), "tasks": v.tasks, "action": v.action, "by": v.by}
                          for v in found])
     table(rows, {"version": "版本", "saved_at": "保存时间", "documents": "当时的通知", "tasks": "任务（项）",
-                 "action": "之后的操作", "by": "操作人"}, wide_text=("documents", "action"))
+                 "action": "之后的操作", "by": "操作人"}, wide_text=("documents", "action"),
+          phone=(["saved_at", "version"], ["action", "by", "tasks"]))
     return found
 
 
@@ -168,7 +173,7 @@ def _restore_chosen(admin: str) -> None:
         st.session_state["_restore_outcome"] = ("warning", "请先勾选确认。")
         return
     try:
-        saved = restore(directory_of(data_key()), version, by=admin)
+        saved = restore(directory_of(data_key()), version, by=admin, url=configured_url())
         forget_data_key()  # the rest of this run shows the restored data
     except CuratedDataError as error:
         st.session_state["_restore_outcome"] = ("error", f"版本 {version} 的规范表有问题，未恢复：" +
@@ -184,7 +189,7 @@ def save_import(plan: ImportPlan, admin: str) -> None:
     """Save a checked import (a button callback: it runs before the script, exactly once per click)."""
     try:
         version = save_tables(directory_of(data_key()), {name: plan.merged[name] for name in plan.changed},
-                              plan.action(), admin, base=plan.base)
+                              plan.action(), admin, base=plan.base, url=configured_url())
         forget_data_key()  # the rest of this run shows the saved data
     except SaveBusy as error:
         st.session_state["_import_outcome"] = ("error", str(error))

@@ -22,6 +22,7 @@ from loaders.select import Filters, task_ids, text_start
 from loaders.store import SaveBusy, StaleBase, save_tables
 from loaders.vocabulary import MISSING_TEXT, STATUS_LABELS
 from ui.cache import analysed, data_key, derived, directory_of, district_frames, forget_data_key
+from ui.database import configured_url
 from ui.progress.store import stored_if_readable, today
 from ui.tables import table
 from ui.text import caption, literal
@@ -289,7 +290,7 @@ def _save(task: str, previous: str, status: str, admin: str, confidence: float |
             return
         decisions = record_decision(tables["task_links"], task, previous, status, admin, confidence)
         try:
-            save_tables(directory, {"task_links": decisions}, action, admin, base=base)
+            save_tables(directory, {"task_links": decisions}, action, admin, base=base, url=configured_url())
         except StaleBase:
             if attempt == 0:
                 continue  # someone saved meanwhile: put the decision into the data as it is now

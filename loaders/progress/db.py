@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PATH = ROOT / "data" / "progress.sqlite3"
 URL_VARIABLE = "WORK_REPORT_DATABASE_URL"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+READ_ONLY_OPTION = "work_report_read_only"
 _MIGRATION_LOCK_ID = 727013  # pg_advisory_lock key: one replica migrates at a time
 
 _engines: dict[str, Engine] = {}
@@ -64,8 +65,10 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # BEGIN IMMEDIATE: concurrent writers queue on the lock instead of failing on upgrade
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # BEGIN IMMEDIATE: concurrent writers queue on the lock instead of failing on upgrade;
+        # a connection opened by reading() only reads, and does not wait for (or hold up) writers
+        read_only = connection.get_execution_options().get(READ_ONLY_OPTION)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -119,6 +122,14 @@ def forget(url: str) -> None:
         engine = _engines.pop(url, None)
     if engine is not None:
         engine.dispose()
+
+
+@contextmanager
+def reading(engine: Engine):
+    """Yield a connection that only reads (on SQLite a deferred transaction: it takes no write lock)."""
+    with engine.connect() as connection:
+        connection.execution_options(**{READ_ONLY_OPTION: True})
+        yield connection
 
 
 @contextmanager

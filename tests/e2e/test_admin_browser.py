@@ -32,12 +32,13 @@ def data_copy(folder: Path) -> tuple[Path, Path]:
 
 
 def serve(data_root: tuple[Path, Path]):
-    """Start a server on (curated folder, secrets file), with a progress database (and login counters) of its own."""
+    """Start a server on (curated folder, secrets file), with a database of its own (the versions of the curated
+    tables, progress, login counters)."""
     curated, secrets = data_root
     database = f"sqlite:///{curated.parent / 'progress.sqlite3'}"
     server = start_server({"WORK_REPORT_CURATED_DIR": str(curated), "WORK_REPORT_DATABASE_URL": database},
                           ["--secrets.files", str(secrets)])
-    server.curated = curated
+    server.curated, server.database = curated, database
     return server
 
 
@@ -129,7 +130,7 @@ def test_import_preview_save_and_restore(page, admin_server):
     wait_ready(page)
     page.get_by_text("已恢复到版本").wait_for()
     assert files_of(admin_server.curated) == before
-    assert [v.tasks for v in versions(admin_server.curated)] == [285, 257]
+    assert [v.tasks for v in versions(admin_server.curated, url=admin_server.database)] == [285, 257]
 
 
 def test_replacing_an_imported_notice_needs_the_box_ticked(page, checking_server):

@@ -1,8 +1,9 @@
 """Two dashboards behind nginx, as docs/部署.md sets them up, run for real.
 
-Replica A and replica B are two `streamlit run app.py` processes with the same data folder (the curated
-tables), the same cookie secret and the same PostgreSQL database (progress, reviews, reminders, login
-counters); Debian's nginx (installed by scripts/test.sh) runs unprivileged on a free port with the
+Replica A and replica B are two `streamlit run app.py` processes, each with a data folder of its own (as
+two machines have; no shared directory), the same store name, the same cookie secret and the same
+PostgreSQL database (every version of the curated tables, progress, reviews, reminders, login counters);
+each replica's folder follows the database at its next action. Debian's nginx (installed by scripts/test.sh) runs unprivileged on a free port with the
 upstream block of docs/部署.md (ip_hash over both). The tests run in order: what one saves, the next builds on.
 """
 
@@ -16,16 +17,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from loaders.frames import load_frames
+from loaders import store
+from loaders.frames import Frames, load_frames
 from loaders.progress.db import forget, make_engine, open_database
 from loaders.progress.reports import reports_frame
+from loaders.storage.database import STORE_NAME_VARIABLE
 from tests.e2e.test_admin_browser import FIXTURES, PASSWORD, data_copy, upload
-from tests.progress.conftest import postgres_url
+from tests.databases import postgres_url
 from tests.progress.test_progress_ledger import CHINESE, GOOD_ROWS, workbook
 from tools.server import free_port, open_app, start_server, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 COOKIE_SECRET = "replicas-share-this-secret"
+STORE_NAME = "鹿城区看板"
 NGINX_CONF = """
 worker_processes 1;
 pid {prefix}/nginx.pid;
@@ -69,12 +73,17 @@ class Cluster:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
         engine.dispose()
-        self.curated, secrets = data_copy(folder)
-        env = {"WORK_REPORT_CURATED_DIR": str(self.curated), "WORK_REPORT_DATABASE_URL": self.database,
-               "STREAMLIT_SERVER_COOKIE_SECRET": COOKIE_SECRET}
-        options = ["--secrets.files", str(secrets)]
-        self.a = start_server(env, options)
-        self.b = start_server(env, options)
+        self.folder = folder
+        servers = []
+        for replica in ("a", "b", "reader"):  # the reader: the tests' own copy, read as a third machine would
+            (folder / replica).mkdir()
+            curated, secrets = data_copy(folder / replica)
+            env = {"WORK_REPORT_CURATED_DIR": str(curated), "WORK_REPORT_DATABASE_URL": self.database,
+                   STORE_NAME_VARIABLE: STORE_NAME, "STREAMLIT_SERVER_COOKIE_SECRET": COOKIE_SECRET}
+            if replica != "reader":
+                servers.append(start_server(env, ["--secrets.files", str(secrets)]))
+        self.a, self.b = servers
+        self.reader = curated
         prefix = folder / "nginx"
         prefix.mkdir()
         self.port = free_port()
@@ -83,6 +92,13 @@ class Cluster:
         self.nginx = subprocess.Popen([nginx, "-c", str(prefix / "nginx.conf"), "-p", str(prefix),
                                        "-g", "daemon off;"], stderr=subprocess.DEVNULL)
         self.url = f"http://127.0.0.1:{self.port}"
+
+    def tables(self) -> Frames:
+        """Return the curated tables as they are now in the database (the reader's folder brought up to date)."""
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv(STORE_NAME_VARIABLE, STORE_NAME)
+            store.sync(self.reader, self.database)
+        return load_frames(self.reader)
 
     def stop(self) -> None:
         self.nginx.terminate()
@@ -163,7 +179,7 @@ def test_two_imports_at_once_on_a_and_b_both_land(browser, cluster):
             page.get_by_role("button", name="确认保存").click()
             wait_ready(page)
             page.get_by_text(re.compile("已保存：导入")).first.wait_for()
-    documents = load_frames(cluster.curated).documents
+    documents = cluster.tables().documents
     assert {"陵水县", "XX经济开发区", "鹿城区"} <= set(documents["district"])
     assert "测试〔2024〕1号" in set(documents["doc_no"])  # the earlier import was not lost either
     for context, _ in pages:
@@ -181,7 +197,7 @@ def test_progress_saved_on_b_shows_on_a(browser, cluster):
     context, page = admin(browser, cluster.b)
     page.get_by_text("导入进度台账（各单位填报汇总）").click()
     wait_ready(page)
-    ledger = cluster.curated.parent / "二季度台账.xlsx"
+    ledger = cluster.folder / "二季度台账.xlsx"
     ledger.write_bytes(workbook(CHINESE, *GOOD_ROWS))
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(ledger))
     page.get_by_role("button", name="确认保存").wait_for()
@@ -219,7 +235,7 @@ def test_login_limits_hold_across_replicas(browser, cluster):
 
 
 def test_killing_a_replica_loses_no_saved_data(browser, cluster):
-    before = load_frames(cluster.curated)
+    before = cluster.tables()
     stored = len(reports_frame(open_database(cluster.database)))
     cluster.a.process.kill()
     cluster.a.process.wait(timeout=10)
@@ -227,5 +243,5 @@ def test_killing_a_replica_loses_no_saved_data(browser, cluster):
     open_app(page, Through(cluster.url))  # nginx passes the next request to B
     assert page.get_by_role("heading", name="总览").is_visible()
     page.close()
-    after = load_frames(cluster.curated)
+    after = cluster.tables()
     assert len(after.tasks) == len(before.tasks) and len(reports_frame(open_database(cluster.database))) == stored

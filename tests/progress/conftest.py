@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from sqlalchemy import text
 
-from loaders.progress.db import forget, make_engine, open_database
+from loaders.progress.db import forget, open_database
 from loaders.progress.reports import Writer, task_book
-
-POSTGRES_VARIABLE = "WORK_REPORT_TEST_DATABASE_URL"
-
-
-def postgres_url() -> str:
-    url = os.environ.get(POSTGRES_VARIABLE)
-    if not url:
-        pytest.fail(f"{POSTGRES_VARIABLE} is not set: the progress tests also run on PostgreSQL. Run "
-                    "`bash scripts/test.sh` (installs and starts Debian's postgresql when run as root), or "
-                    "`sudo apt-get install -y postgresql` and `eval \"$(bash scripts/postgres.sh)\"` before pytest.")
-    return url
+from tests.databases import wiped_postgres
 
 
 # For tests of a screen or a command whose database work (storing, reading, migrating) is tested on both
@@ -41,13 +28,7 @@ def database_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'progress.sqlite3'}"
     else:
-        url = postgres_url()
-        forget(url)
-        engine = make_engine(url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+        url = wiped_postgres()
     yield url
     forget(url)
 

@@ -60,7 +60,7 @@ def test_an_installation_at_the_previous_revision_keeps_its_reports_when_upgrade
 def test_database_is_created_and_migrated_on_first_use(engine):
     with engine.connect() as connection:
         version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    assert version == newest_revision() == "0005"  # the newest revision in loaders/progress/migrations/versions/
+    assert version == newest_revision() == "0006"  # the newest revision in loaders/progress/migrations/versions/
     assert len(reports_frame(engine)) == 0
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from datetime import date
 
@@ -10,27 +9,16 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import func, select as sql_select
 from sqlalchemy.exc import SQLAlchemyError
-from streamlit.errors import StreamlitSecretNotFoundError
 
 from loaders.clock import local_text, local_today
 from loaders.progress.board import Board, build_board
-from loaders.progress.db import URL_VARIABLE, database_url, open_database
+from loaders.progress.db import open_database
 from loaders.progress.models import Comment, Milestone, NoticeCadence, Report, Review
 from loaders.progress.reports import cadences, comments_frame, milestones_frame, reports_frame, task_book
 from loaders.progress.reviews import reviews_frame, with_reviews
 from loaders.select import Filters, select
 from ui.cache import cached_frames, data_key, shared
-
-
-def configured_url() -> str:
-    """Return the database URL: WORK_REPORT_DATABASE_URL, else [database] url in secrets, else the SQLite file."""
-    if os.environ.get(URL_VARIABLE):
-        return database_url()
-    try:
-        section = st.secrets.get("database")
-    except (StreamlitSecretNotFoundError, FileNotFoundError):
-        section = None
-    return database_url(str(section.get("url", "")) if section else None)
+from ui.database import configured_url, unreachable
 
 
 @st.cache_resource(show_spinner="正在连接落实进度数据库…")
@@ -43,10 +31,7 @@ def engine():
     try:
         return _engine(configured_url())
     except (SQLAlchemyError, OSError) as error:
-        st.error("无法打开落实进度数据库，请检查 WORK_REPORT_DATABASE_URL 或 secrets.toml 中的 [database] url，"
-                 "以及数据库服务是否运行。")
-        st.text(type(error).__name__)
-        st.stop()
+        unreachable(error)
         raise
 
 
