@@ -12,6 +12,7 @@ from ui.cache import analysed
 from ui.data import frames
 from ui.figures import chart, drill_chart
 from ui.filters import current_filters, describe
+from ui.layout import on_phone
 from ui.links import carry_on_section
 from ui.portfolio import show_leader_portfolio, show_leader_unit_list
 from ui.sections import on_request
@@ -38,7 +39,8 @@ drill_chart(tasks_per_leader_bar, per_leader,
             key="leaders_bar", param="leader", names=per_leader["leader"].drop_duplicates().tolist(),
             picker_label="查看某位领导的任务", focus_key=None if filters.leader else "leader_focus",
             opens=("leaders_view", "一位领导的任务"))
-st.caption("一项任务有两位牵头领导时，两人各计一次。点击柱条：下方显示该领导的任务，并出现任务明细链接；"
+st.caption("一项任务有两位牵头领导时，两人各计一次。" + ("点一下上方的姓名" if on_phone() else "点击柱条") +
+           "：下方显示该领导的任务，并出现任务明细链接；"
            "左侧筛选不变。" + (f"另有 {unled} 项任务通知未列明牵头领导，不计入任何人。" if unled else ""))
 
 # below the first chart, one part at a time and only on request: the first chart is drawn alone (the

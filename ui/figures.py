@@ -40,6 +40,9 @@ def drill_link(name: str, param: str) -> None:
                  query_params={param: name})
 
 
+PHONE_PICKS = 12  # up to this many names, a phone shows them as buttons (one tap); more: the selectbox
+
+
 def _picks() -> dict[str, str]:
     # what was picked on each drill-down chart of this session, by chart key; never a filter
     return st.session_state.setdefault(_PICKED, {})
@@ -89,8 +92,11 @@ def drill_chart(builder, *args, key: str, param: str, names: list[str] | None = 
         name = None  # picked under other filters: the bar is gone
     if names is not None and st.session_state.get(picker) not in names:
         st.session_state[picker] = None
+    tapped = names is not None and on_phone() and len(names) <= PHONE_PICKS
+    if tapped:  # a phone: one tap on a name (a tap on a bar only shows its numbers; plotly selects on the second)
+        st.pills(picker_label or "选择", names, key=picker, on_change=chosen, selection_mode="single")
     with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
-        if names is not None:
+        if names is not None and not tapped:
             st.selectbox(picker_label or "选择", names, index=None, key=picker, on_change=chosen,
                          placeholder="点击柱条或在此选择", width=280)
         if name is not None:

@@ -109,3 +109,17 @@ def test_metric_labels_are_not_cut_off_on_a_phone(phone, server):
     assert label.inner_text().startswith("责任单位（个）")
     clipped = label.evaluate("e => [...e.querySelectorAll('*')].some(n => n.scrollWidth > n.clientWidth + 1)")
     assert not clipped
+
+
+def test_one_tap_on_a_leaders_name_opens_their_tasks_and_target_changes(phone, server, frames_2022):
+    """Plotly selects a bar only at the second tap on a touch screen (the first shows its numbers): on a phone
+    the leaders' names above the chart are buttons, and one tap does what a click on a bar does."""
+    open_app(phone, server, "leaders?year=2022")
+    leaders = phone.locator('[data-testid="stButtonGroup"] button')
+    busiest = frames_2022.assign(leader=frames_2022["leaders"].str.split("、")).explode("leader")
+    assert leaders.first.inner_text() == busiest["leader"].value_counts().index[0]  # in the order of the bars
+    leaders.filter(has_text="林杰").tap()
+    expect(phone.get_by_text("打开任务明细：林杰")).to_be_visible()
+    expect(phone.get_by_text("指标变化").first).to_be_attached()  # his portfolio, target changes first
+    assert phone.locator(".hoverlayer .hovertext").count() == 0  # nothing left over the chart
+    assert phone.evaluate(WIDEST_OVERFLOW) <= 1
