@@ -12,7 +12,8 @@ from ui.data import filter_choices, frames
 from ui.filters import clear_button, current_filters, describe
 from ui.layout import on_phone
 from ui.progress.store import has_progress, progress_board, stored_if_readable, today
-from ui.task_card import TABLE_LIMIT, task_card, task_cards, task_rows
+from ui.links import chain_lines
+from ui.task_card import PHONE_CARDS, TABLE_LIMIT, task_card, task_cards, task_rows
 from ui.text import caption, empty_message
 
 st.title("任务明细")
@@ -82,7 +83,7 @@ if len(tasks) > TABLE_LIMIT:
 rows = derived(task_rows, tasks)  # the same for every session showing this task list
 if phone:  # a phone gets the tasks as cards, any other browser the table: only one of them is drawn
     with st.container(key="task_cards_box"):
-        task_cards(rows.shown)
+        task_cards(rows.shown, derived(chain_lines, all_frames, tuple(rows.shown["task_id"].head(PHONE_CARDS))))
 else:
     with st.container(key="task_table_box"):
         event = st.dataframe(rows.table, hide_index=True, width="stretch", height=420, key="task_table",

@@ -12,7 +12,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from loaders.analysis.links import (ACCEPT_AT, AUTO, carry_on, chain_rows, district_links, final_statuses,
+from loaders.analysis.links import (ACCEPT_AT, AUTO, carry_on, chain_rows, chains_of, district_links, final_statuses,
                                     invalid_decisions, last_year_unfinished, listed_again, record_decision,
                                     selected_keys, text_changes)
 from loaders.analysis.targets import chain_changes
@@ -56,6 +56,22 @@ def _statuses(tasks: pd.DataFrame) -> pd.DataFrame | None:
 
 
 # --- the task card ---------------------------------------------------------------------------------
+
+
+def chain_lines(frames: Frames, task_ids: tuple[str, ...]) -> dict[str, list[str]]:
+    """Return, for each task whose chain has other years, a line per other task of the chain (the phone cards).
+
+    A line: the label (it names the year), the start of the text (or that the notice printed none), the lead units.
+    """
+    tasks = frames.tasks.set_index("task_id")
+    found: dict[str, list[str]] = {}
+    wanted = tasks.loc[list(task_ids)]
+    for district, group in wanted.groupby("district", sort=False):
+        for task_id, members in chains_of(links_of(district), group.index).items():
+            others = tasks.loc[[m for m in members if m != task_id]].sort_values("year", kind="stable")
+            found[task_id] = [f"{row.label}：{MISSING_TEXT if row.content_missing else text_start(row.content, 50)}"
+                              + (f"（牵头：{row.lead_units}）" if row.lead_units else "") for row in others.itertuples()]
+    return {task_id: lines for task_id, lines in found.items() if lines}
 
 
 def task_chain(frames: Frames, task_id: str) -> None:
@@ -304,4 +320,4 @@ def _save(task: str, previous: str, status: str, admin: str, confidence: float |
     st.session_state["_links_outcome"] = ("success", f"已保存：{action}。保存前的数据已存为历史版本。")
 
 
-__all__ = ["task_chain", "carry_on_section", "links_admin", "AUTO"]
+__all__ = ["task_chain", "chain_lines", "carry_on_section", "links_admin", "AUTO"]

@@ -106,10 +106,11 @@ def progress_timeline(frames: Frames, task_id: str) -> None:
 PHONE_CARDS = 30  # cards drawn for phones; the rest are in the downloads
 
 
-def task_cards(tasks) -> None:
+def task_cards(tasks, chains: dict[str, list[str]] | None = None) -> None:
     """Show the tasks as a list of cards for narrow screens: label, status, first lines, lead units; a tap opens one.
 
-    When the tasks carry a status (任务明细 with progress data), its word leads the card title.
+    When the tasks carry a status (任务明细 with progress data), its word leads the card title;
+    chains (ui.links.chain_lines) adds the task's other years (历年延续).
 
     Each card is an expander (its title is plain text, never markdown from the data);
     inside are the full text, leaders and units. 任务明细 draws them for phones instead of
@@ -129,5 +130,7 @@ def task_cards(tasks) -> None:
                 st.text(f"配合单位：{task.support_units}")
             if task.note:
                 st.text(f"备注：{task.note}")
+            if chains and chains.get(task.task_id):
+                st.text("历年延续：\n" + "\n".join(chains[task.task_id]))
     if len(tasks) > PHONE_CARDS:
         st.caption(f"只列出前 {PHONE_CARDS} 项（共 {len(tasks)} 项）；请缩小筛选范围，或下载文件查看全部。")

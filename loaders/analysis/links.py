@@ -411,22 +411,30 @@ def chains(tasks: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
                          "years_listed": [d for d, _ in found], "first_year": [f for _, f in found]})
 
 
-def chain_of(links: pd.DataFrame, task_id: str) -> list[list[str]]:
-    """Return a task's chain as lists of task ids per year, earliest first (the task's own year included).
+def chain_of(links: pd.DataFrame, task_id: str) -> list[str]:
+    """Return the task ids of a task's chain, sorted (the task itself included).
 
     Follows accepted links backwards (every ancestor) and forwards (every descendant).
     """
+    return chains_of(links, [task_id])[task_id]
+
+
+def chains_of(links: pd.DataFrame, task_ids) -> dict[str, list[str]]:
+    """Return chain_of for many tasks at once (the links read once)."""
     accepted = accepted_links(links)
     earlier, later = _earlier_of(accepted), _later_of(accepted)
-    members = {task_id}
-    for graph in (earlier, later):
-        stack = list(graph.get(task_id, []))
-        while stack:
-            task = stack.pop()
-            if task not in members:
-                members.add(task)
-                stack += graph.get(task, [])
-    return sorted(members)
+    found = {}
+    for task_id in task_ids:
+        members = {task_id}
+        for graph in (earlier, later):
+            stack = list(graph.get(task_id, []))
+            while stack:
+                task = stack.pop()
+                if task not in members:
+                    members.add(task)
+                    stack += graph.get(task, [])
+        found[task_id] = sorted(members)
+    return found
 
 
 _TOKENS = re.compile(r"\d+(?:\.\d+)?[%％]?|[A-Za-z]+|\s+|.", re.S)

@@ -123,3 +123,22 @@ def test_one_tap_on_a_leaders_name_opens_their_tasks_and_target_changes(phone, s
     expect(phone.get_by_text("指标变化").first).to_be_attached()  # his portfolio, target changes first
     assert phone.locator(".hoverlayer .hovertext").count() == 0  # nothing left over the chart
     assert phone.evaluate(WIDEST_OVERFLOW) <= 1
+
+
+def test_a_task_card_on_a_phone_shows_the_years_it_carries_on(phone, server):
+    from loaders.analysis.links import accepted_links, task_links
+
+    frames = load_frames()
+    earlier = accepted_links(task_links(frames)).groupby("task_id")["previous_task_id"].first()
+    cards = query_tasks(frames, Filters(years=(2022,), scopes=("annual",)), TaskQuery()).head(30)
+    carried = cards[cards["task_id"].isin(earlier.index)].iloc[0]
+    before = frames.tasks.set_index("task_id").loc[earlier[carried["task_id"]]]
+    open_app(phone, server, "tasks?year=2022&scope=年度重点工作")
+    card = phone.locator('.st-key-task_cards_box [data-testid="stExpander"]').nth(
+        cards["task_id"].tolist().index(carried["task_id"]))
+    card.locator("summary").scroll_into_view_if_needed()
+    card.locator("summary").tap()
+    chain = card.get_by_text("历年延续")
+    expect(chain).to_be_visible()
+    assert f"{before['label']}：{before['content'][:20]}" in chain.inner_text() and before["label"].startswith("2020")
+    assert phone.evaluate(WIDEST_OVERFLOW) <= 1
