@@ -175,3 +175,40 @@ def test_target_changes_by_chain_named_and_handed_over(frames, links):
     pairs = frames.target_changes.set_index("metric")
     assert pairs.loc["地区生产总值", "handover"] == "交接：2020 年由虞立清牵头"
     assert pairs.loc["地区生产总值", "direction"] == "lowered"
+
+
+def test_a_task_without_a_chain_is_told_why(frames, links):
+    from ui.links import _no_chain
+
+    five_year = frames.tasks[(frames.tasks["scope"] == "five_year") & (frames.tasks["year"] == 2022)]["task_id"].iloc[0]
+    said = _no_chain(frames, links, five_year)
+    assert "只有2022年的通知列有今后五年重点工作" in said and "新增" not in said  # nothing to compare, not "new"
+    waiting = links[links["status"] == "proposed"]
+    lone = set(waiting["task_id"]) - set(accepted_links(links)["task_id"]) - set(links["previous_task_id"])
+    said = _no_chain(frames, links, sorted(lone)[0])
+    assert "2020年的通知中没有与它对应的任务（2022年新增）" in said and "待管理员" in said
+
+
+def test_the_links_page_shows_a_chosen_links_two_texts_in_full(curated_copy, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("WORK_REPORT_CURATED_DIR", str(curated_copy))
+    password = "链接-password"
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60)
+    app.secrets["admin"] = {"password": password}
+    app.run().switch_page("pages/admin.py").run()
+    app.text_input(key="admin_password_input").input(password)
+    next(b for b in app.button if b.label == "登录").click()
+    app.run()
+    app.radio(key="admin_job").set_value("跨年度任务链接").run()
+    assert not app.exception, [e.message for e in app.exception]
+    frames = load_frames(curated_copy)
+    pending = task_links(frames)
+    pending = pending[pending["status"] == "proposed"].sort_values("confidence", ascending=False)
+    app.selectbox(key="links_choice").set_value(1).run()
+    later, earlier = pending["task_id"].iloc[1], pending["previous_task_id"].iloc[1]
+    content = frames.tasks.set_index("task_id")["content"]
+    shown = [t.value for t in app.text]
+    assert any(content[later] in t and t.startswith("本年任务：") for t in shown)  # the whole text, not its start
+    assert any(content[earlier] in t and t.startswith("它接续的任务：") for t in shown)
+    assert not any("task_id" in t or later in t for t in shown)  # labels, never ids

@@ -12,9 +12,9 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from loaders.analysis.links import (ACCEPT_AT, AUTO, carry_on, chain_rows, chains_of, district_links, final_statuses,
-                                    invalid_decisions, last_year_unfinished, listed_again, record_decision,
-                                    selected_keys, text_changes)
+from loaders.analysis.links import (ACCEPT_AT, AUTO, HORIZON, carry_on, chain_rows, chains_of, district_links,
+                                    final_statuses, invalid_decisions, last_year_unfinished, listed_again,
+                                    record_decision, selected_keys, text_changes)
 from loaders.analysis.targets import chain_changes
 from loaders.curated import read_curated_version
 from loaders.frames import Frames
@@ -23,6 +23,7 @@ from loaders.store import SaveBusy, StaleBase, save_tables
 from loaders.vocabulary import MISSING_TEXT, STATUS_LABELS
 from ui.cache import analysed, data_key, derived, directory_of, district_frames, forget_data_key
 from ui.database import configured_url
+from ui.layout import on_phone
 from ui.progress.store import stored_if_readable, today
 from ui.tables import table
 from ui.text import caption, literal
@@ -81,7 +82,7 @@ def task_chain(frames: Frames, task_id: str) -> None:
     rows = chain_rows(frames, links, task_id)
     st.subheader("历年延续", anchor=False)
     if len(rows) < 2:
-        st.text("在本区县其他年度的通知中没有找到与这项任务相连的任务（新增，或此后不再列出）。")
+        st.text(_no_chain(frames, links, task_id))
         return
     st.text(" → ".join(f"{year}年" for year in dict.fromkeys(rows["year"])))
     statuses = _statuses(rows)
@@ -106,17 +107,46 @@ def task_chain(frames: Frames, task_id: str) -> None:
     members = set(rows["task_id"])
     accepted = links[(links["status"] == "accepted") & links["task_id"].isin(members)
                      & links["previous_task_id"].isin(members)].sort_values(["previous_year", "task_id"])
-    changes = []
+    if accepted.empty:
+        return
+    # lines of text, not a table: every word visible at any width (a table hides its right columns on a phone)
+    st.markdown("**改动的文字**（按原文逐字比较，数字按整体）")
     for task, previous in zip(accepted["task_id"], accepted["previous_task_id"]):
         before, after = by_id.loc[previous], by_id.loc[task]
-        removed, added = text_changes("" if before["content_missing"] else before["content"],
-                                      "" if after["content_missing"] else after["content"])
-        changes.append({"years": f"{before['label']} → {after['label']}", "removed": "、".join(removed) or "（无）",
-                        "added": "、".join(added) or "（无）"})
-    if changes:
-        st.markdown("**改动的文字**（按原文逐字比较，数字按整体）")
-        table(pd.DataFrame(changes), {"years": "前后两年", "removed": "删去的文字", "added": "新增的文字"},
-              wide_text=("removed", "added"))
+        with st.container(border=True):
+            st.text(f"{before['label']} → {after['label']}")
+            if before["content_missing"] or after["content_missing"]:
+                st.text("其中一年的通知未列出任务原文，无从比较。")
+                continue
+            removed, added = text_changes(before["content"], after["content"])
+            st.text(f"删去：{'、'.join(removed) or '（无）'}\n新增：{'、'.join(added) or '（无）'}")
+
+
+HORIZON_WORDS = {"five_year": "今后五年重点工作", "one_year": "年度重点工作和民生实事"}
+
+
+def _no_chain(frames: Frames, links: pd.DataFrame, task_id: str) -> str:
+    """Say why a task has no chain: no other notice of its kind to compare with, or none of their tasks matches."""
+    task = frames.tasks.loc[frames.tasks["task_id"] == task_id].iloc[0]
+    year, horizon = int(task["year"]), HORIZON.get(task["scope"], "one_year")
+    own = frames.tasks[frames.tasks["district"] == task["district"]]
+    years = sorted({int(y) for y, s in zip(own["year"], own["scope"]) if HORIZON.get(s, "one_year") == horizon})
+    earlier, later = [y for y in years if y < year], [y for y in years if y > year]
+    kind = HORIZON_WORDS[horizon]
+    if not earlier and not later:
+        said = f"本区县只有{year}年的通知列有{kind}，没有其他年度可以比较（{kind}只与其他年度的同类任务相连）。"
+    else:
+        parts = [f"{earlier[-1]}年的通知中没有与它对应的任务（{year}年新增）" if earlier
+                 else f"{year}年之前没有本区县列有{kind}的通知"]
+        parts.append(f"{later[0]}年的通知中没有接续它的任务（此后不再列出）" if later
+                     else f"{year}年之后还没有本区县列有{kind}的通知")
+        said = "；".join(parts) + "。"
+    waiting = links[(links["status"] == "proposed")
+                    & ((links["task_id"] == task_id) | (links["previous_task_id"] == task_id))]
+    if len(waiting):
+        said += (f"系统另找到 {len(waiting)} 项可能相连的任务，可信度不足 {ACCEPT_AT}，"
+                 "待管理员在“数据维护 → 跨年度任务链接”中确认。")
+    return said
 
 
 # --- what carries on -------------------------------------------------------------------------------
@@ -223,15 +253,20 @@ def links_admin(admin: str) -> None:
     if not districts:
         st.info("还没有任何通知。")
         return
-    district = st.selectbox("区县", districts, key="links_district") if len(districts) > 1 else districts[0]
+    # first shown: a district with notices of two years or more (one of a single year has nothing to link)
+    several_years = all_frames.tasks.groupby("district")["year"].nunique()
+    first = next((i for i, d in enumerate(districts) if several_years.get(d, 0) > 1), 0)
+    district = st.selectbox("区县", districts, index=first, key="links_district") if len(districts) > 1 \
+        else districts[0]
     whole = district_frames(data_key(), district if all_frames.several_districts else None)
     links = links_of(district)
     caption(f"系统按任务文字、量化指标、引号中的项目名称和牵头单位，把每项任务与本区县上一份通知中的任务相连；"
             f"可信度 {ACCEPT_AT} 及以上的自动采用，以下的列为“待确认”。确认、驳回和手工添加的链接保存为规范表"
             "task_links.csv，之前的数据存为历史版本，可在“数据说明”页恢复。")
     labels = dict(zip(whole.tasks["task_id"], whole.tasks["label"]))
-    texts = dict(zip(whole.tasks["task_id"], [MISSING_TEXT if m else text_start(c, 36)
-                                               for c, m in zip(whole.tasks["content"], whole.tasks["content_missing"])]))
+    full = dict(zip(whole.tasks["task_id"], [MISSING_TEXT if m else c
+                                              for c, m in zip(whole.tasks["content"], whole.tasks["content_missing"])]))
+    texts = {t: text if text == MISSING_TEXT else text_start(text, 36) for t, text in full.items()}
     # judged against all the data (the frames of one district still hold every district's decisions):
     # those touching this district's tasks, and those whose tasks are gone from every district
     known, here = set(all_frames.tasks["task_id"]), set(whole.tasks["task_id"])
@@ -241,6 +276,11 @@ def links_admin(admin: str) -> None:
     for problem in broken.itertuples():
         st.warning(literal(f"一条链接决定未生效（{problem.reason}）：{labels.get(problem.task_id, '已删除的任务')} ← "
                            f"{labels.get(problem.previous_task_id, '已删除的任务')}"), icon=":material/warning:")
+    years = sorted(whole.tasks["year"].unique())
+    if len(years) < 2:
+        st.text(f"这个区县只有{years[0]}年一份通知，还没有可以相连的任务；导入它另一年度的通知后，"
+                "这里会列出系统找到的链接。")
+        return
     counts = links["status"].value_counts()
     columns = st.columns(3)
     columns[0].metric("已采用的链接", int(counts.get("accepted", 0)))
@@ -251,49 +291,79 @@ def links_admin(admin: str) -> None:
     status = {"待确认": "proposed", "已采用": "accepted", "已驳回": "rejected"}[view]
     rows = links[links["status"] == status].sort_values("confidence", ascending=False)
     if rows.empty:
-        st.text(f"没有{view}的链接。")
+        why = f"系统找到的链接可信度都在 {ACCEPT_AT} 及以上，已自动采用。" if status == "proposed" and len(links) else ""
+        st.text(f"没有{view}的链接。{why}")
     else:
-        shown = rows.assign(later=rows["task_id"].map(labels), later_text=rows["task_id"].map(texts),
-                            earlier=rows["previous_task_id"].map(labels),
-                            earlier_text=rows["previous_task_id"].map(texts),
-                            by=rows["decided_by"].replace("", "—"))
-        table(shown.head(LIST_LIMIT), {"later": "本年任务", "later_text": "本年内容", "earlier": "所接续的任务",
-                                       "earlier_text": "所接续任务的内容", "confidence": "可信度", "by": "决定人"},
-              only=["later", "later_text", "earlier", "earlier_text", "confidence", "by"],
-              wide_text=("later_text", "earlier_text"))
+        if len(rows) > LIST_LIMIT:
+            caption(f"下面列出可信度最高的 {LIST_LIMIT} 条（共 {len(rows)} 条）。")
+        _link_list(rows.head(LIST_LIMIT), labels, texts, with_by=status != "proposed")
         pairs = list(zip(rows["task_id"], rows["previous_task_id"], rows["confidence"]))[:LIST_LIMIT]
-        with st.form("links_decide"):
+        if st.session_state.get("links_choice") not in range(len(pairs)):
+            st.session_state.pop("links_choice", None)  # the list changed (a decision saved, another view)
+        # no form: the chosen pair's texts are shown in full as soon as it is chosen
+        with st.container(border=True):
             choice = st.selectbox("选择一条链接", range(len(pairs)), key="links_choice",
-                                  format_func=lambda i: f"{labels[pairs[i][0]]} {texts[pairs[i][0]]} ← "
-                                                        f"{labels[pairs[i][1]]} {texts[pairs[i][1]]}")
-            left, right = st.columns(2)
-            confirm = left.form_submit_button("确认这条链接", icon=":material/check:", disabled=status == "accepted")
-            reject = right.form_submit_button("驳回这条链接", icon=":material/close:", disabled=status == "rejected")
-        if confirm or reject:
+                                  format_func=lambda i: f"{labels[pairs[i][0]]} ← {labels[pairs[i][1]]}"
+                                                        + _confidence_words(pairs[i][2]))
             task, previous, confidence = pairs[choice]
+            _pair_texts(task, previous, labels, full)
+            left, right = st.columns(2)
+            confirm = left.button("确认这条链接", icon=":material/check:", disabled=status == "accepted",
+                                  key="links_confirm")
+            reject = right.button("驳回这条链接", icon=":material/close:", disabled=status == "rejected",
+                                  key="links_reject")
+        if confirm or reject:
             _save(task, previous, "accepted" if confirm else "rejected", admin, confidence,
                   f"{'确认' if confirm else '驳回'}任务链接 {labels[task]} ← {labels[previous]}")
             st.rerun()
 
     st.markdown("**手工添加一条链接**")
-    years = sorted(whole.tasks["year"].unique())
-    if len(years) < 2:
-        st.text("这个区县只有一个年度的通知，还没有可以相连的任务。")
-        return
-    with st.form("links_add"):
-        year = st.selectbox("本年任务的年度", years[1:], index=len(years) - 2, key="links_add_year")
+    with st.container(border=True):
+        year = st.selectbox("本年任务的年度", years[1:], index=len(years) - 2, key="links_add_year",
+                            format_func=lambda y: f"{y}年")
         later = whole.tasks[whole.tasks["year"] == year]["task_id"].tolist()
         earlier = whole.tasks[whole.tasks["year"] < year]["task_id"].tolist()
+        for key, options in (("links_add_task", later), ("links_add_previous", earlier)):
+            if st.session_state.get(key) not in options:
+                st.session_state.pop(key, None)  # another year chosen: its tasks
         task = st.selectbox("本年任务", later, key="links_add_task", format_func=lambda t: f"{labels[t]} {texts[t]}")
         previous = st.selectbox("它接续的更早任务", earlier, key="links_add_previous",
                                 format_func=lambda t: f"{labels[t]} {texts[t]}")
-        added = st.form_submit_button("添加链接", icon=":material/add_link:")
+        _pair_texts(task, previous, labels, full)
+        added = st.button("添加链接", icon=":material/add_link:", key="links_add")
     if added:
-        if task not in later or previous not in earlier:
-            st.warning("所选年度已改变，请重新选择任务后再添加。")
-            return
         _save(task, previous, "accepted", admin, None, f"添加任务链接 {labels[task]} ← {labels[previous]}")
         st.rerun()
+
+
+def _confidence_words(confidence: float) -> str:
+    return f"（可信度 {confidence:.2f}）" if pd.notna(confidence) else "（手工添加）"
+
+
+def _link_list(rows: pd.DataFrame, labels: dict, texts: dict, with_by: bool) -> None:
+    """Show links as a table (the confidence and both tasks first), or on a phone as two-line items."""
+    shown = rows.assign(later=rows["task_id"].map(labels), later_text=rows["task_id"].map(texts),
+                        earlier=rows["previous_task_id"].map(labels), earlier_text=rows["previous_task_id"].map(texts),
+                        by=rows["decided_by"].replace("", "—"))
+    by = ["by"] if with_by else []
+    if on_phone():  # every value visible without sideways scrolling; closed, so the choice below is near
+        shown = shown.assign(pair=shown["later"] + " ← " + shown["earlier"],
+                             score=shown["confidence"].map(lambda c: _confidence_words(c).strip("（）")))
+        with st.expander(f"逐条查看这 {len(shown)} 条链接"):
+            table(shown, {"later_text": "本年内容", "earlier_text": "所接续任务的内容", "by": "决定人"},
+                  phone=(["pair", "score"], ["later_text", "earlier_text", *by]))
+        return
+    table(shown, {"later": "本年任务", "later_text": "本年内容", "earlier": "所接续的任务",
+                  "earlier_text": "所接续任务的内容", "confidence": "可信度", "by": "决定人"},
+          only=["confidence", "later", "earlier", "later_text", "earlier_text", *by],
+          wide_text=("later_text", "earlier_text"))
+
+
+def _pair_texts(task: str, previous: str, labels: dict, full: dict) -> None:
+    """Show the two tasks of a link side by side (one above the other on a phone), in full and literally."""
+    later_side, earlier_side = st.columns(2)
+    later_side.text(f"本年任务：{labels[task]}\n{full[task]}")
+    earlier_side.text(f"它接续的任务：{labels[previous]}\n{full[previous]}")
 
 
 def _save(task: str, previous: str, status: str, admin: str, confidence: float | None, action: str) -> None:
