@@ -24,7 +24,8 @@ from ui.text import literal
 # the eight views fit the bar at 1366. Every control of the bar (st-key-deck_bar: arrows, views,
 # 汇报对象, 导出) has one height, its label's line (1.6 × the type size) and padding, so that
 # none grows past the others at any screen height; the 全屏 button in its frame copies the size
-# of the 汇报对象 button and the frame takes its height (KEYS_SCRIPT).
+# of the 汇报对象 button and the frame takes its height (KEYS_SCRIPT). On a phone (≤ 640 px wide) the
+# type follows the width instead: a projector's 6.5vh numbers would not fit a third of a phone's width.
 SLIDE_STYLE = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.9rem; padding-bottom: 0; }
@@ -50,6 +51,13 @@ SLIDE_STYLE = """
 .st-key-deck_previous [data-testid="stIconMaterial"], .st-key-deck_next [data-testid="stIconMaterial"] {
   font-size: clamp(22px, 3.2vh, 40px); }
 .st-key-deck_bar [data-testid="stPopover"] button { padding-left: 0.6em; padding-right: 0.6em; }
+@media (max-width: 640px) {
+  [data-testid="stMetricValue"] { font-size: clamp(24px, 8vw, 40px) !important; }
+  [data-testid="stMetricLabel"] p { font-size: 15px !important; }
+  [data-testid="stMain"] h2 { font-size: 24px; }
+  [data-testid="stMain"] [data-testid="stText"] { font-size: 16px; }
+  [data-testid="stTable"] th, [data-testid="stTable"] td { font-size: 14px; }
+}
 </style>
 """
 
