@@ -35,7 +35,7 @@ from loaders.problems import CuratedDataError, Problem
 from loaders.progress import cli as progress_cli
 from loaders.progress.export import write_progress_export
 from loaders.reading import SEPARATOR_RULES, ReadOptions, check_notice, is_notice
-from loaders.store import SaveBusy, StaleBase, damaged_records, history_note, restore, save_tables, settle, versions
+from loaders.store import SaveBusy, StaleBase, damaged_records, history_note, restore, save_tables, sync, versions
 from loaders.vocabulary import NOT_GIVEN
 
 REPLAN_ATTEMPTS = 10
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     try:  # the folder becomes the current version of the database store (another replica may have saved)
-        settle(args.curated, getattr(args, "database", None))
+        sync(args.curated, getattr(args, "database", None), adopt=False)
     except (SQLAlchemyError, OSError) as error:
         print(f"无法打开看板数据库（{type(error).__name__}）：请检查 WORK_REPORT_DATABASE_URL 与数据库服务。", file=sys.stderr)
         return 1

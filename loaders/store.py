@@ -165,10 +165,12 @@ def save_files(curated: Path, changes: dict[str, bytes], action: str, by: str = 
     return version
 
 
-def replace_folder(curated: Path, files: dict[str, bytes | None], extra: dict[str, bytes] | None = None) -> None:
+def replace_folder(curated: Path, files: dict[str, bytes | None], extra: dict[str, bytes] | None = None,
+                   keep_old_as: Path | None = None) -> None:
     """Put a folder of these files (None: left out) in place of curated in one atomic step (with the lock held).
 
-    extra: other files by name that go in with them (the database store's record of the version).
+    extra: other files by name that go in with them (the database store's record of the version);
+    keep_old_as: where the replaced folder is kept (by default it is deleted: a version kept elsewhere).
     """
     curated = Path(curated)
     staging = _staging(curated, files, extra or {})
@@ -182,7 +184,11 @@ def replace_folder(curated: Path, files: dict[str, bytes | None], extra: dict[st
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    shutil.rmtree(staging, ignore_errors=True)  # now holds the folder replaced
+    if keep_old_as is not None:
+        os.rename(staging, keep_old_as)  # now holds the folder replaced
+        _fsync_dir(curated.parent)
+    else:
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the folder replaced
 
 
 def _staging(curated: Path, files: dict[str, bytes | None], extra: dict[str, bytes] | None = None) -> Path:
@@ -295,10 +301,13 @@ def recover(curated: Path) -> None:
             shutil.rmtree(folder)  # the save never landed: nothing to keep
 
 
-def sync(curated: Path, url: str | None = None) -> None:
-    """Bring the curated folder to the current version of the database store (nothing for the store of files)."""
+def sync(curated: Path, url: str | None = None, adopt: bool = True) -> None:
+    """Bring the curated folder to the current version of the database store (nothing for the store of files).
+
+    adopt=False (commands that only read): a folder edited by hand is read as it is, not saved.
+    """
     if in_database():
-        _database().sync(curated, url)
+        _database().sync(curated, url, adopt)
 
 
 def history_note(curated: Path, url: str | None = None) -> str:
@@ -372,15 +381,20 @@ def _mark_saved(curated: Path, version: str) -> None:
 
 
 def damaged_records(curated: Path) -> list[str]:
-    """Return a message for each version under data/history/ whose record cannot be read (those are skipped).
+    """Return a message for each version under data/history/ whose record cannot be read (those are skipped),
+    and for each folder the database store set aside (a hand edit on an older version, a folder it did not make).
 
     The database store leaves data/history/ as it was when it moved in: what could not be
     read there is still said.
     """
+    curated = Path(curated)
+    kept = [f"{curated.parent.name}/{folder.name}/：这里的规范表与数据库中的当前版本不一致（在已被替换的版本上直接修改，"
+            "或不是看板写出的目录），已原样移到此处保存，未生效；需要其中的改动时请经导入保存"
+            for folder in sorted(curated.parent.glob(f".{curated.name}.kept-*"), reverse=True)]
     history = history_dir(curated)
     if not history.exists():
-        return []
-    return [f"版本 {folder.name} 的记录（{META}）无法读取，已跳过；该文件夹中的规范表仍在 data/history/{folder.name}/"
+        return kept
+    return kept + [f"版本 {folder.name} 的记录（{META}）无法读取，已跳过；该文件夹中的规范表仍在 data/history/{folder.name}/"
             for folder in sorted(history.iterdir(), reverse=True)
             if folder.is_dir() and (folder / META).exists() and _read_meta(folder / META) is None]
 
@@ -404,6 +418,35 @@ def file_versions(curated: Path) -> list[Version]:
             found.append(Version(meta["version"], meta["saved_at"], meta["action"], meta.get("by", ""),
                                  tuple(meta["documents"]), int(meta["tasks"])))
     return found
+
+
+def versions_to_move(curated: Path) -> tuple[list[tuple[Path, Version]], list[str]]:
+    """Return the versions under data/history/ to move into the database, oldest first, and what was left out.
+
+    Reads only (data/history/ stays as it was): a record still pending counts when its save
+    landed (the live files are no longer its "before" state), as recover() would decide; a
+    second record with a name already taken (a copied folder) is left out and named.
+    """
+    history = history_dir(curated)
+    found, skipped, names, live = [], [], set(), None
+    for meta_path in sorted(history.glob(f"*/{META}")) if history.exists() else ():
+        meta = _read_meta(meta_path)
+        if meta is None:
+            continue  # named by damaged_records
+        if meta.get("state") == "pending":
+            if live is None:
+                live = files_token(read_curated_files(curated))
+            if "before" not in meta or live == meta["before"]:
+                continue  # never landed (or cannot tell): recover() would remove it
+        elif meta.get("state") != "saved":
+            continue
+        if meta["version"] in names:
+            skipped.append(f"data/history/{meta_path.parent.name}/ 与另一个版本同名（{meta['version']}），未迁入")
+            continue
+        names.add(meta["version"])
+        found.append((meta_path.parent, Version(meta["version"], meta["saved_at"], meta["action"], meta.get("by", ""),
+                                                tuple(meta["documents"]), int(meta["tasks"]))))
+    return sorted(found, key=lambda item: item[1].version), skipped
 
 
 def version_files(curated: Path, version: str, url: str | None = None) -> dict[str, bytes | None]:

@@ -60,7 +60,10 @@ def save(plan, curated: Path, by: str) -> str:
 def test_the_first_use_stores_the_folder_and_nothing_else_changes(url, curated_copy):
     before = tree(curated_copy.parent)
     assert store.versions(curated_copy) == []
-    assert tree(curated_copy.parent) == before  # no lock, no marker, no history folder
+    after = tree(curated_copy.parent)
+    # the tables as they were; the folder records which version it is (.version), the lock file is new
+    assert {k: v for k, v in after.items() if k in before} == before
+    assert set(after) - set(before) == {"curated/.version", ".curated.lock"}
     with open_database(url).connect() as connection:
         head = database._head(connection, database.store_name(curated_copy))
     assert head.checksums == curated_token(curated_copy) and head.tasks == 257
@@ -96,21 +99,47 @@ def test_a_save_planned_on_another_replica_before_a_save_is_refused(url, replica
     assert len(read_curated(first)[0]["tasks"]) == 257 + 28 and (documents["publication"].iloc[:2] == "甲改了出处").all()
 
 
-def test_a_hand_edit_of_the_folder_is_kept_as_a_version_never_overwritten(url, replicas):
+def test_a_hand_edit_of_the_current_version_is_kept_as_a_version(url, replicas):
+    first, _ = replicas
+    store.versions(first)
+    units = first / "units.csv"
+    units.write_bytes(units.read_bytes() + "手工新增单位,区级部门,\n".encode("utf-8"))
+    (found,) = store.versions(first)  # the next action stores it
+    assert found.action == store_hand_edit() and "手工新增单位" in units.read_text("utf-8-sig")
+    assert store.version_files(first, found.version)["units"] == read_curated_files(ROOT / "data" / "curated")["units"]
+
+
+def test_a_hand_edit_on_a_version_another_replica_replaced_is_set_aside_not_saved_over_it(url, replicas):
     first, second = replicas
     store.versions(first)
+    store.versions(second)
     units = second / "units.csv"
     units.write_bytes(units.read_bytes() + "手工新增单位,区级部门,\n".encode("utf-8"))
     raw, _ = read_curated(first)
     store.save_tables(first, {"tasks": raw["tasks"].iloc[:-1]}, "删一行", "管理员甲")  # meanwhile, on A
-    found = store.versions(second)  # B's next action: its edit is saved first, then stays current
-    assert [v.action for v in found] == [store_hand_edit(), "删一行"]
-    assert "手工新增单位" in units.read_text("utf-8-sig")
+    assert [v.action for v in store.versions(second)] == ["删一行"]  # B's next action: A's save stays current
+    assert len(read_curated(second)[0]["tasks"]) == 256 and "手工新增单位" not in units.read_text("utf-8-sig")
+    (kept,) = second.parent.glob(".curated.kept-*")  # B's edit, whole, where the data page names it
+    assert "手工新增单位" in (kept / "units.csv").read_text("utf-8-sig")
+    assert any(kept.name in message for message in store.damaged_records(second))
+
+
+def test_an_empty_or_foreign_folder_never_replaces_the_current_version(url, replicas, tmp_path):
+    first, second = replicas
+    store.versions(first)
+    for path in second.iterdir():  # a new replica's volume, not filled yet
+        path.unlink()
+    store.versions(second)
+    assert len(load_frames(second).tasks) == 257 and len(load_frames(first).tasks) == 257
+    candidate = tmp_path / "candidate" / "curated"  # a folder someone checks, in the same store by its name
+    shutil.copytree(first, candidate)
+    (candidate / ".version").unlink()
+    tasks = candidate / "tasks.csv"
+    tasks.write_bytes(tasks.read_bytes().replace("地区生产总值".encode(), "候选".encode()))
+    assert cli.main(["--curated", str(candidate), "validate"]) == 0  # reads it as it is, writes nothing
+    assert "候选" in tasks.read_text("utf-8-sig")
     store.sync(first)
-    assert "手工新增单位" in (first / "units.csv").read_text("utf-8-sig")
-    assert len(read_curated(first)[0]["tasks"]) == 257  # the edited folder had every row: A's deletion is undone
-    restored = store.version_files(first, found[0].version)  # …and kept in the history, one restore away
-    assert len(read_curated_files(first)["tasks"]) > len(restored["tasks"])
+    assert "候选" not in (first / "tasks.csv").read_text("utf-8-sig") and store.versions(first) == []
 
 
 def store_hand_edit() -> str:
@@ -134,7 +163,8 @@ def test_moving_in_keeps_every_version_of_data_history_and_the_files_as_they_wer
     assert "data/history/ 中的 3 个历史版本已存入数据库，原文件保留未动" in out
     assert store.versions(curated_copy) == before  # the same names, times, actions, people, notices and counts
     assert {v.version: store.version_files(curated_copy, v.version) for v in before} == kept
-    assert tree(curated_copy.parent) == files  # the folder and data/history/ as they were
+    after = tree(curated_copy.parent)
+    assert {k: v for k, v in after.items() if k != "curated/.version"} == files  # the tables and data/history/
     assert len(load_frames(curated_copy).tasks) == 254 + 28
     # saves and restores now go to the database; data/history/ is not written again
     store.restore(curated_copy, before[-1].version, by="管理员")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from loaders.clock import local_text
 from loaders.curated import UNIT_CATEGORIES, parse_csv_bytes, read_curated_files
@@ -15,7 +16,7 @@ from loaders.problems import CuratedDataError, Problem
 from loaders.security.isolated import read_package_isolated
 from loaders.store import SaveBusy, StaleBase, damaged_records, history_note, restore, save_tables, versions
 from ui.cache import data_key, directory_of, forget_data_key
-from ui.database import configured_url
+from ui.database import configured_url, not_saved
 from ui.tables import table
 from ui.text import caption, literal
 
@@ -182,6 +183,9 @@ def _restore_chosen(admin: str) -> None:
     except SaveBusy as error:
         st.session_state["_restore_outcome"] = ("error", str(error))
         return
+    except (SQLAlchemyError, OSError) as error:
+        st.session_state["_restore_outcome"] = ("error", not_saved(error))
+        return
     st.session_state["_restore_outcome"] = ("success", f"已恢复到版本 {version}；恢复前的数据已存为版本 {saved}。")
 
 
@@ -193,6 +197,9 @@ def save_import(plan: ImportPlan, admin: str) -> None:
         forget_data_key()  # the rest of this run shows the saved data
     except SaveBusy as error:
         st.session_state["_import_outcome"] = ("error", str(error))
+        return
+    except (SQLAlchemyError, OSError) as error:
+        st.session_state["_import_outcome"] = ("error", not_saved(error))
         return
     except StaleBase as error:
         # the page checks the upload again against the data as it is now and shows the new preview

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from loaders.analysis.links import (ACCEPT_AT, AUTO, HORIZON, carry_on, chain_rows, chains_of, district_links,
                                     final_statuses, invalid_decisions, last_year_unfinished, listed_again,
@@ -22,7 +23,7 @@ from loaders.select import Filters, task_ids, text_start
 from loaders.store import SaveBusy, StaleBase, save_tables
 from loaders.vocabulary import MISSING_TEXT, STATUS_LABELS
 from ui.cache import analysed, data_key, derived, directory_of, district_frames, forget_data_key
-from ui.database import configured_url
+from ui.database import configured_url, not_saved
 from ui.layout import on_phone
 from ui.progress.store import stored_if_readable, today
 from ui.tables import table
@@ -384,6 +385,9 @@ def _save(task: str, previous: str, status: str, admin: str, confidence: float |
             return
         except SaveBusy as error:
             st.session_state["_links_outcome"] = ("error", str(error))
+            return
+        except (SQLAlchemyError, OSError) as error:
+            st.session_state["_links_outcome"] = ("error", not_saved(error))
             return
         break
     forget_data_key()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import tomllib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from sqlalchemy.orm import sessionmaker
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PATH = ROOT / "data" / "progress.sqlite3"
+SECRETS = ROOT / ".streamlit" / "secrets.toml"
 URL_VARIABLE = "WORK_REPORT_DATABASE_URL"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 READ_ONLY_OPTION = "work_report_read_only"
@@ -31,8 +33,18 @@ _engines_lock = threading.Lock()
 
 
 def database_url(configured: str | None = None) -> str:
-    """Return the database URL: the one given, else WORK_REPORT_DATABASE_URL, else the SQLite file under data/."""
-    return configured or os.environ.get(URL_VARIABLE) or f"sqlite:///{DEFAULT_PATH}"
+    """Return the database URL: the one given, else WORK_REPORT_DATABASE_URL, else `[database] url` of
+    .streamlit/secrets.toml (so that commands write where the dashboard does), else the SQLite file under data/."""
+    return configured or os.environ.get(URL_VARIABLE) or _secrets_url() or f"sqlite:///{DEFAULT_PATH}"
+
+
+def _secrets_url() -> str | None:
+    try:
+        section = tomllib.loads(SECRETS.read_text("utf-8")).get("database")
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    url = section.get("url") if isinstance(section, dict) else None
+    return str(url) if url else None
 
 
 def is_sqlite(url: str) -> bool:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -69,6 +70,7 @@ file_rows = sa.Table("curated_files", _metadata,
                      sa.Column("checksum", sa.String(64), nullable=False))
 stores = sa.Table("curated_stores", _metadata,
                   sa.Column("name", sa.String(500), primary_key=True),
+                  sa.Column("uid", sa.String(32), nullable=False),
                   sa.Column("head", sa.Integer),
                   sa.Column("created_at", sa.String(40), nullable=False),
                   sa.Column("note", sa.Text, nullable=False))
@@ -192,25 +194,33 @@ def _engine(url: str | None) -> Engine:
 def _create(engine: Engine, curated: Path, name: str) -> None:
     """Create the store from the folder and the saved versions of data/history/ (once; the files stay as they are)."""
     files = read_curated_files(curated)
-    earlier = list(reversed(store.file_versions(curated)))  # oldest first; unreadable records are left out
+    earlier, skipped = store.versions_to_move(curated)  # oldest first; unreadable records are left out
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     moved = f"和 data/history/ 中的 {len(earlier)} 个历史版本" if earlier else ""
     folder = f"{curated.parent.name}/{curated.name}/"
     note = (f"{local_text(now)} 首次使用数据库时，{folder} 中的规范表{moved}已存入数据库，"
-            "原文件保留未动；此后的保存与恢复都记在数据库中。")
+            "原文件保留未动；此后的保存与恢复都记在数据库中。" + "".join(f"{s}。" for s in skipped))
     insert = postgresql_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    uid = uuid.uuid4().hex
     with engine.begin() as connection:
-        created = connection.execute(insert(stores).values(name=name, head=None, created_at=now, note=note)
+        created = connection.execute(insert(stores).values(name=name, uid=uid, head=None, created_at=now, note=note)
                                      .on_conflict_do_nothing().returning(stores.c.name)).first()
         if created is None:
             return  # another process created it first (its transaction held this one until it committed)
         # a history record says what replaced its version: that is how the next version was made
-        made = [("迁入数据库前最早的版本", "", "")] + [(v.action, v.by, v.saved_at) for v in earlier]
-        for version, (action, by, saved_at) in zip(earlier, made):
-            kept = read_curated_files(store.history_dir(curated) / version.version)
-            _add_version(connection, name, kept, action, by, version=version.version, saved_at=saved_at)
+        made = [("迁入数据库前最早的版本", "", "")] + [(v.action, v.by, v.saved_at) for _, v in earlier]
+        for (kept, version), (action, by, saved_at) in zip(earlier, made):
+            _add_version(connection, name, read_curated_files(kept), action, by, version=version.version,
+                         saved_at=saved_at)
         action, by, saved_at = made[-1] if earlier else (f"初始数据（{folder} 中的文件）", "", now)
-        _point(connection, name, _add_version(connection, name, files, action, by, saved_at=saved_at))
+        head = _add_version(connection, name, files, action, by, saved_at=saved_at)
+        _point(connection, name, head)
+    try:
+        with store.writer_lock(curated, wait=0):
+            if files_token(read_curated_files(curated)) == files_token(files):
+                _mark(curated, name, uid, head)  # the folder is this version: a later edit of it is told apart
+    except (store.SaveBusy, OSError):
+        pass
 
 
 def note(curated: Path, url: str | None = None) -> str:
@@ -223,13 +233,14 @@ def note(curated: Path, url: str | None = None) -> str:
 # --- the folder follows the database -------------------------------------------------------------
 
 
-def sync(curated: Path, url: str | None = None) -> None:
+def sync(curated: Path, url: str | None = None, adopt: bool = True) -> None:
     """Bring the folder to the store's current version (creating the store on first use).
 
-    Cheap when nothing changed: one query for the current version and a look at the
-    folder's file stamps. Creates no database: without one, nothing was saved yet. A hand edit of the folder is saved as a version (HAND_EDIT)
-    before anything replaces it, so nothing written there is lost. When another process
-    of this machine is replacing the folder right now, the folder is read as it is.
+    Cheap when nothing changed: two small queries and a look at the folder's file stamps.
+    Creates no database: without one, nothing was saved yet. What a hand edit of the folder
+    becomes is _sync_locked's rule (adopt=False, for commands that only read: left as it
+    is). When another process of this machine is replacing the folder, or another writer
+    holds the database, the folder is read as it is.
     """
     curated = Path(curated)
     url = database_url(url)
@@ -237,19 +248,35 @@ def sync(curated: Path, url: str | None = None) -> None:
         return  # no database yet (a SQLite file not created): nothing was saved, the folder is current
     engine = _engine(url)
     name = store_name(curated)
-    head = _ensure(engine, curated, name)
-    if head is None or _seen.get((url, str(curated))) == (folder_stamp(curated), head.id):
-        return
-    stamp = folder_stamp(curated)
-    if files_token(read_curated_files(curated)) == head.checksums and not store.interrupted(curated):
-        # in step: nothing to write, no lock to take
-        _seen[(url, str(curated))] = (stamp, head.id)
-        return
     try:
+        if adopt:
+            head = _ensure(engine, curated, name)
+        else:  # a command that only reads: no store is made for it
+            with reading(engine) as connection:
+                head = _head(connection, name)
+        if head is None or _seen.get((url, str(curated))) == (folder_stamp(curated), head.id):
+            return
+        stamp = folder_stamp(curated)
+        if files_token(read_curated_files(curated)) == head.checksums and not store.interrupted(curated) \
+                and _marked_version(curated, name) == head.id:
+            _seen[(url, str(curated))] = (stamp, head.id)  # in step: nothing to write, no lock to take
+            return
         with store.writer_lock(curated, wait=0):
-            _sync_locked(engine, curated, name, url)
+            _sync_locked(engine, curated, name, url, adopt)
     except store.SaveBusy:
         pass
+    except OperationalError as error:
+        if "lock" not in str(error).lower():
+            raise  # a lock held by a save elsewhere: read the folder as it is, the next run catches up
+
+
+def _marked_version(curated: Path, name: str) -> int | None:
+    """Return the version id the folder's marker names for this store (its uid is checked under the lock)."""
+    try:
+        marker = json.loads((curated / MARKER).read_text("utf-8"))
+        return int(marker["version"]) if marker.get("store") == name else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def _ensure(engine: Engine, curated: Path, name: str) -> _Row | None:
@@ -263,62 +290,80 @@ def _ensure(engine: Engine, curated: Path, name: str) -> _Row | None:
     return head
 
 
-def _marker_bytes(name: str, version_id: int) -> bytes:
-    return json.dumps({"store": name, "version": version_id}, ensure_ascii=False).encode("utf-8")
+def _marker_bytes(name: str, uid: str, version_id: int) -> bytes:
+    return json.dumps({"store": name, "uid": uid, "version": version_id}, ensure_ascii=False).encode("utf-8")
 
 
-def _marked(curated: Path, name: str) -> int | None:
-    """Return the version the folder was last made from or found equal to (None: not known)."""
+def _marked(curated: Path, name: str, uid: str) -> int | None:
+    """Return the version of this store the folder was made from or found equal to (None: not known here)."""
     try:
         marker = json.loads((curated / MARKER).read_text("utf-8"))
-        return int(marker["version"]) if marker.get("store") == name else None
+        return int(marker["version"]) if marker.get("store") == name and marker.get("uid") == uid else None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def _mark(curated: Path, name: str, version_id: int) -> None:
+def _mark(curated: Path, name: str, uid: str, version_id: int) -> None:
     """Record in the folder the version its files equal (a temporary file renamed over the old record)."""
     temporary = curated / f"{MARKER}.tmp"
-    temporary.write_bytes(_marker_bytes(name, version_id))
+    temporary.write_bytes(_marker_bytes(name, uid, version_id))
     os.replace(temporary, curated / MARKER)
 
 
-def _sync_locked(engine: Engine, curated: Path, name: str, url: str) -> None:
+def _uid(connection: Connection, name: str) -> str:
+    return connection.execute(sa.select(stores.c.uid).where(stores.c.name == name)).scalar_one()
+
+
+def _complete(files: dict[str, bytes | None]) -> bool:
+    """Whether a folder holds every required table with a header (an empty or half-copied folder does not)."""
+    return all(files[table] for table, spec in SPECS.items() if not spec.optional_file)
+
+
+def _sync_locked(engine: Engine, curated: Path, name: str, url: str, adopt: bool = True) -> None:
     """sync() with the folder's lock held.
 
-    The folder's files are the current version: nothing to do. They are the version the
-    folder was last made from (its marker): another process saved since, so the folder
-    becomes the current version. Anything else was written by hand: saved as a version
-    and made current (the version it replaces stays in the history).
+    - The folder's files are the current version: nothing to do (the marker is put right).
+    - They are the version the folder was last made from (its marker): another process
+      saved since, so the folder becomes the current version.
+    - They were edited by hand on the current version, every table still there: the edit is
+      saved as a version and made current (adopt; a command that only reads leaves it).
+    - Anything else (a hand edit on a version another replica has replaced since, a folder
+      this store did not make, an empty or half-copied one): the folder is moved aside
+      whole (.<name>.kept-<time>, named by damaged_records) and the current version put in
+      its place, so neither the folder's content nor anyone's save is lost.
     """
     store.recover_folder(curated)  # a kill in the middle of replacing the folder
     files = read_curated_files(curated)
     token = files_token(files)
-    marked = _marked(curated, name)
     with reading(engine) as connection:
-        head = _head(connection, name)
+        head, uid = _head(connection, name), _uid(connection, name)
+        marked = _marked(curated, name, uid)
         if token == head.checksums:
             if marked != head.id and curated.is_dir():
-                _mark(curated, name, head.id)
+                _mark(curated, name, uid, head.id)
             _seen[(url, str(curated))] = (folder_stamp(curated), head.id)
             return
-        same = sa.select(version_rows.c.id).where(version_rows.c.store == name,
-                                                  version_rows.c.checksums == _checksums_text(token))
-        if marked is not None:  # unmarked (a folder from before the marker): any stored version counts as known
-            same = same.where(version_rows.c.id == marked)
-        known = connection.execute(same.limit(1)).first()
-    if known is None and any(data is not None for data in files.values()):
-        with engine.begin() as connection:  # a hand edit: kept as the current version
-            _head(connection, name, lock=True)
-            version_id = _add_version(connection, name, files, HAND_EDIT, "")
-            _point(connection, name, version_id)
-        _mark(curated, name, version_id)
-        _seen[(url, str(curated))] = (folder_stamp(curated), version_id)
-        return
-    with reading(engine) as connection:  # an earlier version (another replica saved since): the current one
+        stale = marked is not None and connection.execute(sa.select(version_rows.c.id).where(
+            version_rows.c.id == marked, version_rows.c.checksums == _checksums_text(token))).first() is not None
+    if not stale and not adopt:
+        return  # read as it is; the next save or page run settles it
+    if not stale and marked == head.id and _complete(files):
+        with engine.begin() as connection:  # a hand edit of the current version: kept as the current version
+            if _head(connection, name, lock=True).id == marked:
+                version_id = _add_version(connection, name, files, HAND_EDIT, "")
+                _point(connection, name, version_id)
+            else:
+                version_id = None  # another replica saved meanwhile: set aside below
+        if version_id is not None:
+            _mark(curated, name, uid, version_id)
+            _seen[(url, str(curated))] = (folder_stamp(curated), version_id)
+            return
+    with reading(engine) as connection:  # the current version in place of the folder
         head = _head(connection, name)
         current = _files_of(connection, head.id)
-    store.replace_folder(curated, current, {MARKER: _marker_bytes(name, head.id)})
+    keep = None if stale or not curated.is_dir() else \
+        curated.parent / f".{curated.name}.kept-{local_now().strftime('%Y%m%d-%H%M%S-%f')}"
+    store.replace_folder(curated, current, {MARKER: _marker_bytes(name, uid, head.id)}, keep_old_as=keep)
     _seen[(url, str(curated))] = (folder_stamp(curated), head.id)
 
 
@@ -337,10 +382,10 @@ def save_files(curated: Path, changes: dict[str, bytes], action: str, by: str = 
     engine = _engine(url)
     name = store_name(curated)
     with store.writer_lock(curated):
-        if _ensure(engine, curated, name) is None:
-            raise FileNotFoundError(2, "规范表目录不存在", str(curated))
-        _sync_locked(engine, curated, name, url)
         try:
+            if _ensure(engine, curated, name) is None:
+                raise FileNotFoundError(2, "规范表目录不存在", str(curated))
+            _sync_locked(engine, curated, name, url)
             with engine.begin() as connection:
                 head = _head(connection, name, lock=True)
                 if base is not None and base != head.checksums:
@@ -357,11 +402,12 @@ def save_files(curated: Path, changes: dict[str, bytes], action: str, by: str = 
                 new = {table: data if data is not None else SPECS[table].empty_bytes() for table, data in new.items()}
                 version_id = _add_version(connection, name, new, action, by)
                 _point(connection, name, version_id)
+                uid = _uid(connection, name)
         except OperationalError as error:
             if "lock" in str(error).lower():
                 raise store.SaveBusy("另一位管理员正在保存数据，请稍后再试") from error
             raise
-        store.replace_folder(curated, new, {MARKER: _marker_bytes(name, version_id)})
+        store.replace_folder(curated, new, {MARKER: _marker_bytes(name, uid, version_id)})
         _seen[(url, str(curated))] = (folder_stamp(curated), version_id)
     return head.version
 

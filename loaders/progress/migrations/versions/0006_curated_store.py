@@ -51,6 +51,7 @@ def upgrade() -> None:
     op.create_table(
         "curated_stores",
         sa.Column("name", sa.String(500), primary_key=True),
+        sa.Column("uid", sa.String(32), nullable=False),  # written into each folder's .version with the version
         sa.Column("head", sa.Integer, sa.ForeignKey("curated_versions.id"), nullable=True),
         sa.Column("created_at", sa.String(40), nullable=False),
         sa.Column("note", sa.Text, nullable=False, server_default=""),  # what the first start moved in, in words
