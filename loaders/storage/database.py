@@ -258,7 +258,7 @@ def sync(curated: Path, url: str | None = None, adopt: bool = True) -> None:
             return
         stamp = folder_stamp(curated)
         if files_token(read_curated_files(curated)) == head.checksums and not store.interrupted(curated) \
-                and _marked_version(curated, name) == head.id:
+                and _marked(curated, name) == head.id:
             _seen[(url, str(curated))] = (stamp, head.id)  # in step: nothing to write, no lock to take
             return
         with store.writer_lock(curated, wait=0):
@@ -268,15 +268,6 @@ def sync(curated: Path, url: str | None = None, adopt: bool = True) -> None:
     except OperationalError as error:
         if "lock" not in str(error).lower():
             raise  # a lock held by a save elsewhere: read the folder as it is, the next run catches up
-
-
-def _marked_version(curated: Path, name: str) -> int | None:
-    """Return the version id the folder's marker names for this store (its uid is checked under the lock)."""
-    try:
-        marker = json.loads((curated / MARKER).read_text("utf-8"))
-        return int(marker["version"]) if marker.get("store") == name else None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
 
 
 def _ensure(engine: Engine, curated: Path, name: str) -> _Row | None:
@@ -294,11 +285,15 @@ def _marker_bytes(name: str, uid: str, version_id: int) -> bytes:
     return json.dumps({"store": name, "uid": uid, "version": version_id}, ensure_ascii=False).encode("utf-8")
 
 
-def _marked(curated: Path, name: str, uid: str) -> int | None:
-    """Return the version of this store the folder was made from or found equal to (None: not known here)."""
+def _marked(curated: Path, name: str, uid: str | None = None) -> int | None:
+    """Return the version of this store the folder was made from or found equal to (None: not known here).
+
+    uid None: the store's name only (the fast path; the uid is checked under the lock).
+    """
     try:
         marker = json.loads((curated / MARKER).read_text("utf-8"))
-        return int(marker["version"]) if marker.get("store") == name and marker.get("uid") == uid else None
+        ours = marker.get("store") == name and (uid is None or marker.get("uid") == uid)
+        return int(marker["version"]) if ours else None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
