@@ -40,7 +40,7 @@ def drill_link(name: str, param: str) -> None:
                  query_params={param: name})
 
 
-PHONE_PICKS = 12  # up to this many names, a phone shows them as buttons (one tap); more: the selectbox
+PHONE_PICKS = 12  # up to this many names, a phone shows them as buttons (bigger than a bar); more: the selectbox
 
 
 def _picks() -> dict[str, str]:
@@ -93,7 +93,7 @@ def drill_chart(builder, *args, key: str, param: str, names: list[str] | None = 
     if names is not None and st.session_state.get(picker) not in names:
         st.session_state[picker] = None
     tapped = names is not None and on_phone() and len(names) <= PHONE_PICKS
-    if tapped:  # a phone: one tap on a name (a tap on a bar only shows its numbers; plotly selects on the second)
+    if tapped:  # a phone: the names as buttons, bigger to tap than a bar (a tap on a bar selects too: ui/touch_select.js)
         st.pills(picker_label or "选择", names, key=picker, on_change=chosen, selection_mode="single")
     with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
         if names is not None and not tapped:

@@ -25,7 +25,9 @@ from ui.text import literal
 # 汇报对象, 导出) has one height, its label's line (1.6 × the type size) and padding, so that
 # none grows past the others at any screen height; the 全屏 button in its frame copies the size
 # of the 汇报对象 button and the frame takes its height (KEYS_SCRIPT). On a phone (≤ 640 px wide) the
-# type follows the width instead: a projector's 6.5vh numbers would not fit a third of a phone's width.
+# type follows the width instead: a projector's 6.5vh numbers would not fit a third of a phone's width,
+# the bar takes two rows, not six: ← 汇报对象 导出 → above the views (which wrap), 全屏 left out; a slide's
+# four figures to a row become two rows of two.
 SLIDE_STYLE = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.9rem; padding-bottom: 0; }
@@ -57,6 +59,19 @@ SLIDE_STYLE = """
   [data-testid="stMain"] h2 { font-size: 24px; }
   [data-testid="stMain"] [data-testid="stText"] { font-size: 16px; }
   [data-testid="stTable"] th, [data-testid="stTable"] td { font-size: 14px; }
+  .st-key-deck_bar [data-testid="stHorizontalBlock"] { flex-flow: row wrap !important; gap: 0.5rem !important; }
+  .st-key-deck_bar [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {
+    flex: 1 1 0 !important; min-width: 0 !important; width: auto !important; }
+  .st-key-deck_bar [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:nth-child(1) { order: 1; flex: 0 0 3.2rem !important; }
+  .st-key-deck_bar [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:nth-child(4) { order: 2; flex-grow: 2 !important; }
+  .st-key-deck_bar [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:nth-child(5) { order: 3; flex-grow: 2 !important; }
+  .st-key-deck_bar [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:nth-child(3) { order: 4; flex: 0 0 3.2rem !important; }
+  .st-key-deck_bar [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:nth-child(2) { order: 5; flex-basis: 100% !important; }
+  .st-key-deck_bar [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:nth-child(6) { display: none !important; }
+  .st-key-deck_bar [data-testid="stButtonGroup"] > div { flex-wrap: wrap !important; }
+  .st-key-deck_bar button p { font-size: 16px !important; }
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) > [data-testid="stColumn"] {
+    flex-basis: calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important; }
 }
 </style>
 """

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
 from loaders.frames import load_frames
 from loaders.select import Filters, TaskQuery, query_tasks
 from tools.screenshot import context_options
-from tools.server import open_app
+from tools.server import open_app, wait_ready
 
 PHONE = {"width": 390, "height": 844}
 PAGES = ["", "leaders", "units", "tasks", "targets", "about"]
@@ -141,4 +143,66 @@ def test_a_task_card_on_a_phone_shows_the_years_it_carries_on(phone, server):
     chain = card.get_by_text("历年延续")
     expect(chain).to_be_visible()
     assert f"{before['label']}：{before['content'][:20]}" in chain.inner_text() and before["label"].startswith("2020")
+    assert phone.evaluate(WIDEST_OVERFLOW) <= 1
+
+
+# the biggest bar of the first chart's first trace, scrolled to the middle of the screen: its centre and name
+BIGGEST_BAR = """() => {
+    const plot = document.querySelector('.js-plotly-plot');
+    const bars = [...plot.querySelector('g.trace.bars').querySelectorAll('g.point')];
+    const area = b => { const r = b.getBoundingClientRect(); return r.width * r.height; };
+    const bar = bars.reduce((a, b) => area(b) > area(a) ? b : a);
+    bar.scrollIntoView({block: 'center'});
+    const r = bar.getBoundingClientRect();
+    return {x: r.x + r.width / 2, y: r.y + r.height / 2, name: plot._fullData[0].customdata[bar.__data__.i][0]};
+}"""
+
+
+# how far the page is scrolled: Streamlit scrolls inside one of its containers, or the document
+SCROLLED = """() => Math.max(...[document.scrollingElement, ...document.querySelectorAll(
+    '[data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"]')].map(e => e.scrollTop))"""
+
+
+def swipe_up(phone, x: float, y: float, distance: int = 250) -> None:
+    """Drag one finger upwards from (x, y), as a thumb scrolls a page (Playwright's touchscreen only taps)."""
+    cdp = phone.context.new_cdp_session(phone)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, 11):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y - distance * step / 10}]})
+        time.sleep(0.016)  # a frame apart, as a finger moves
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+@pytest.mark.parametrize("path", ["", "units"])
+def test_one_tap_on_a_bar_selects_it_and_leaves_no_tooltip(phone, server, path):
+    """Plotly selects the point under the last hover, and a finger does not hover: without ui/touch_select.js
+    the first tap only shows the tooltip and the second selects."""
+    open_app(phone, server, path)
+    bar = phone.evaluate(BIGGEST_BAR)
+    phone.touchscreen.tap(bar["x"], bar["y"])
+    expect(phone.get_by_text(f"打开任务明细：{bar['name']}")).to_be_visible()
+    wait_ready(phone)
+    assert phone.locator(".hoverlayer .hovertext").count() == 0  # nothing left over the chart
+
+
+def test_a_swipe_on_a_bar_chart_scrolls_the_page_and_selects_nothing(phone, server):
+    open_app(phone, server, "units")
+    bar = phone.evaluate(BIGGEST_BAR)
+    before = phone.evaluate(SCROLLED)
+    swipe_up(phone, bar["x"], bar["y"])
+    phone.wait_for_function(f"({SCROLLED})() > {before + 100}")
+    wait_ready(phone)
+    assert phone.get_by_text("打开任务明细：").count() == 0
+
+
+def test_the_meeting_bar_takes_two_rows_on_a_phone_and_the_slide_starts_in_the_first_screen(phone, server):
+    open_app(phone, server, "meeting")
+    row = [phone.locator(f".st-key-deck_bar {selector}:visible").first.bounding_box() for selector in (
+        ".st-key-deck_previous button", '[data-testid="stPopover"] button', ".st-key-deck_next button")]
+    assert len({round(box["y"]) for box in row}) == 1  # ← 汇报对象 导出 → on one row (columns used to stack)
+    label = phone.locator('.st-key-deck_bar [data-testid="stPopover"] button p').first
+    assert label.evaluate("e => e.scrollWidth <= e.clientWidth + 1")  # "汇报对象" whole, not "汇报对…"
+    heading = phone.locator('[data-testid="stMain"] h2').first
+    assert heading.bounding_box()["y"] < PHONE["height"] / 3
     assert phone.evaluate(WIDEST_OVERFLOW) <= 1

@@ -1,0 +1,60 @@
+// A tap selects a bar, a swipe scrolls the page: clickable charts on a touch screen
+// (mounted once per page by ui/layout.py).
+//
+// Plotly selects the point under the pointer's last hover (gd._hoverdata). A mouse
+// hovers before it clicks; a finger does not, so on a phone the first tap only showed
+// the tooltip and the second selected. And plotly cancels the touch of any drag mode
+// (Streamlit sets "pan" for on_select), so a thumb landing on a chart could not scroll
+// the page past it. For charts that select on click (st.plotly_chart with on_select:
+// clickmode "event+select"), when a finger lands on the plot area this
+//   - turns plotly's drag off for this touch, so the browser scrolls the page natively;
+//   - hovers at the touch point, so a tap selects what it touched;
+// and when the finger lifts it
+//   - tells plotly a touch that moved was a drag (gd._dragged, which plotly keeps for
+//     others to read and set), so a swipe selects nothing;
+//   - cancels the mouse events the browser would make of a tap (plotly would take them
+//     for a second click and undo the selection);
+//   - takes the tooltip away, so none is left over the chart.
+// Other charts are left alone: a tap there shows the numbers, as before.
+const MOVED = 10; // px: a touch that went further is a swipe
+
+export default function () {
+  let touch = null; // the touch that landed on a clickable chart: its plot, plot area, start and whether it moved
+  const plotArea = (target) => {
+    const drag = target instanceof Element ? target.closest(".nsewdrag") : null;
+    const plot = drag ? drag.closest(".js-plotly-plot") : null;
+    const layout = plot ? plot._fullLayout : null;
+    return layout && String(layout.clickmode).includes("select") ? { plot, drag } : null;
+  };
+  const landed = (event) => {
+    touch = event.touches.length === 1 ? plotArea(event.target) : null;
+    if (!touch) return;
+    const { clientX, clientY } = event.touches[0];
+    Object.assign(touch, { x: clientX, y: clientY, moved: false });
+    touch.plot._fullLayout.dragmode = false; // read by plotly as this touch starts: no drag, the page scrolls
+    touch.drag.dispatchEvent(new MouseEvent("mousemove", { clientX, clientY, bubbles: true, view: window }));
+  };
+  const moving = (event) => {
+    if (!touch || event.touches.length !== 1) return;
+    const { clientX, clientY } = event.touches[0];
+    if (Math.hypot(clientX - touch.x, clientY - touch.y) > MOVED) touch.moved = true;
+  };
+  const lifted = (event) => {
+    if (!touch) return;
+    const { plot, drag, moved } = touch;
+    touch = null;
+    if (moved) plot._dragged = true; // read by plotly's own handler, later in this event
+    else if (event.cancelable) event.preventDefault();
+    setTimeout(() => drag.dispatchEvent(new MouseEvent("mouseout", { bubbles: true, view: window })));
+  };
+  const listeners = [
+    ["touchstart", landed, { capture: true, passive: true }],
+    ["touchmove", moving, { capture: true, passive: true }],
+    ["touchend", lifted, { capture: true, passive: false }],
+    ["touchcancel", lifted, { capture: true, passive: false }],
+  ];
+  for (const [type, listener, options] of listeners) document.addEventListener(type, listener, options);
+  return () => {
+    for (const [type, listener, options] of listeners) document.removeEventListener(type, listener, options);
+  };
+}
