@@ -186,14 +186,51 @@ def test_one_tap_on_a_bar_selects_it_and_leaves_no_tooltip(phone, server, path):
     assert phone.locator(".hoverlayer .hovertext").count() == 0  # nothing left over the chart
 
 
-def test_a_swipe_on_a_bar_chart_scrolls_the_page_and_selects_nothing(phone, server):
-    open_app(phone, server, "units")
+@pytest.mark.parametrize("path", ["", "units"])
+def test_a_swipe_on_a_bar_chart_scrolls_the_page_and_selects_nothing(phone, server, path):
+    """Plotly cancels the touch of its drag modes: a thumb landing on a bar used not to move the page."""
+    open_app(phone, server, path)
     bar = phone.evaluate(BIGGEST_BAR)
     before = phone.evaluate(SCROLLED)
     swipe_up(phone, bar["x"], bar["y"])
     phone.wait_for_function(f"({SCROLLED})() > {before + 100}")
     wait_ready(phone)
     assert phone.get_by_text("打开任务明细：").count() == 0
+
+
+def test_a_pinch_on_a_bar_chart_selects_nothing(phone, server):
+    open_app(phone, server, "units")
+    bar = phone.evaluate(BIGGEST_BAR)
+    x, y = bar["x"], bar["y"]
+    cdp = phone.context.new_cdp_session(phone)
+    touch = lambda kind, *points: cdp.send("Input.dispatchTouchEvent", {  # noqa: E731
+        "type": kind, "touchPoints": [{"x": px, "y": py, "id": i} for i, (px, py) in points]})
+    touch("touchStart", (0, (x, y)))
+    time.sleep(0.03)  # the second finger lands a moment later
+    touch("touchStart", (0, (x, y)), (1, (x, y + 20)))
+    for step in range(1, 11):
+        touch("touchMove", (0, (x, y - 6 * step)), (1, (x, y + 20 + 6 * step)))
+        time.sleep(0.016)
+    touch("touchEnd", (0, (x, y - 60)))  # one finger lifts, then the other
+    time.sleep(0.03)
+    touch("touchEnd")
+    cdp.detach()
+    time.sleep(1)
+    wait_ready(phone)
+    assert phone.get_by_text("打开任务明细：").count() == 0
+
+
+def test_after_a_cancelled_touch_the_next_tap_selects_and_no_tooltip_is_left(phone, server):
+    """The browser may cancel a touch (a call comes in, a system gesture); plotly listens for touchend only."""
+    open_app(phone, server, "units")
+    bar = phone.evaluate(BIGGEST_BAR)
+    cdp = phone.context.new_cdp_session(phone)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": bar["x"], "y": bar["y"]}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchCancel", "touchPoints": []})
+    cdp.detach()
+    phone.wait_for_function("() => !document.querySelector('.hoverlayer .hovertext')")
+    phone.touchscreen.tap(bar["x"], bar["y"])
+    expect(phone.get_by_text(f"打开任务明细：{bar['name']}")).to_be_visible()
 
 
 def test_the_meeting_bar_takes_two_rows_on_a_phone_and_the_slide_starts_in_the_first_screen(phone, server):
