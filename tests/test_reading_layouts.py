@@ -124,3 +124,15 @@ def test_the_page_reads_a_notice_in_a_child_process_with_limits(tmp_path):
     assert there.problems == [] and there.tables["tasks"].equals(here.tables["tasks"])
     starved = read_notice_isolated(upload, options, current, True, memory=64 * 1024 * 1024)
     assert [p.code for p in starved.problems] == ["too_large"] and "超出内存或时间上限" in starved.problems[0].message
+
+
+def test_a_labelled_document_number_in_copied_text_stays_its_own_line():
+    """“文件编号：丽政办发〔2021〕12号” looks like an open role label (“X：”); joined to the lines below, the
+    notice lost its 文号, title and issuer, and the office had to type the district."""
+    from loaders.reading import parse_blocks, read_blocks
+
+    source = LAYOUTS / "city_leader_headings.txt"
+    notice = parse_blocks(source.name, read_blocks(source.name, source.read_bytes()), [])
+    assert notice.doc_no == "丽政办发〔2021〕12号"
+    assert notice.title == "丽水市人民政府办公室关于印发2021年市政府工作报告重点工作责任分解的通知"
+    assert notice.issuer == "丽水市人民政府办公室"

@@ -106,11 +106,13 @@ def from_text(text: str) -> list[Block]:
 
 
 _OPEN_END = re.compile(r"[。；;：:！!？?）)】\]」』”]$")
+_DOC_NO_END = re.compile(r"[〔\[［（(]\d{4}[〕\]］）)]\d+号$")  # “文件编号：丽政办发〔2021〕12号” is whole
 
 
 def _still_open(paragraph: str) -> bool:
     """True when a paragraph is an item or role line cut short (it ends on no stop, colon or closing bracket)."""
-    return bool(_NEW_ITEM.match(paragraph)) and not _OPEN_END.search(paragraph) and len(paragraph) >= 12
+    return (bool(_NEW_ITEM.match(paragraph)) and not _OPEN_END.search(paragraph) and len(paragraph) >= 12
+            and not _DOC_NO_END.search(paragraph))
 
 
 def from_rows(rows: list[list[str]], first_line: int = 1) -> list[Block]:
