@@ -307,8 +307,8 @@ def _history(curated: Path) -> int:
     found = versions(curated)
     for message in damaged_records(curated):
         print(f"注意：{message}", file=sys.stderr)
-    if history_note(curated):
-        print(history_note(curated))
+    if note := history_note(curated):
+        print(note)
     if not found:
         print("还没有历史版本（每次导入或恢复前的数据会保存在这里）。")
     for version in found:

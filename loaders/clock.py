@@ -30,6 +30,11 @@ def local_zone() -> ZoneInfo:
     return _zone(os.environ.get(ZONE_VARIABLE) or DEFAULT_ZONE)
 
 
+def utc_text() -> str:
+    """Return the current moment in UTC as ISO text to the second, as the stores' records keep it."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
 def utc_now() -> datetime:
     """Return the current moment in UTC without a time zone, as the progress database stores moments."""
     return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -36,13 +36,12 @@ import shutil
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from loaders.clock import local_now, local_text
+from loaders.clock import local_now, local_text, utc_text
 from loaders.curated import SPECS, files_token, parse_csv_bytes, read_curated_files, table_bytes
 from loaders.frames import load_frames
 
@@ -332,12 +331,17 @@ def _same_files(first: Path, second: Path) -> bool:
                for s in SPECS.values() if (first / s.file).exists() and (second / s.file).exists())
 
 
+def version_name() -> str:
+    """Return the name of a new version: a name people read, the district's time to the microsecond."""
+    return local_now().strftime("%Y%m%d-%H%M%S-%f")
+
+
 def _snapshot(curated: Path, current: dict[str, bytes | None], action: str, by: str,
               before: dict[str, str], after: dict[str, str]) -> str:
     """Write the current files to a new history version with a pending record; return its name."""
     history = history_dir(curated)
     history.mkdir(exist_ok=True)
-    version = local_now().strftime("%Y%m%d-%H%M%S-%f")  # a name people read: the district's time
+    version = version_name()
     target = history / version
     os.mkdir(target)
     for name, spec in SPECS.items():
@@ -345,7 +349,7 @@ def _snapshot(curated: Path, current: dict[str, bytes | None], action: str, by: 
             _write_file(target / spec.file, current[name])
     documents = parse_csv_bytes(current["documents"])["doc_no"].tolist() if current["documents"] else []
     tasks = len(parse_csv_bytes(current["tasks"])) if current["tasks"] else 0
-    meta = {"version": version, "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "action": action,
+    meta = {"version": version, "saved_at": utc_text(), "action": action,
             "by": by, "documents": documents, "tasks": tasks, "state": "pending", "before": before, "after": after}
     _write_json(target / META, meta)
     _fsync_dir(history)

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from loaders.analysis.links import (ACCEPT_AT, AUTO, HORIZON, carry_on, chain_rows, chains_of, district_links,
+from loaders.analysis.links import (ACCEPT_AT, AUTO, carry_on, chain_rows, chains_of, district_links, horizon_of,
                                     final_statuses, invalid_decisions, last_year_unfinished, listed_again,
                                     record_decision, selected_keys, text_changes)
 from loaders.analysis.targets import chain_changes
@@ -129,9 +129,9 @@ HORIZON_WORDS = {"five_year": "今后五年重点工作", "one_year": "年度重
 def _no_chain(frames: Frames, links: pd.DataFrame, task_id: str) -> str:
     """Say why a task has no chain: no other notice of its kind to compare with, or none of their tasks matches."""
     task = frames.tasks.loc[frames.tasks["task_id"] == task_id].iloc[0]
-    year, horizon = int(task["year"]), HORIZON.get(task["scope"], "one_year")
+    year, horizon = int(task["year"]), horizon_of(task["scope"])
     own = frames.tasks[frames.tasks["district"] == task["district"]]
-    years = sorted({int(y) for y, s in zip(own["year"], own["scope"]) if HORIZON.get(s, "one_year") == horizon})
+    years = sorted({int(y) for y, s in zip(own["year"], own["scope"]) if horizon_of(s) == horizon})
     earlier, later = [y for y in years if y < year], [y for y in years if y > year]
     kind = HORIZON_WORDS[horizon]
     if not earlier and not later:

@@ -40,6 +40,11 @@ PROPOSE_AT = 0.3  # a link from here up to ACCEPT_AT is proposed to the admins
 AUTO = "自动"  # decided_by of a link accepted by the threshold
 HORIZON = {"annual": "one_year", "livelihood": "one_year", "five_year": "five_year"}
 
+
+def horizon_of(scope: str) -> str:
+    """Return the horizon a task's table belongs to: one year (annual, livelihood) or five years."""
+    return HORIZON.get(scope, "one_year")
+
 LINK_COLUMNS = ["task_id", "previous_task_id", "district", "year", "previous_year", "confidence",
                 "text", "metric", "names", "units", "status", "decided_by"]
 # status: accepted (by the threshold or an admin), proposed (waits for an admin), rejected (by an admin)
@@ -121,7 +126,7 @@ def _task_features(frames: Frames) -> pd.DataFrame:
         "task_id": tasks["task_id"].to_numpy(),
         "district": tasks["district"].to_numpy(),
         "year": tasks["year"].astype(int).to_numpy(),
-        "horizon": tasks["scope"].map(HORIZON).fillna("one_year").to_numpy(),
+        "horizon": tasks["scope"].map(horizon_of).to_numpy(),
         "text": text,
         "names": [frozenset() if m else named_items(c, p)
                   for c, p, m in zip(tasks["content"], tasks["project"], missing)],
@@ -341,7 +346,7 @@ def carry_on(tasks: pd.DataFrame, links: pd.DataFrame, district: str, year_from:
     linked (the task ids on the other side).
     """
     own = tasks[(tasks["district"] == district)]
-    horizon = own["scope"].map(HORIZON).fillna("one_year")
+    horizon = own["scope"].map(horizon_of)
     compared = set(horizon[own["year"] == year_from]) & set(horizon[own["year"] == year_to])
     first = own.loc[(own["year"] == year_from) & horizon.isin(compared), "task_id"].tolist()
     second = own.loc[(own["year"] == year_to) & horizon.isin(compared), "task_id"].tolist()

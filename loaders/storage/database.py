@@ -29,7 +29,6 @@ import os
 import tempfile
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -39,7 +38,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from loaders import store
-from loaders.clock import local_now, local_text
+from loaders.clock import local_text, utc_text
 from loaders.curated import DEFAULT_CURATED_DIR, SPECS, files_token, folder_stamp, parse_csv_bytes, \
     read_curated_files
 from loaders.frames import load_frames
@@ -157,7 +156,7 @@ def _add_version(connection: Connection, name: str, files: dict[str, bytes | Non
     version = version or _new_version_name(connection, name)
     version_id = connection.execute(sa.insert(version_rows).values(
         store=name, version=version,
-        saved_at=saved_at if saved_at is not None else datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        saved_at=saved_at if saved_at is not None else utc_text(),
         action=action, saved_by=by, documents=json.dumps(documents, ensure_ascii=False), tasks=tasks,
         checksums=_checksums_text(token))).inserted_primary_key[0]
     for table, data in files.items():
@@ -170,7 +169,7 @@ def _add_version(connection: Connection, name: str, files: dict[str, bytes | Non
 
 def _new_version_name(connection: Connection, name: str) -> str:
     """Return a name people read, the district's time to the microsecond, made unique within the store."""
-    stamp = local_now().strftime("%Y%m%d-%H%M%S-%f")
+    stamp = store.version_name()
     taken = set(connection.execute(sa.select(version_rows.c.version).where(
         version_rows.c.store == name, version_rows.c.version.startswith(stamp, autoescape=True))).scalars())
     version, number = stamp, 1
@@ -195,7 +194,7 @@ def _create(engine: Engine, curated: Path, name: str) -> None:
     """Create the store from the folder and the saved versions of data/history/ (once; the files stay as they are)."""
     files = read_curated_files(curated)
     earlier, skipped = store.versions_to_move(curated)  # oldest first; unreadable records are left out
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = utc_text()
     moved = f"和 data/history/ 中的 {len(earlier)} 个历史版本" if earlier else ""
     folder = f"{curated.parent.name}/{curated.name}/"
     note = (f"{local_text(now)} 首次使用数据库时，{folder} 中的规范表{moved}已存入数据库，"
@@ -236,7 +235,7 @@ def note(curated: Path, url: str | None = None) -> str:
 def sync(curated: Path, url: str | None = None, adopt: bool = True) -> None:
     """Bring the folder to the store's current version (creating the store on first use).
 
-    Cheap when nothing changed: two small queries and a look at the folder's file stamps.
+    Cheap when nothing changed: one small query and a look at the folder's file stamps.
     Creates no database: without one, nothing was saved yet. What a hand edit of the folder
     becomes is _sync_locked's rule (adopt=False, for commands that only read: left as it
     is). When another process of this machine is replacing the folder, or another writer
@@ -249,6 +248,10 @@ def sync(curated: Path, url: str | None = None, adopt: bool = True) -> None:
     engine = _engine(url)
     name = store_name(curated)
     try:
+        with reading(engine) as connection:  # the usual run: one small query, and the folder's stamps
+            head_id = connection.execute(sa.select(stores.c.head).where(stores.c.name == name)).scalar()
+        if head_id is not None and _seen.get((url, str(curated))) == (folder_stamp(curated), head_id):
+            return
         if adopt:
             head = _ensure(engine, curated, name)
         else:  # a command that only reads: no store is made for it
@@ -266,8 +269,13 @@ def sync(curated: Path, url: str | None = None, adopt: bool = True) -> None:
     except store.SaveBusy:
         pass
     except OperationalError as error:
-        if "lock" not in str(error).lower():
+        if not _locked(error):
             raise  # a lock held by a save elsewhere: read the folder as it is, the next run catches up
+
+
+def _locked(error: OperationalError) -> bool:
+    """Whether the database refused because another writer holds the store (SQLite busy, PostgreSQL lock timeout)."""
+    return "lock" in str(error).lower()
 
 
 def _ensure(engine: Engine, curated: Path, name: str) -> _Row | None:
@@ -357,7 +365,7 @@ def _sync_locked(engine: Engine, curated: Path, name: str, url: str, adopt: bool
         head = _head(connection, name)
         current = _files_of(connection, head.id)
     keep = None if stale or not curated.is_dir() else \
-        curated.parent / f".{curated.name}.kept-{local_now().strftime('%Y%m%d-%H%M%S-%f')}"
+        curated.parent / f".{curated.name}.kept-{store.version_name()}"
     store.replace_folder(curated, current, {MARKER: _marker_bytes(name, uid, head.id)}, keep_old_as=keep)
     _seen[(url, str(curated))] = (folder_stamp(curated), head.id)
 
@@ -399,7 +407,7 @@ def save_files(curated: Path, changes: dict[str, bytes], action: str, by: str = 
                 _point(connection, name, version_id)
                 uid = _uid(connection, name)
         except OperationalError as error:
-            if "lock" in str(error).lower():
+            if _locked(error):
                 raise store.SaveBusy("另一位管理员正在保存数据，请稍后再试") from error
             raise
         store.replace_folder(curated, new, {MARKER: _marker_bytes(name, uid, version_id)})
@@ -436,11 +444,12 @@ def version_files(curated: Path, version: str, url: str | None = None) -> dict[s
     if not exists(database_url(url)):
         return read_curated_files(store.version_dir(curated, version))
     name = store_name(curated)
+    head = sa.select(stores.c.head).where(stores.c.name == name).scalar_subquery()
     with reading(_engine(url)) as connection:
-        if version not in {v.version for v in _history(connection, name)}:
+        version_id = connection.execute(sa.select(version_rows.c.id).where(  # an earlier version, as _history lists
+            version_rows.c.store == name, version_rows.c.version == version, version_rows.c.id < head)).scalar()
+        if version_id is None:
             raise KeyError(version)
-        version_id = connection.execute(sa.select(version_rows.c.id).where(
-            version_rows.c.store == name, version_rows.c.version == version)).scalar_one()
         return _files_of(connection, version_id)
 
 
