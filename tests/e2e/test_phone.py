@@ -229,6 +229,8 @@ def test_after_a_cancelled_touch_the_next_tap_selects_and_no_tooltip_is_left(pho
     cdp.send("Input.dispatchTouchEvent", {"type": "touchCancel", "touchPoints": []})
     cdp.detach()
     phone.wait_for_function("() => !document.querySelector('.hoverlayer .hovertext')")
+    # a new tap, not the second half of a double tap (plotly counts touches within its doubleClickDelay as one)
+    phone.wait_for_timeout(phone.evaluate("document.querySelector('.js-plotly-plot')._context.doubleClickDelay") + 100)
     phone.touchscreen.tap(bar["x"], bar["y"])
     expect(phone.get_by_text(f"打开任务明细：{bar['name']}")).to_be_visible()
 
